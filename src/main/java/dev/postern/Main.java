@@ -1,0 +1,1 @@
+package dev.postern; public final class Main { public static void main(String[] a) {} }
