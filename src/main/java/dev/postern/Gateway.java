@@ -1,0 +1,115 @@
+package dev.postern;
+
+import dev.postern.config.PosternConfig;
+import dev.postern.db.Database;
+import dev.postern.db.Migrations;
+import dev.postern.http.ApiRouter;
+import dev.postern.http.ErrorHandler;
+import dev.postern.http.HttpApiVerticle;
+import dev.postern.http.Readiness;
+import dev.postern.http.RouteGroup;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: the only place adapters are chosen and constructed. {@link #start} brings
+ * the gateway to ready; {@link #stop} drains and releases everything, in reverse order.
+ */
+public final class Gateway {
+
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final PosternConfig config;
+  private final Readiness readiness = new Readiness();
+  private final ErrorHandler errors = new ErrorHandler();
+  private final List<RouteGroup> routes = new ArrayList<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private Database database;
+  private String httpDeployment;
+
+  private Gateway(Vertx vertx, PosternConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /**
+   * Starts every component. Call from a non-event-loop thread (main): the first steps read files.
+   * On failure, whatever had started is stopped again before the future fails.
+   */
+  public static Future<Gateway> start(Vertx vertx, PosternConfig config,
+      GeneratedSecrets.Resolved secrets, PrometheusMeterRegistry metrics) {
+    Gateway gateway = new Gateway(vertx, config);
+    Migrations migrations = Migrations.fromClasspath();
+    return gateway.openDatabase()
+        .compose(db -> migrations.apply(db.pool()))
+        .compose(applied -> gateway.deployHttp(metrics))
+        .map(gateway)
+        .recover(e -> gateway.stop().transform(x -> Future.failedFuture(e)));
+  }
+
+  private Future<Database> openDatabase() {
+    return Database.open(vertx, config.postgres().url(), "postgres.url (POSTERN_PG_URL)",
+            config.postgres().poolSize(), config.postgres().connectTimeout(), config.dataDir())
+        .onSuccess(db -> {
+          database = db;
+          readiness.add("database", db::ping);
+        });
+  }
+
+  private Future<Void> deployHttp(PrometheusMeterRegistry metrics) {
+    int instances = config.http().instances() > 0 ? config.http().instances()
+        : Runtime.getRuntime().availableProcessors();
+    List<RouteGroup> groups = List.copyOf(routes);
+    return vertx.deployVerticle(
+            () -> new HttpApiVerticle(config.http(), v -> ApiRouter.create(v,
+                config.http().maxBodyBytes(), readiness, metrics, errors, groups)),
+            new DeploymentOptions().setInstances(instances))
+        .recover(e -> Future.failedFuture(new StartupException("HTTP port "
+            + config.http().host() + ":" + config.http().port() + " (POSTERN_HTTP_PORT): "
+            + e.getMessage())))
+        .onSuccess(id -> {
+          httpDeployment = id;
+          log.info("HTTP API listening on {}:{} ({} instances)", config.http().host(),
+              config.http().port(), instances);
+        })
+        .mapEmpty();
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /**
+   * Graceful shutdown: report not-ready, stop accepting and let in-flight requests finish within
+   * the grace period, then close the database (stopping the embedded server). Idempotent.
+   */
+  public Future<Void> stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    readiness.drain();
+    Future<Void> http = httpDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(httpDeployment).recover(e -> {
+          log.warn("HTTP shutdown: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
+    return http
+        .compose(v -> database == null ? Future.<Void>succeededFuture() : database.close())
+        .onComplete(r -> log.info("gateway stopped"));
+  }
+
+  /** Last resort from a JVM shutdown hook: never leave the embedded PostgreSQL running. */
+  void stopEmbeddedDatabaseNow() {
+    if (database != null) {
+      database.stopEmbeddedNow();
+    }
+  }
+}

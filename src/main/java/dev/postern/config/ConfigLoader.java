@@ -1,0 +1,173 @@
+package dev.postern.config;
+
+import dev.postern.config.PosternConfig.Blobs;
+import dev.postern.config.PosternConfig.Delivery;
+import dev.postern.config.PosternConfig.Deployment;
+import dev.postern.config.PosternConfig.Http;
+import dev.postern.config.PosternConfig.Keys;
+import dev.postern.config.PosternConfig.Postgres;
+import dev.postern.config.PosternConfig.Redis;
+import dev.postern.config.PosternConfig.RedisFailureMode;
+import dev.postern.config.PosternConfig.Relay;
+import dev.postern.config.PosternConfig.RelayTls;
+import dev.postern.config.PosternConfig.Secrets;
+import dev.postern.config.PosternConfig.Smtp;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the raw tree from {@link ConfigSource} into a validated {@link PosternConfig}, or throws
+ * one {@link ConfigError} listing every invalid setting.
+ */
+public final class ConfigLoader {
+
+  private ConfigLoader() {}
+
+  public static PosternConfig load(Path file, Map<String, String> env) {
+    ConfigSource.Loaded loaded = ConfigSource.load(file, env);
+    ConfigReader r = new ConfigReader(loaded.tree(), loaded.origins());
+    PosternConfig config = read(r);
+    if (!r.problems().isEmpty()) {
+      throw new ConfigError(r.problems());
+    }
+    return config;
+  }
+
+  private static PosternConfig read(ConfigReader r) {
+    Deployment deployment = r.choice("deployment", Deployment.class, Deployment.EMBEDDED);
+    Path dataDir = Path.of(r.string("data_dir", "./data"));
+
+    Http http = new Http(
+        r.string("http.host", "0.0.0.0"),
+        r.port("http.port", 8080, false),
+        r.integer("http.instances", 0, 0, 256),
+        r.integer("http.max_body_bytes", 41_943_040, 1024, Integer.MAX_VALUE),
+        Duration.ofSeconds(r.integer("http.idle_timeout_seconds", 30, 1, 3600)),
+        Duration.ofSeconds(r.integer("http.shutdown_grace_seconds", 10, 0, 600)));
+
+    Smtp smtp = new Smtp(
+        r.port("smtp.submission_port", 2587, true),
+        r.port("smtp.smtps_port", 2465, true),
+        r.port("smtp.lan_port", 0, true),
+        r.string("smtp.lan_host", "127.0.0.1"),
+        r.port("smtp.mx_port", 2525, true),
+        r.integer("smtp.max_message_bytes", 41_943_040, 1024, Integer.MAX_VALUE),
+        r.integer("smtp.max_recipients", 100, 1, 10_000));
+
+    String pgUrl = r.optionalString("postgres.url");
+    if (pgUrl != null && !pgUrl.matches("(?i)^postgres(ql)?://.+")) {
+      r.problem("postgres.url", "must be a postgresql://user:password@host:port/database URL");
+    }
+    Postgres postgres = new Postgres(pgUrl,
+        r.integer("postgres.pool_size", 16, 1, 1000),
+        Duration.ofSeconds(r.integer("postgres.connect_timeout_seconds", 10, 1, 300)));
+
+    String redisUrl = r.optionalString("redis.url");
+    if (redisUrl != null && !redisUrl.matches("(?i)^rediss?://.+")) {
+      r.problem("redis.url", "must be a redis:// or rediss:// URL");
+    }
+    Redis redis = new Redis(redisUrl,
+        Duration.ofMillis(r.integer("redis.timeout_ms", 250, 10, 60_000)),
+        r.choice("redis.failure_mode", RedisFailureMode.class, RedisFailureMode.FAIL_OPEN));
+
+    Blobs blobs = readBlobs(r);
+
+    Secrets secrets = new Secrets(
+        r.optionalString("secrets.master_secret"),
+        r.optionalString("secrets.admin_token"));
+    if (secrets.adminToken() != null && secrets.adminToken().length() < 16) {
+      r.problem("secrets.admin_token", "must be at least 16 characters");
+    }
+    if (deployment == Deployment.PRODUCTION) {
+      if (secrets.masterSecret() == null) {
+        r.problem("secrets.master_secret", "is required in production (set POSTERN_MASTER_SECRET)");
+      }
+      if (secrets.adminToken() == null) {
+        r.problem("secrets.admin_token", "is required in production (set POSTERN_ADMIN_TOKEN)");
+      }
+    }
+
+    String prefix = r.string("keys.prefix", "pst");
+    if (!prefix.matches("[a-z][a-z0-9]{1,15}")) {
+      r.problem("keys.prefix", "must be 2–16 lowercase letters or digits, starting with a letter");
+    }
+    Keys keys = new Keys(prefix,
+        r.integer("keys.default_rate_limit_per_hour", 1000, 1, Integer.MAX_VALUE),
+        r.integer("keys.inbox_reads_per_hour", 3600, 1, Integer.MAX_VALUE),
+        r.integer("keys.cache_size", 10_000, 16, 10_000_000),
+        Duration.ofSeconds(r.integer("keys.cache_ttl_seconds", 60, 1, 86_400)));
+
+    Delivery delivery = new Delivery(readRelays(r),
+        Duration.ofHours(r.integer("delivery.retry_horizon_hours", 48, 1, 24 * 30)));
+
+    return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
+        keys, delivery);
+  }
+
+  private static Blobs readBlobs(ConfigReader r) {
+    String endpoint = r.optionalString("blobs.s3_endpoint");
+    String access = r.optionalString("blobs.s3_access_key");
+    String secret = r.optionalString("blobs.s3_secret_key");
+    if (endpoint != null) {
+      try {
+        URI uri = new URI(endpoint);
+        if (uri.getScheme() == null || uri.getHost() == null
+            || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+          r.problem("blobs.s3_endpoint", "must be an http:// or https:// URL");
+        }
+      } catch (Exception e) {
+        r.problem("blobs.s3_endpoint", "must be an http:// or https:// URL");
+      }
+      if (access == null) {
+        r.problem("blobs.s3_access_key", "is required when blobs.s3_endpoint is set");
+      }
+      if (secret == null) {
+        r.problem("blobs.s3_secret_key", "is required when blobs.s3_endpoint is set");
+      }
+    }
+    String bucket = r.string("blobs.s3_bucket", "postern");
+    if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      r.problem("blobs.s3_bucket", "must be a valid S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)");
+    }
+    return new Blobs(endpoint, bucket, r.string("blobs.s3_region", "us-east-1"), access, secret,
+        Duration.ofSeconds(r.integer("blobs.timeout_seconds", 10, 1, 600)));
+  }
+
+  private static List<Relay> readRelays(ConfigReader r) {
+    List<Relay> relays = new ArrayList<>();
+    String url = r.optionalString("delivery.relay_url");
+    if (url != null) {
+      relays.addAll(RelayUrls.parse(url, r, "delivery.relay_url"));
+    }
+    int[] index = {0};
+    relays.addAll(r.objects("delivery.relays", object -> {
+      int i = index[0]++;
+      String path = "delivery.relays[" + i + "]";
+      String host = object.getString("host");
+      if (host == null || host.isBlank()) {
+        r.problem(path + ".host", "is required");
+      }
+      Object port = object.getValue("port", 25);
+      int portNumber = port instanceof Number n ? n.intValue() : -1;
+      if (portNumber < 1 || portNumber > 65535) {
+        r.problem(path + ".port", "must be between 1 and 65535");
+      }
+      RelayTls tls;
+      try {
+        tls = RelayTls.valueOf(object.getString("tls", "none").toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        r.problem(path + ".tls", "must be one of [none, starttls, implicit]");
+        tls = RelayTls.NONE;
+      }
+      return new Relay(object.getString("name", "relay-conf-" + (i + 1)), host, portNumber, tls,
+          object.getString("username"), object.getString("password"),
+          Math.max(1, object.getInteger("weight", 1)),
+          Math.max(1, object.getInteger("max_connections", 16)));
+    }));
+    return relays;
+  }
+}

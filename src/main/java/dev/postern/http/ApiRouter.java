@@ -1,0 +1,54 @@
+package dev.postern.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
+
+/**
+ * Builds the router every HTTP verticle instance serves: operational endpoints, the feature route
+ * groups, body limits, and the single failure handler.
+ */
+public final class ApiRouter {
+
+  private ApiRouter() {}
+
+  public static Router create(Vertx vertx, long maxBodyBytes, Readiness readiness,
+      PrometheusMeterRegistry metrics, ErrorHandler errors, List<RouteGroup> groups) {
+    Router router = Router.router(vertx);
+
+    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/readyz").handler(ctx -> readiness.evaluate(vertx).onComplete(result -> {
+      JsonObject body = result.result();
+      json(ctx, body.getBoolean("ready") ? 200 : 503, body);
+    }));
+    if (metrics != null) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    }
+
+    // The limit is enforced while the body streams in: a declared Content-Length over it is
+    // refused before any byte is read, and a chunked body is cut off at the limit.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
+    // On every method: a method-restricted route would make unknown paths answer 405, not 404.
+    router.route().handler(body);
+
+    groups.forEach(group -> group.mount(router));
+
+    router.route().failureHandler(errors);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500, 503}) {
+      router.errorHandler(status, errors);
+    }
+    return router;
+  }
+
+  public static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.toBuffer());
+  }
+}

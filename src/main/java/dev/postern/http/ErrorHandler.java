@@ -1,0 +1,87 @@
+package dev.postern.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place a failure becomes an HTTP response (STYLE.md rule 5). Every error gets the SPEC §3
+ * shape; unexpected exceptions become a 500 whose body says nothing about the cause, while the
+ * server log keeps the stack trace (never the query string, which may hold a mistakenly sent key).
+ */
+public final class ErrorHandler implements Handler<RoutingContext> {
+
+  private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+  /** Maps a failure type owned by another package (blob store down, database down) to the API. */
+  public interface Translator extends Function<Throwable, ApiException> {}
+
+  private final List<Translator> translators = new ArrayList<>();
+
+  public ErrorHandler register(Translator translator) {
+    translators.add(translator);
+    return this;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ApiException error = translate(ctx.failure(), ctx.statusCode());
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      // Mid-stream failure (e.g. a download): the status is gone, all we can do is cut it short.
+      response.reset();
+      return;
+    }
+    if (error.error() == ApiError.INTERNAL_SERVER_ERROR) {
+      log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    send(response, error);
+    if (error.error() == ApiError.PAYLOAD_TOO_LARGE) {
+      // The rest of the body was never read; do not let it be parsed as the next request.
+      ctx.request().connection().close();
+    }
+  }
+
+  public static void send(HttpServerResponse response, ApiException error) {
+    response.setStatusCode(error.error().status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(error.toJson().toBuffer());
+  }
+
+  ApiException translate(Throwable failure, int status) {
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure != null) {
+      for (Translator translator : translators) {
+        ApiException mapped = translator.apply(failure);
+        if (mapped != null) {
+          return mapped;
+        }
+      }
+    }
+    if (failure instanceof DecodeException) {
+      return ApiException.validation("body", "malformed JSON");
+    }
+    if (failure instanceof HttpException http) {
+      status = http.getStatusCode();
+    }
+    return switch (status) {
+      case 400 -> ApiException.validation("body", "malformed request");
+      case 404 -> new ApiException(ApiError.NOT_FOUND, "not found");
+      case 405 -> new ApiException(ApiError.METHOD_NOT_ALLOWED, "method not allowed on this path");
+      case 413 -> new ApiException(ApiError.PAYLOAD_TOO_LARGE, "request body exceeds the configured limit");
+      case 415 -> new ApiException(ApiError.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+      case 503 -> new ApiException(ApiError.UNAVAILABLE, "service unavailable");
+      default -> new ApiException(ApiError.INTERNAL_SERVER_ERROR, "internal server error");
+    };
+  }
+}

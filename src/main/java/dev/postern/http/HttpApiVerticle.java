@@ -1,0 +1,46 @@
+package dev.postern.http;
+
+import dev.postern.config.PosternConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * One instance per core: listens on the shared HTTP port and serves the router. On undeploy it
+ * stops accepting and lets in-flight requests finish within the configured grace period.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+
+  private final PosternConfig.Http config;
+  private final Function<io.vertx.core.Vertx, Router> routerFactory;
+  private HttpServer server;
+
+  public HttpApiVerticle(PosternConfig.Http config, Function<io.vertx.core.Vertx, Router> routerFactory) {
+    this.config = config;
+    this.routerFactory = routerFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        .setIdleTimeout((int) config.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // Room for a 10 KB hostile header to reach the authenticator and get the 401 shape.
+        .setMaxHeaderSize(32 * 1024)
+        .setTcpNoDelay(true);
+    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.postern.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@code /readyz}: every dependency (database, blob store, Redis when configured) answers within
+ * a bound, and the gateway is not shutting down.
+ */
+public final class Readiness {
+
+  private static final long CHECK_TIMEOUT_MS = 2_000;
+
+  private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+  private volatile boolean draining;
+
+  public Readiness add(String name, Supplier<Future<?>> check) {
+    checks.put(name, check);
+    return this;
+  }
+
+  /** From now on the gateway reports not-ready, so load balancers stop sending traffic. */
+  public void drain() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Completes with {@code {ready, checks: {name: "ok" | "error: …"}}}; never fails. */
+  public Future<JsonObject> evaluate(Vertx vertx) {
+    List<Future<String>> results = new ArrayList<>();
+    List<String> names = new ArrayList<>(checks.keySet());
+    for (Supplier<Future<?>> check : checks.values()) {
+      Future<String> result;
+      try {
+        result = check.get().timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS).map(ok -> "ok");
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      results.add(result.otherwise(e -> "error: " + e.getClass().getSimpleName()));
+    }
+    return Future.join(results).otherwiseEmpty().map(all -> {
+      JsonObject detail = new JsonObject();
+      boolean ready = !draining;
+      for (int i = 0; i < names.size(); i++) {
+        String outcome = results.get(i).result();
+        detail.put(names.get(i), outcome);
+        ready &= "ok".equals(outcome);
+      }
+      return new JsonObject().put("ready", ready).put("draining", draining).put("checks", detail);
+    });
+  }
+}
