@@ -1,0 +1,35 @@
+package dev.postern.ratelimit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class ThrottledWarningTest {
+
+  @Test
+  void logsOncePerIntervalWithTheCountOfSuppressedWarnings() {
+    Logger logger = (Logger) LoggerFactory.getLogger("throttled-warning-test");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    AtomicLong nanos = new AtomicLong();
+    ThrottledWarning warning = new ThrottledWarning(logger, Duration.ofSeconds(10), nanos::get);
+
+    for (int i = 0; i < 1000; i++) {
+      warning.warn("store unavailable", new IOException("refused"));
+    }
+    nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+    warning.warn("store unavailable", new IOException("refused"));
+
+    assertThat(lines.list).hasSize(2);
+    assertThat(lines.list.get(0).getFormattedMessage()).contains("(0 similar warnings suppressed");
+    assertThat(lines.list.get(1).getFormattedMessage()).contains("(999 similar warnings suppressed");
+  }
+}
