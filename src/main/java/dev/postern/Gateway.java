@@ -8,10 +8,14 @@ import dev.postern.http.ErrorHandler;
 import dev.postern.http.HttpApiVerticle;
 import dev.postern.http.Readiness;
 import dev.postern.http.RouteGroup;
+import dev.postern.ratelimit.RateLimiter;
+import dev.postern.ratelimit.memory.MemoryRateLimiter;
+import dev.postern.ratelimit.redis.RedisRateLimiter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +37,7 @@ public final class Gateway {
   private final List<RouteGroup> routes = new ArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private Database database;
+  private RateLimiter limiter;
   private String httpDeployment;
 
   private Gateway(Vertx vertx, PosternConfig config) {
@@ -50,6 +55,7 @@ public final class Gateway {
     Migrations migrations = Migrations.fromClasspath();
     return gateway.openDatabase()
         .compose(db -> migrations.apply(db.pool()))
+        .compose(applied -> gateway.openRateLimiter())
         .compose(applied -> gateway.deployHttp(metrics))
         .map(gateway)
         .recover(e -> gateway.stop().transform(x -> Future.failedFuture(e)));
@@ -62,6 +68,29 @@ public final class Gateway {
           database = db;
           readiness.add("database", db::ping);
         });
+  }
+
+  /** Redis when configured (shared by every node), else in-process counters. */
+  private Future<Void> openRateLimiter() {
+    PosternConfig.Redis redis = config.redis();
+    if (redis.url() == null) {
+      limiter = new MemoryRateLimiter(Clock.systemUTC());
+      return Future.succeededFuture();
+    }
+    limiter = RedisRateLimiter.create(vertx, Clock.systemUTC(), RedisRateLimiter.Settings
+        .defaults(redis.url(), "postern:rl", redis.failureMode()).withTimeout(redis.timeout()));
+    readiness.add("redis", limiter::ping);
+    // Warm the connection so the first request does not pay for it; an outage here is not fatal:
+    // the configured failure mode governs requests until Redis answers.
+    return limiter.ping().recover(e -> {
+      log.warn("Redis not reachable at start-up; quota checks follow {} until it is",
+          redis.failureMode().name().toLowerCase(java.util.Locale.ROOT));
+      return Future.succeededFuture();
+    });
+  }
+
+  public RateLimiter rateLimiter() {
+    return limiter;
   }
 
   private Future<Void> deployHttp(PrometheusMeterRegistry metrics) {
@@ -102,6 +131,8 @@ public final class Gateway {
           return Future.succeededFuture();
         });
     return http
+        .compose(v -> limiter == null ? Future.<Void>succeededFuture()
+            : limiter.close().recover(e -> Future.succeededFuture()))
         .compose(v -> database == null ? Future.<Void>succeededFuture() : database.close())
         .onComplete(r -> log.info("gateway stopped"));
   }

@@ -7,11 +7,11 @@ import dev.postern.config.PosternConfig.Http;
 import dev.postern.config.PosternConfig.Keys;
 import dev.postern.config.PosternConfig.Postgres;
 import dev.postern.config.PosternConfig.Redis;
-import dev.postern.config.PosternConfig.RedisFailureMode;
 import dev.postern.config.PosternConfig.Relay;
 import dev.postern.config.PosternConfig.RelayTls;
 import dev.postern.config.PosternConfig.Secrets;
 import dev.postern.config.PosternConfig.Smtp;
+import dev.postern.ratelimit.FailureMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +72,7 @@ public final class ConfigLoader {
     }
     Redis redis = new Redis(redisUrl,
         Duration.ofMillis(r.integer("redis.timeout_ms", 250, 10, 60_000)),
-        r.choice("redis.failure_mode", RedisFailureMode.class, RedisFailureMode.FAIL_OPEN));
+        r.choice("redis.failure_mode", FailureMode.class, FailureMode.FAIL_OPEN));
 
     Blobs blobs = readBlobs(r);
 

@@ -1,5 +1,6 @@
 package dev.postern.config;
 
+import dev.postern.ratelimit.FailureMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +23,6 @@ public record PosternConfig(
 
   public enum Deployment { EMBEDDED, PRODUCTION }
 
-  public enum RedisFailureMode { FAIL_OPEN, FAIL_CLOSED }
-
   /** @param instances HTTP verticle instances; 0 means one per core */
   public record Http(String host, int port, int instances, long maxBodyBytes,
       Duration idleTimeout, Duration shutdownGrace) {}
@@ -40,7 +39,7 @@ public record PosternConfig(
   }
 
   /** @param url null selects the in-process rate limiter */
-  public record Redis(String url, Duration timeout, RedisFailureMode failureMode) {}
+  public record Redis(String url, Duration timeout, FailureMode failureMode) {}
 
   /** @param s3Endpoint null selects the filesystem blob store under the data directory */
   public record Blobs(String s3Endpoint, String s3Bucket, String s3Region, String s3AccessKey,

@@ -44,7 +44,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     Files.createDirectories(directory);
     Path lockFile = directory.resolveSibling(directory.getFileName() + ".lock");
     FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock = channel.tryLock();
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by this same JVM
+    }
     if (lock == null) {
       channel.close();
       throw new IOException("data directory " + directory.getParent()

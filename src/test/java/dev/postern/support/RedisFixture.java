@@ -2,8 +2,6 @@ package dev.postern.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,11 +53,7 @@ public final class RedisFixture {
 
   /** A port nothing listens on right now (a closed port, for unreachable-Redis tests). */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePort.next();
   }
 
   private static void stopAll() {

@@ -1,0 +1,148 @@
+package dev.postern.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.postern.config.PosternConfig.RelayTls;
+import dev.postern.ratelimit.FailureMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @Test
+  void builtInDefaultsMatchTheSpec() {
+    PosternConfig config = ConfigLoader.load(null, Map.of());
+    assertThat(config.deployment()).isEqualTo(PosternConfig.Deployment.EMBEDDED);
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.smtp().submissionPort()).isEqualTo(2587);
+    assertThat(config.smtp().smtpsPort()).isEqualTo(2465);
+    assertThat(config.smtp().lanPort()).isZero();
+    assertThat(config.smtp().mxPort()).isEqualTo(2525);
+    assertThat(config.postgres().embedded()).isTrue();
+    assertThat(config.redis().url()).isNull();
+    assertThat(config.blobs().s3()).isFalse();
+    assertThat(config.keys().prefix()).isEqualTo("pst");
+    assertThat(config.keys().defaultRateLimitPerHour()).isEqualTo(1000);
+    assertThat(config.delivery().relays()).isEmpty();
+    assertThat(config.delivery().retryHorizon()).isEqualTo(Duration.ofHours(48));
+  }
+
+  @Test
+  void environmentOverridesEverySpecSetting() {
+    PosternConfig config = ConfigLoader.load(null, Map.ofEntries(
+        Map.entry("POSTERN_DATA_DIR", "/srv/p"),
+        Map.entry("POSTERN_HTTP_PORT", "9090"),
+        Map.entry("POSTERN_SMTP_PORT", "587"),
+        Map.entry("POSTERN_SMTPS_PORT", "465"),
+        Map.entry("POSTERN_SMTP_LAN_PORT", "2526"),
+        Map.entry("POSTERN_MX_PORT", "25"),
+        Map.entry("POSTERN_PG_URL", "postgresql://u:p@db:5432/postern"),
+        Map.entry("POSTERN_REDIS_URL", "redis://cache:6379"),
+        Map.entry("POSTERN_S3_ENDPOINT", "http://minio:9000"),
+        Map.entry("POSTERN_S3_BUCKET", "mail"),
+        Map.entry("POSTERN_S3_ACCESS_KEY", "ak"),
+        Map.entry("POSTERN_S3_SECRET_KEY", "sk"),
+        Map.entry("POSTERN_RELAY_URL", "smtps://user:p%40ss@relay.example:465,smtp+starttls://backup.example"),
+        Map.entry("POSTERN_MASTER_SECRET", "v1:abc"),
+        Map.entry("POSTERN_ADMIN_TOKEN", "0123456789abcdef0123")));
+    assertThat(config.dataDir()).isEqualTo(Path.of("/srv/p"));
+    assertThat(config.http().port()).isEqualTo(9090);
+    assertThat(config.smtp().submissionPort()).isEqualTo(587);
+    assertThat(config.smtp().lanPort()).isEqualTo(2526);
+    assertThat(config.smtp().mxPort()).isEqualTo(25);
+    assertThat(config.postgres().url()).isEqualTo("postgresql://u:p@db:5432/postern");
+    assertThat(config.redis().url()).isEqualTo("redis://cache:6379");
+    assertThat(config.blobs().s3()).isTrue();
+    assertThat(config.blobs().s3Bucket()).isEqualTo("mail");
+    assertThat(config.delivery().relays()).hasSize(2);
+    PosternConfig.Relay first = config.delivery().relays().get(0);
+    assertThat(first.tls()).isEqualTo(RelayTls.IMPLICIT);
+    assertThat(first.host()).isEqualTo("relay.example");
+    assertThat(first.port()).isEqualTo(465);
+    assertThat(first.username()).isEqualTo("user");
+    assertThat(first.password()).isEqualTo("p@ss");
+    PosternConfig.Relay second = config.delivery().relays().get(1);
+    assertThat(second.tls()).isEqualTo(RelayTls.STARTTLS);
+    assertThat(second.port()).isEqualTo(587);
+    assertThat(first.weight()).isGreaterThan(second.weight());
+  }
+
+  @Test
+  void reportsEveryInvalidSettingAtOnceNamingKeyAndVariable() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(
+            "POSTERN_HTTP_PORT", "abc",
+            "POSTERN_MX_PORT", "70000",
+            "POSTERN_PG_URL", "mysql://x",
+            "POSTERN_REDIS_FAILURE_MODE", "sometimes",
+            "POSTERN_RELAY_URL", "ftp://relay")))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).containsExactly(
+            "http.port (POSTERN_HTTP_PORT): must be an integer, got \"abc\"",
+            "smtp.mx_port (POSTERN_MX_PORT): must be between 0 and 65535, got 70000",
+            "postgres.url (POSTERN_PG_URL): must be a postgresql://user:password@host:port/database URL",
+            "redis.failure_mode (POSTERN_REDIS_FAILURE_MODE): must be one of [fail_open, fail_closed], got \"sometimes\"",
+            "delivery.relay_url (POSTERN_RELAY_URL): relay 1 must use smtp://, smtp+starttls:// or smtps://"));
+  }
+
+  @Test
+  void productionRequiresSecretsAndNeverEchoesThem() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("POSTERN_DEPLOYMENT", "production")))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).containsExactly(
+            "secrets.master_secret: is required in production (set POSTERN_MASTER_SECRET)",
+            "secrets.admin_token: is required in production (set POSTERN_ADMIN_TOKEN)"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("POSTERN_ADMIN_TOKEN", "short-secret")))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems().get(0))
+            .contains("secrets.admin_token").doesNotContain("short-secret"));
+  }
+
+  @Test
+  void s3NeedsCredentials() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("POSTERN_S3_ENDPOINT", "http://minio:9000")))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).containsExactly(
+            "blobs.s3_access_key: is required when blobs.s3_endpoint is set",
+            "blobs.s3_secret_key: is required when blobs.s3_endpoint is set"));
+  }
+
+  @Test
+  void operatorFileIsMergedOverDefaultsAndEnvironmentWins(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("site.json");
+    Files.writeString(file, """
+        {"http": {"port": 8181}, "redis": {"failure_mode": "fail_closed"},
+         "delivery": {"relays": [{"host": "relay.lan", "port": 2525, "tls": "starttls", "weight": 5}]}}""");
+    PosternConfig config = ConfigLoader.load(file, Map.of("POSTERN_HTTP_PORT", "8282"));
+    assertThat(config.http().port()).isEqualTo(8282);
+    assertThat(config.http().host()).isEqualTo("0.0.0.0");
+    assertThat(config.redis().failureMode()).isEqualTo(FailureMode.FAIL_CLOSED);
+    assertThat(config.delivery().relays()).singleElement()
+        .satisfies(r -> assertThat(r.host()).isEqualTo("relay.lan"))
+        .satisfies(r -> assertThat(r.tls()).isEqualTo(RelayTls.STARTTLS));
+  }
+
+  @Test
+  void unreadableOrMalformedFileIsOneClearProblem(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, "{\"http\": ");
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).singleElement()
+            .asString().startsWith("config file " + file + ": not valid JSON"));
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.json"), Map.of()))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).singleElement()
+            .asString().contains("cannot be read"));
+  }
+
+  @Test
+  void productionConfFileMovesPortsToPrivilegedOnes() {
+    PosternConfig config = ConfigLoader.load(Path.of("conf/production.json"), Map.of(
+        "POSTERN_MASTER_SECRET", "v1:x", "POSTERN_ADMIN_TOKEN", "0123456789abcdef0123"));
+    assertThat(config.smtp().submissionPort()).isEqualTo(587);
+    assertThat(config.smtp().smtpsPort()).isEqualTo(465);
+    assertThat(config.smtp().mxPort()).isEqualTo(25);
+    assertThat(config.deployment()).isEqualTo(PosternConfig.Deployment.PRODUCTION);
+  }
+}
