@@ -3,7 +3,12 @@ package dev.postern;
 import dev.postern.config.PosternConfig;
 import dev.postern.db.Database;
 import dev.postern.db.Migrations;
+import dev.postern.blob.BlobStore;
+import dev.postern.blob.filesystem.FilesystemBlobStore;
+import dev.postern.blob.s3.S3BlobStore;
+import dev.postern.blob.s3.S3Settings;
 import dev.postern.http.ApiRouter;
+import dev.postern.http.DependencyFailures;
 import dev.postern.http.ErrorHandler;
 import dev.postern.http.HttpApiVerticle;
 import dev.postern.http.Readiness;
@@ -38,11 +43,13 @@ public final class Gateway {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private Database database;
   private RateLimiter limiter;
+  private BlobStore blobs;
   private String httpDeployment;
 
   private Gateway(Vertx vertx, PosternConfig config) {
     this.vertx = vertx;
     this.config = config;
+    errors.register(new DependencyFailures());
   }
 
   /**
@@ -56,6 +63,7 @@ public final class Gateway {
     return gateway.openDatabase()
         .compose(db -> migrations.apply(db.pool()))
         .compose(applied -> gateway.openRateLimiter())
+        .compose(v -> gateway.openBlobStore())
         .compose(applied -> gateway.deployHttp(metrics))
         .map(gateway)
         .recover(e -> gateway.stop().transform(x -> Future.failedFuture(e)));
@@ -87,6 +95,26 @@ public final class Gateway {
           redis.failureMode().name().toLowerCase(java.util.Locale.ROOT));
       return Future.succeededFuture();
     });
+  }
+
+  /** S3-compatible storage when configured, else files under the data directory. */
+  private Future<Void> openBlobStore() {
+    PosternConfig.Blobs b = config.blobs();
+    Future<? extends BlobStore> opened = b.s3()
+        ? S3BlobStore.start(vertx, S3Settings.of(b.s3Endpoint(), b.s3Region(), b.s3Bucket(),
+                b.s3AccessKey(), b.s3SecretKey()).withRequestTimeout(b.timeout()))
+            .recover(e -> Future.failedFuture(new StartupException("blobs.s3_endpoint "
+                + "(POSTERN_S3_ENDPOINT): cannot use bucket " + b.s3Bucket() + " at "
+                + b.s3Endpoint() + " (" + e.getMessage() + ")")))
+        : FilesystemBlobStore.create(vertx, config.dataDir().resolve("blobs"));
+    return opened.onSuccess(store -> {
+      blobs = store;
+      readiness.add("blob_store", store::ping);
+    }).mapEmpty();
+  }
+
+  public BlobStore blobStore() {
+    return blobs;
   }
 
   public RateLimiter rateLimiter() {
@@ -131,6 +159,8 @@ public final class Gateway {
           return Future.succeededFuture();
         });
     return http
+        .compose(v -> blobs == null ? Future.<Void>succeededFuture()
+            : blobs.close().recover(e -> Future.succeededFuture()))
         .compose(v -> limiter == null ? Future.<Void>succeededFuture()
             : limiter.close().recover(e -> Future.succeededFuture()))
         .compose(v -> database == null ? Future.<Void>succeededFuture() : database.close())

@@ -34,10 +34,9 @@ public final class ApiRouter {
     // The limit is enforced while the body streams in: a declared Content-Length over it is
     // refused before any byte is read, and a chunked body is cut off at the limit.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
-    // On every method: a method-restricted route would make unknown paths answer 405, not 404.
-    router.route().handler(body);
-
-    groups.forEach(group -> group.mount(router));
+    // Mounted per route by each group (not as a catch-all route, which would turn wrong-method
+    // requests into 404s, or, restricted to methods, unknown paths into 405s).
+    groups.forEach(group -> group.mount(router, body));
 
     router.route().failureHandler(errors);
     for (int status : new int[] {400, 404, 405, 413, 415, 500, 503}) {
