@@ -1,0 +1,26 @@
+# syntax=docker/dockerfile:1
+# Build stage: the shaded jar.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=s3proxy || true
+COPY conf conf
+COPY src src
+RUN mvn -B -q package -DskipTests
+
+# Runtime stage: a JRE and the jar, as an unprivileged user.
+FROM eclipse-temurin:17-jre
+RUN groupadd --system postern && useradd --system --gid postern --home /var/lib/postern postern \
+    && mkdir -p /var/lib/postern /etc/postern && chown postern:postern /var/lib/postern
+COPY --from=build /src/target/postern.jar /opt/postern/postern.jar
+COPY conf /etc/postern
+USER postern
+ENV POSTERN_DATA_DIR=/var/lib/postern
+VOLUME /var/lib/postern
+# HTTP API, SMTP submission (STARTTLS), SMTPS, inbound MX (unprivileged defaults; see conf/).
+EXPOSE 8080 2587 2465 2525
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \
+  CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/postern/postern.jar"]
+CMD ["serve"]
