@@ -3,6 +3,7 @@ package dev.postern;
 import dev.postern.config.PosternConfig;
 import dev.postern.db.Database;
 import dev.postern.db.Migrations;
+import dev.postern.admin.AdminAuth;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.filesystem.FilesystemBlobStore;
 import dev.postern.blob.s3.S3BlobStore;
@@ -13,6 +14,8 @@ import dev.postern.http.ErrorHandler;
 import dev.postern.http.HttpApiVerticle;
 import dev.postern.http.Readiness;
 import dev.postern.http.RouteGroup;
+import dev.postern.keys.KeyVault;
+import dev.postern.keys.MasterSecrets;
 import dev.postern.ratelimit.RateLimiter;
 import dev.postern.ratelimit.memory.MemoryRateLimiter;
 import dev.postern.ratelimit.redis.RedisRateLimiter;
@@ -20,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +41,8 @@ public final class Gateway {
 
   private final Vertx vertx;
   private final PosternConfig config;
+  private final KeyVault vault;
+  private final AdminAuth adminAuth;
   private final Readiness readiness = new Readiness();
   private final ErrorHandler errors = new ErrorHandler();
   private final List<RouteGroup> routes = new ArrayList<>();
@@ -44,11 +50,15 @@ public final class Gateway {
   private Database database;
   private RateLimiter limiter;
   private BlobStore blobs;
+  /** CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop. */
+  private WorkerExecutor cpu;
   private String httpDeployment;
 
-  private Gateway(Vertx vertx, PosternConfig config) {
+  private Gateway(Vertx vertx, PosternConfig config, KeyVault vault, String adminToken) {
     this.vertx = vertx;
     this.config = config;
+    this.vault = vault;
+    this.adminAuth = new AdminAuth(adminToken);
     errors.register(new DependencyFailures());
   }
 
@@ -56,15 +66,16 @@ public final class Gateway {
    * Starts every component. Call from a non-event-loop thread (main): the first steps read files.
    * On failure, whatever had started is stopped again before the future fails.
    */
-  public static Future<Gateway> start(Vertx vertx, PosternConfig config,
-      GeneratedSecrets.Resolved secrets, PrometheusMeterRegistry metrics) {
-    Gateway gateway = new Gateway(vertx, config);
+  public static Future<Gateway> start(Vertx vertx, PosternConfig config, MasterSecrets masters,
+      String adminToken, PrometheusMeterRegistry metrics) {
+    Gateway gateway = new Gateway(vertx, config, new KeyVault(masters), adminToken);
     Migrations migrations = Migrations.fromClasspath();
     return gateway.openDatabase()
         .compose(db -> migrations.apply(db.pool()))
         .compose(applied -> gateway.openRateLimiter())
         .compose(v -> gateway.openBlobStore())
-        .compose(applied -> gateway.deployHttp(metrics))
+        .compose(v -> gateway.startFeatures())
+        .compose(v -> gateway.deployHttp(metrics))
         .map(gateway)
         .recover(e -> gateway.stop().transform(x -> Future.failedFuture(e)));
   }
@@ -121,6 +132,15 @@ public final class Gateway {
     return limiter;
   }
 
+  /**
+   * Builds the feature services over the opened adapters and mounts their routes. Runs once the
+   * database, blob store and limiter are up, before the HTTP port opens.
+   */
+  private Future<Void> startFeatures() {
+    cpu = vertx.createSharedWorkerExecutor("postern-cpu", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    return Future.succeededFuture();
+  }
+
   private Future<Void> deployHttp(PrometheusMeterRegistry metrics) {
     int instances = config.http().instances() > 0 ? config.http().instances()
         : Runtime.getRuntime().availableProcessors();
@@ -164,6 +184,7 @@ public final class Gateway {
         .compose(v -> limiter == null ? Future.<Void>succeededFuture()
             : limiter.close().recover(e -> Future.succeededFuture()))
         .compose(v -> database == null ? Future.<Void>succeededFuture() : database.close())
+        .eventually(() -> cpu == null ? Future.succeededFuture() : cpu.close())
         .onComplete(r -> log.info("gateway stopped"));
   }
 

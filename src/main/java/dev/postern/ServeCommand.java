@@ -3,6 +3,7 @@ package dev.postern;
 import dev.postern.config.ConfigError;
 import dev.postern.config.ConfigLoader;
 import dev.postern.config.PosternConfig;
+import dev.postern.keys.MasterSecrets;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -50,6 +51,14 @@ final class ServeCommand implements Callable<Integer> {
           + e.getClass().getSimpleName() + ")");
       return 1;
     }
+    MasterSecrets masters;
+    try {
+      masters = MasterSecrets.parse(secrets.masterSecret());
+    } catch (MasterSecrets.InvalidMasterSecretException e) {
+      e.problems().forEach(p -> System.err.println(
+          "postern: invalid configuration: secrets.master_secret (POSTERN_MASTER_SECRET): " + p));
+      return 2;
+    }
     if (secrets.adminTokenCreated()) {
       // Printed exactly once, on the start that generated it; also kept in the data directory.
       System.out.println("postern: generated admin token (stored in "
@@ -68,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
 
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, config, secrets, metrics).await();
+      gateway = Gateway.start(vertx, config, masters, secrets.adminToken(), metrics).await();
     } catch (StartupException e) {
       System.err.println("postern: cannot start: " + e.getMessage());
       vertx.close().await();

@@ -1,0 +1,147 @@
+package dev.postern.support;
+
+import dev.postern.Gateway;
+import dev.postern.config.ConfigLoader;
+import dev.postern.config.PosternConfig;
+import dev.postern.keys.MasterSecrets;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A whole gateway in the test JVM on a fresh database, a temporary data directory and a free
+ * port, configured exactly as an operator would (environment-style settings), plus a small HTTP
+ * client for tests. Several may share one database (pass {@code POSTERN_PG_URL}) to act as nodes.
+ */
+public final class TestGateway implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final Vertx vertx;
+  private final Gateway gateway;
+  private final PosternConfig config;
+  private final String adminToken;
+  private final String masterSecret;
+  private final Path dataDir;
+
+  private TestGateway(Vertx vertx, Gateway gateway, PosternConfig config, String adminToken,
+      String masterSecret, Path dataDir) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.config = config;
+    this.adminToken = adminToken;
+    this.masterSecret = masterSecret;
+    this.dataDir = dataDir;
+  }
+
+  public static TestGateway start() {
+    return start(Map.of());
+  }
+
+  /** @param overrides environment-style settings (e.g. POSTERN_REDIS_URL) over the test defaults */
+  public static TestGateway start(Map<String, String> overrides) {
+    try {
+      Path dataDir = Files.createTempDirectory("postern-test-");
+      Map<String, String> env = new HashMap<>();
+      env.put("POSTERN_DATA_DIR", dataDir.toString());
+      env.put("POSTERN_HTTP_HOST", "127.0.0.1");
+      env.put("POSTERN_HTTP_PORT", Integer.toString(FreePort.next()));
+      env.put("POSTERN_HTTP_INSTANCES", "2");
+      env.put("POSTERN_ADMIN_TOKEN", "admin-" + UUID.randomUUID());
+      env.put("POSTERN_MASTER_SECRET", MasterSecrets.generate());
+      env.putAll(overrides);
+      env.computeIfAbsent("POSTERN_PG_URL", k -> PgFixture.freshDatabaseUrl());
+      PosternConfig config = ConfigLoader.load(null, env);
+      Vertx vertx = Vertx.vertx();
+      Gateway gateway = Gateway.start(vertx, config, MasterSecrets.parse(env.get("POSTERN_MASTER_SECRET")),
+          env.get("POSTERN_ADMIN_TOKEN"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await();
+      return new TestGateway(vertx, gateway, config, env.get("POSTERN_ADMIN_TOKEN"),
+          env.get("POSTERN_MASTER_SECRET"), dataDir);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public PosternConfig config() {
+    return config;
+  }
+
+  public String pgUrl() {
+    return config.postgres().url();
+  }
+
+  public String adminToken() {
+    return adminToken;
+  }
+
+  public String masterSecret() {
+    return masterSecret;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + config.http().port();
+  }
+
+  /** A request as the admin. */
+  public HttpResponse<String> admin(String method, String path, JsonObject body) {
+    return send(method, path, body == null ? null : body.encode(), Map.of("Authorization", "Bearer " + adminToken));
+  }
+
+  /** A request with an API key. */
+  public HttpResponse<String> withKey(String key, String method, String path, JsonObject body) {
+    return send(method, path, body == null ? null : body.encode(), Map.of("Authorization", "Bearer " + key));
+  }
+
+  public HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    headers.forEach(request::header);
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      gateway.stop().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+}
