@@ -172,11 +172,12 @@ run_postfix() { # name messages length
     "127.0.0.1:$POSTFIX_PORT" >"$OUT/$name.smtp-source.log" 2>&1
   end=$(date +%s.%N)
   postsuper -c "$POSTFIX_DIR/etc" -d ALL hold >/dev/null 2>&1 || true
-  jq -n --arg label postfix --argjson n "$messages" --argjson s "$(awk "BEGIN {print $end - $start}")" \
+  jq -n --arg name postfix --argjson n "$messages" --argjson s "$(awk "BEGIN {print $end - $start}")" \
     --arg url "smtp://127.0.0.1:$POSTFIX_PORT" --argjson len "$length" \
-    '{label:$label, tool:"smtp-source -d -s 20", workload:("smtp " + ($len|tostring) + " bytes"),
-      mode:"closed", url:$url, concurrency:20, requests:$n, ok:$n, measured_seconds:$s,
-      throughput:($n/$s), ok_throughput:($n/$s)}' >"$OUT/$name.json"
+    '{"label": $name, "tool": "smtp-source -d -s 20",
+      "workload": ("smtp " + ($len|tostring) + " bytes"), "mode": "closed", "url": $url,
+      "concurrency": 20, "requests": $n, "ok": $n, "measured_seconds": $s,
+      "throughput": ($n/$s), "ok_throughput": ($n/$s)}' >"$OUT/$name.json"
   log "$name: $(jq -r '.ok_throughput|floor' "$OUT/$name.json") msg/s"
 }
 
@@ -227,13 +228,20 @@ case "$SCENARIO" in
     start_postfix ;;
 esac
 
-# ---- A B A B ----
+# ---- alternate the sides ----
 REF_FILES=() SUT_FILES=() PF_FILES=()
-for run in $(seq 1 "$RUNS"); do
+# Odd runs go reference first, even runs Postern first (A B B A ...), so a drift of the shared
+# machine's load over the run does not always favour the same side.
+run_reference() {
   load "reference-$run" "${REF_ARGS[@]}" "${BODY_ARGS[@]}"
   REF_FILES+=("$OUT/reference-$run.json")
+}
+run_postern_side() {
   load "$SUT_LABEL-$run" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}"
   SUT_FILES+=("$OUT/$SUT_LABEL-$run.json")
+}
+for run in $(seq 1 "$RUNS"); do
+  if (( run % 2 )); then run_reference; run_postern_side; else run_postern_side; run_reference; fi
   if [[ -n "$POSTFIX_DIR" ]]; then
     if [[ $SCENARIO == send-small ]]; then run_postfix "postfix-$run" "$POSTFIX_MESSAGES_SMALL" 2048
     else run_postfix "postfix-$run" "$POSTFIX_MESSAGES_ATTACH" $((2048 + 204800 * 4 / 3)); fi

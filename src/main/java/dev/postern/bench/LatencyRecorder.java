@@ -105,7 +105,11 @@ final class LatencyRecorder {
     Tick tick = new Tick((now - runStart) / 1e9, finishedSinceTick.sumThenReset() / seconds,
         errorsSinceTick.sumThenReset(), now <= measureFrom,
         interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99));
-    series.add(tick);
+    // The last call (at the end of the drain) covers a fraction of a second: as a rate it
+    // would be noise, so it updates the totals but adds no point.
+    if (seconds >= 0.5) {
+      series.add(tick);
+    }
     return tick;
   }
 
