@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Runs one bench scenario: Postern and its references side by side, alternately (A B A B),
+# on 127.0.0.1 only, and prints the ratio lines of BENCHMARKS.md. See bench/README.md.
+#
+#   bench/run.sh [--runs N] [--warmup 10s] [--duration 30s] [-c 64] [--self-test] <scenario>
+#   scenarios: ping | send-small | send-attach | e2e-relay | smtp-accept
+#
+# --self-test puts a second bare route where Postern would be (ratio ~1): it proves the
+# plumbing without the gateway.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAR="$ROOT/target/postern.jar"
+RUNS=3 WARMUP=10s DURATION=30s CONCURRENCY=64 SELF_TEST=0 SCENARIO=""
+POSTFIX_MESSAGES_SMALL=${POSTFIX_MESSAGES_SMALL:-20000}
+POSTFIX_MESSAGES_ATTACH=${POSTFIX_MESSAGES_ATTACH:-3000}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --runs) RUNS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    -c|--concurrency) CONCURRENCY=$2; shift 2 ;;
+    --self-test) SELF_TEST=1; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -*) echo "unknown option $1" >&2; exit 2 ;;
+    *) SCENARIO=$1; shift ;;
+  esac
+done
+
+case "$SCENARIO" in
+  ping|send-small|send-attach) ;;
+  e2e-relay|smtp-accept)
+    echo "$SCENARIO: not yet available: needs the delivery / SMTP server issue" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [--runs N] [--self-test] ping|send-small|send-attach" >&2; exit 2 ;;
+esac
+
+OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-$SCENARIO"
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/postern-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+POSTFIX_DIR=""
+
+log() { echo "[run.sh] $*" >&2; }
+
+# Everything started here runs in its own process group (setsid), so the whole group is
+# stopped on exit, whatever way the script ends.
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  if [[ -n "$POSTFIX_DIR" ]]; then
+    postfix -c "$POSTFIX_DIR/etc" stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+}
+
+wait_http() { # url seconds pid
+  local deadline=$((SECONDS + $2))
+  until curl -sf -o /dev/null "$1"; do
+    kill -0 "$3" 2>/dev/null || { log "process $3 died while starting; see $OUT"; return 1; }
+    (( SECONDS < deadline )) || { log "timed out waiting for $1"; return 1; }
+    sleep 0.5
+  done
+}
+
+need() { command -v "$1" >/dev/null || { log "installing $2"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; }; }
+
+[[ -f "$JAR" ]] || { log "building $JAR"; (cd "$ROOT" && mvn -B -q package -DskipTests); }
+need jq jq
+need curl curl
+
+start_bare() { # name -> sets BARE_PORT, BARE_PID
+  BARE_PORT=$(free_port)
+  setsid java -cp "$JAR" dev.postern.bench.BareRouteServer --port "$BARE_PORT" --instances 2 \
+    >"$OUT/$1.log" 2>&1 &
+  BARE_PID=$!
+  PIDS+=("$BARE_PID")
+  wait_http "http://127.0.0.1:$BARE_PORT/ping" 60 "$BARE_PID"
+  log "$1 (bare route) on port $BARE_PORT"
+}
+
+start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY
+  POSTERN_PORT=$(free_port)
+  local admin data
+  admin=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  data="$WORK/postern-data"
+  mkdir -p "$data"
+  POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$admin" \
+    POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port) POSTERN_MX_PORT=$(free_port) \
+    setsid java -jar "$JAR" >"$OUT/postern.log" 2>&1 &
+  POSTERN_PID=$!
+  PIDS+=("$POSTERN_PID")
+  wait_http "http://127.0.0.1:$POSTERN_PORT/readyz" 120 "$POSTERN_PID"
+  log "postern on port $POSTERN_PORT; creating the bench sending identity"
+  local api="http://127.0.0.1:$POSTERN_PORT/admin/v1"
+  curl -sf -X POST "$api/mailboxes" -H "Authorization: Bearer $admin" \
+    -H 'Content-Type: application/json' \
+    -d '{"address":"bench@bench.test","encryption_tier":"plaintext"}' >/dev/null \
+    || { log "POST /admin/v1/mailboxes failed: the admin API is not there yet?"; return 1; }
+  KEY=$(curl -sf -X POST "$api/keys" -H "Authorization: Bearer $admin" \
+    -H 'Content-Type: application/json' \
+    -d '{"name":"bench","mailbox":"bench@bench.test","scope":"full_access","rate_limit_per_hour":100000000}' \
+    | jq -er .key) || { log "POST /admin/v1/keys failed or returned no key"; return 1; }
+}
+
+# Postfix as the SMTP reference: a private instance (own config, queue and data directories
+# under $WORK), smtpd on a loopback port, every accepted message put on HOLD so it is queued
+# and fsynced but never delivered: that is "accepting", nothing more.
+start_postfix() { # -> sets POSTFIX_PORT
+  need postfix postfix
+  POSTFIX_PORT=$(free_port)
+  POSTFIX_DIR="$WORK/postfix"
+  local d=$POSTFIX_DIR
+  mkdir -p "$d/etc" "$d/queue" "$d/data"
+  chown postfix "$d/data"
+  cp /etc/postfix/master.cf "$d/etc/"
+  cat >"$d/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $d/queue
+data_directory = $d/data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = bench.localdomain
+mydestination = bench.test, localhost
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+local_recipient_maps =
+smtpd_recipient_restrictions = check_client_access static:HOLD, permit_mynetworks, reject
+maillog_file_prefixes = $d
+maillog_file = $d/maillog
+EOF
+  postconf -c "$d/etc" -F '*/*/chroot = n'
+  postconf -c "$d/etc" -M# smtp/inet
+  postconf -c "$d/etc" -Me "127.0.0.1:$POSTFIX_PORT/inet = 127.0.0.1:$POSTFIX_PORT inet n - n - - smtpd"
+  postconf -c "$d/etc" -Me "postlog/unix-dgram = postlog unix-dgram n - n - 1 postlogd"
+  postfix -c "$d/etc" start >/dev/null 2>&1 || { log "postfix failed to start: $d/maillog"; return 1; }
+  local deadline=$((SECONDS + 30))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$POSTFIX_PORT") 2>/dev/null; do
+    (( SECONDS < deadline )) || { log "postfix smtpd not listening"; return 1; }
+    sleep 0.5
+  done
+  log "postfix smtpd on port $POSTFIX_PORT (messages held, not delivered)"
+}
+
+# smtp-source reuses each of its 20 sessions (-d), Postfix's faster case, so the ratio is
+# conservative. Throughput = messages / wall time; smtp-source reports no latency.
+run_postfix() { # name messages length
+  local name=$1 messages=$2 length=$3 start end
+  smtp-source -d -s 20 -l "$length" -m 500 -f bench@bench.test -t sink@bench.test \
+    "127.0.0.1:$POSTFIX_PORT" >/dev/null # warm-up
+  start=$(date +%s.%N)
+  smtp-source -d -s 20 -l "$length" -m "$messages" -f bench@bench.test -t sink@bench.test \
+    "127.0.0.1:$POSTFIX_PORT" >"$OUT/$name.smtp-source.log" 2>&1
+  end=$(date +%s.%N)
+  postsuper -c "$POSTFIX_DIR/etc" -d ALL hold >/dev/null 2>&1 || true
+  jq -n --arg name postfix --argjson n "$messages" --argjson s "$(awk "BEGIN {print $end - $start}")" \
+    --arg url "smtp://127.0.0.1:$POSTFIX_PORT" --argjson len "$length" \
+    '{"label": $name, "tool": "smtp-source -d -s 20",
+      "workload": ("smtp " + ($len|tostring) + " bytes"), "mode": "closed", "url": $url,
+      "concurrency": 20, "requests": $n, "ok": $n, "measured_seconds": $s,
+      "throughput": ($n/$s), "ok_throughput": ($n/$s)}' >"$OUT/$name.json"
+  log "$name: $(jq -r '.ok_throughput|floor' "$OUT/$name.json") msg/s"
+}
+
+load() { # name workload url [extra LoadGenerator options...]
+  local name=$1 workload=$2 url=$3
+  shift 3
+  local model=(-c "$CONCURRENCY")
+  [[ " $* " == *" -R "* ]] && model=()
+  log "$name: $workload $url"
+  java -cp "$JAR" dev.postern.bench.LoadGenerator -w "$workload" -u "$url" "${model[@]}" \
+    --warmup "$WARMUP" --duration "$DURATION" --label "$name" --out "$OUT/$name.json" "$@" \
+    | tee -a "$OUT/tables.txt"
+}
+
+compare() { # name posternLabel referenceLabel posternFiles referenceFiles
+  java -cp "$JAR" dev.postern.bench.CompareResults --name "$1" --postern-label "$2" \
+    --reference-label "$3" --postern "$4" --reference "$5" --html "$OUT/${1//\//-vs-}.html" \
+    --summary "$OUT/summary.txt"
+}
+
+joined() { local IFS=,; echo "$*"; }
+
+# ---- start what the scenario needs ----
+start_bare reference
+REF_PORT=$BARE_PORT
+if (( SELF_TEST )); then
+  start_bare postern-stand-in
+  SUT_PORT=$BARE_PORT KEY=self-test
+  SUT_LABEL=bare-b
+else
+  start_postern
+  SUT_PORT=$POSTERN_PORT
+  SUT_LABEL=postern
+fi
+
+case "$SCENARIO" in
+  ping)
+    REF_ARGS=(get "http://127.0.0.1:$REF_PORT/ping")
+    if (( SELF_TEST )); then SUT_ARGS=(get "http://127.0.0.1:$SUT_PORT/ping")
+    else SUT_ARGS=(ping "http://127.0.0.1:$SUT_PORT/v1/emails/_ping" --key "$KEY"); fi
+    BODY_ARGS=() ;;
+  send-small|send-attach)
+    BODY_ARGS=(--size 2KB)
+    [[ $SCENARIO == send-attach ]] && BODY_ARGS+=(--attach 200KB)
+    REF_ARGS=(send "http://127.0.0.1:$REF_PORT/echo")
+    if (( SELF_TEST )); then SUT_ARGS=(send "http://127.0.0.1:$SUT_PORT/echo")
+    else SUT_ARGS=(send "http://127.0.0.1:$SUT_PORT/v1/emails" --key "$KEY"); fi
+    start_postfix ;;
+esac
+
+# ---- alternate the sides ----
+REF_FILES=() SUT_FILES=() PF_FILES=()
+# Odd runs go reference first, even runs Postern first (A B B A ...), so a drift of the shared
+# machine's load over the run does not always favour the same side.
+run_reference() {
+  load "reference-$run" "${REF_ARGS[@]}" "${BODY_ARGS[@]}"
+  REF_FILES+=("$OUT/reference-$run.json")
+}
+run_postern_side() {
+  load "$SUT_LABEL-$run" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}"
+  SUT_FILES+=("$OUT/$SUT_LABEL-$run.json")
+}
+for run in $(seq 1 "$RUNS"); do
+  if (( run % 2 )); then run_reference; run_postern_side; else run_postern_side; run_reference; fi
+  if [[ -n "$POSTFIX_DIR" ]]; then
+    if [[ $SCENARIO == send-small ]]; then run_postfix "postfix-$run" "$POSTFIX_MESSAGES_SMALL" 2048
+    else run_postfix "postfix-$run" "$POSTFIX_MESSAGES_ATTACH" $((2048 + 204800 * 4 / 3)); fi
+    PF_FILES+=("$OUT/postfix-$run.json")
+  fi
+done
+
+echo
+REF_NAME=bare-route; [[ $SCENARIO != ping ]] && REF_NAME=bare-echo
+compare "$SCENARIO/$REF_NAME" "$SUT_LABEL" reference "$(joined "${SUT_FILES[@]}")" "$(joined "${REF_FILES[@]}")"
+if (( ${#PF_FILES[@]} )); then
+  compare "$SCENARIO/postfix" "$SUT_LABEL" postfix "$(joined "${SUT_FILES[@]}")" "$(joined "${PF_FILES[@]}")"
+fi
+
+# The send-small latency goal (p99 <= 25 ms at half the peak rate) needs the open model.
+if [[ $SCENARIO == send-small ]]; then
+  HALF=$(jq -s 'map(.ok_throughput) | sort | .[length/2|floor] / 2 | floor' "${SUT_FILES[@]}")
+  load "$SUT_LABEL-open-half-peak" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}" -R "$HALF" --connections 128
+  echo "open model at half the peak ($HALF req/s): p99 $(jq -r '.latency_us.p99 / 1000' \
+    "$OUT/$SUT_LABEL-open-half-peak.json") ms (goal <= 25 ms)" | tee -a "$OUT/summary.txt"
+fi
+if [[ -n "${POSTERN_PID:-}" ]]; then
+  echo "postern peak RSS: $(awk '/VmHWM/ {print int($2/1024) " MB"}' "/proc/$POSTERN_PID/status") (goal <= 512 MB)" \
+    | tee -a "$OUT/summary.txt"
+fi
+log "results, tables and charts in $OUT"

@@ -1,0 +1,194 @@
+package dev.postern.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * HTTP load generator for the bench harness (BENCHMARKS.md). Closed model ({@code -c}) for
+ * peak throughput, open model ({@code -R}) for latency without coordinated omission. Writes a
+ * result JSON and an HTML chart, prints a table, and stops by itself after warm-up + duration.
+ */
+@Command(name = "LoadGenerator", mixinStandardHelpOptions = true,
+    description = "Drives HTTP load at 127.0.0.1 and records latency with HdrHistogram.")
+public final class LoadGenerator implements java.util.concurrent.Callable<Integer> {
+
+  @Option(names = {"-w", "--workload"}, required = true,
+      description = "ping | send | get | post-json")
+  String workload;
+
+  @Option(names = {"-u", "--url"}, required = true, description = "loopback URL to load")
+  String url;
+
+  @Option(names = {"-c", "--concurrency"}, description = "closed model: requests in flight")
+  Integer concurrency;
+
+  @Option(names = {"-R", "--rate"}, description = "open model: intended requests per second")
+  Double rate;
+
+  @Option(names = "--connections",
+      description = "keep-alive connections (default: concurrency, or 64 in the open model)")
+  Integer connections;
+
+  @Option(names = "--threads", defaultValue = "1", description = "event loops generating load")
+  int threads;
+
+  @Option(names = "--warmup", defaultValue = "10s", converter = BenchUnits.Time.class)
+  Duration warmup;
+
+  @Option(names = "--duration", defaultValue = "30s", converter = BenchUnits.Time.class)
+  Duration duration;
+
+  @Option(names = "--timeout", defaultValue = "10s", converter = BenchUnits.Time.class,
+      description = "per request, including the wait for a pooled connection")
+  Duration timeout;
+
+  @Option(names = "--key", defaultValue = "${env:POSTERN_BENCH_KEY}",
+      description = "API key sent as a Bearer token (env POSTERN_BENCH_KEY)")
+  String key;
+
+  @Option(names = "--from", defaultValue = "bench@bench.test")
+  String from;
+
+  @Option(names = "--to", defaultValue = "sink@bench.test", split = ",")
+  List<String> to;
+
+  @Option(names = "--size", defaultValue = "2KB", converter = BenchUnits.Bytes.class,
+      description = "send: text body size")
+  long textBytes;
+
+  @Option(names = "--attach", defaultValue = "0", converter = BenchUnits.Bytes.class,
+      description = "send: attachment size before base64 (0 = none)")
+  long attachBytes;
+
+  @Option(names = "--body-size", defaultValue = "1KB", converter = BenchUnits.Bytes.class,
+      description = "post-json: JSON body size")
+  long jsonBytes;
+
+  @Option(names = "--label", description = "name of this run in reports")
+  String label;
+
+  @Option(names = "--out", description = "result JSON file (an HTML chart is written beside it)")
+  Path out;
+
+  @Option(names = "--quiet", description = "no progress line on stderr")
+  boolean quiet;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LoadGenerator()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (concurrency != null && rate != null) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "use -c or -R, not both");
+    }
+    Workload kind = Workload.parse(workload);
+    RequestTemplate template = kind.template(new Workload.Spec(url, key, from, to, textBytes,
+        attachBytes, jsonBytes));
+    RunResult result = run(template, kind);
+    System.out.print(TextReport.of(result));
+    if (out != null) {
+      ResultJson.writeFile(result, out);
+      Path html = out.resolveSibling(out.getFileName().toString().replaceAll("\\.json$", "")
+          + ".html");
+      Files.writeString(html, HtmlChart.page(result.label(), List.of(result)));
+      System.out.println("  result         " + out + "  chart " + html);
+    }
+    if (result.ok() == 0) {
+      System.err.println("no request succeeded (2xx): see the status and transport errors above");
+      return 1;
+    }
+    return 0;
+  }
+
+  private RunResult run(RequestTemplate template, Workload kind) throws Exception {
+    boolean open = rate != null;
+    int closedConcurrency = concurrency == null ? 64 : concurrency;
+    int pool = connections != null ? connections : open ? 64 : closedConcurrency;
+    String startedAt = Instant.now().toString();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads));
+    try {
+      // A short lead so every driver is deployed before the first slot is due.
+      long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+      long measureFrom = t0 + warmup.toNanos();
+      long end = measureFrom + duration.toNanos();
+      var recorder = new LatencyRecorder(t0, measureFrom, end);
+      List<Future<Void>> finished = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        Promise<Void> done = Promise.promise();
+        finished.add(done.future());
+        // Each loop's slots are offset by one interval so the loops' requests interleave.
+        long phase = open ? (long) (i * 1e9 / rate) : 0;
+        var share = new LoadVerticle.Share(split(closedConcurrency, i), open ? rate / threads : 0,
+            split(pool, i), t0 + phase, end, timeout);
+        vertx.deployVerticle(new LoadVerticle(template, recorder, share, done));
+      }
+      CountDownLatch allDone = new CountDownLatch(1);
+      Future.join(finished).onComplete(ignored -> allDone.countDown());
+      // Progress runs on this (main) thread: printing never touches an event loop.
+      while (!allDone.await(1, TimeUnit.SECONDS)) {
+        progress(recorder, t0, measureFrom, end);
+      }
+      recorder.sample(System.nanoTime());
+      return result(recorder, kind, open, closedConcurrency, pool, startedAt);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private int split(int total, int index) {
+    return Math.max(1, total / threads + (index < total % threads ? 1 : 0));
+  }
+
+  private void progress(LatencyRecorder recorder, long t0, long measureFrom, long end) {
+    long now = System.nanoTime();
+    LatencyRecorder.Tick tick = recorder.sample(now);
+    if (quiet) {
+      return;
+    }
+    String phase = now < measureFrom ? "warm-up" : now < end ? "measure" : "drain  ";
+    var soFar = recorder.latencySoFar();
+    String p99 = soFar.getTotalCount() == 0 ? "-"
+        : TextReport.ms(soFar.getValueAtPercentile(99)) + " ms";
+    System.err.printf(Locale.ROOT, "[%5.1fs %s] %s req/s  errors %d  p99 so far %s%n",
+        (now - t0) / 1e9, phase, BenchUnits.grouped(tick.requestsPerSecond()), tick.errors(),
+        p99);
+  }
+
+  private RunResult result(LatencyRecorder recorder, Workload kind, boolean open, int closedC,
+      int pool, String startedAt) {
+    var latency = recorder.latencySoFar();
+    long requests = latency.getTotalCount();
+    long ok = recorder.statusCounts().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("2")).mapToLong(e -> e.getValue()).sum();
+    double seconds = duration.toNanos() / 1e9;
+    var series = recorder.series().stream()
+        .map(t -> new RunResult.SeriesPoint(t.elapsedSeconds(), t.requestsPerSecond(),
+            t.errors(), t.warmup(), t.p99Us()))
+        .toList();
+    return new RunResult(
+        label != null ? label : kind.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        "LoadGenerator", kind.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        open ? "open" : "closed", url, open ? 0 : closedC, open ? rate : 0, pool,
+        warmup.toNanos() / 1e9, seconds, startedAt, RunResult.Machine.current(),
+        requests, ok, requests / seconds, ok / seconds,
+        RunResult.Percentiles.of(latency), RunResult.Percentiles.of(recorder.serviceTimeSoFar()),
+        recorder.statusCounts(), recorder.transportErrorCounts(),
+        recorder.non2xxTotal() + recorder.transportErrorTotal(), series,
+        RunResult.distributionOf(latency));
+  }
+}
