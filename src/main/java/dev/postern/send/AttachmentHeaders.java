@@ -14,7 +14,8 @@ import java.util.List;
 final class AttachmentHeaders {
 
   private static final int MAX_PLAIN = 60;
-  private static final int SEGMENT = 60;
+  // " filename*0*=UTF-8''" + segment + ";" stays within 78 columns.
+  private static final int SEGMENT = 56;
   private static final String ATTR_CHARS = "!#$&+-.^_`|~";
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
