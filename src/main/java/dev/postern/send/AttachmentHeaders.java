@@ -16,7 +16,8 @@ final class AttachmentHeaders {
   private static final int MAX_PLAIN = 60;
   // " filename*0*=UTF-8''" + segment + ";" stays within 78 columns.
   private static final int SEGMENT = 56;
-  private static final String ATTR_CHARS = "!#$&+-.^_`|~";
+  /** RFC 2231 §7 attribute-chars we leave as is; '+' is escaped since URL decoders read a space. */
+  private static final String ATTR_CHARS = "!#$&-.^_`|~";
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private AttachmentHeaders() {}
@@ -47,8 +48,13 @@ final class AttachmentHeaders {
     return field.end();
   }
 
+  /**
+   * Short printable ASCII. Two apostrophes are excluded: lenient readers (mime4j among them)
+   * take {@code a'b'c} in a plain value for RFC 2231's {@code charset'language'text}.
+   */
   private static boolean isPlain(String name) {
-    return name.length() <= MAX_PLAIN && name.chars().allMatch(c -> c >= 0x20 && c <= 0x7e);
+    return name.length() <= MAX_PLAIN && name.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)
+        && name.chars().filter(c -> c == '\'').count() < 2;
   }
 
   /** Printable ASCII, other characters as '_', at most 60 chars: for pre-RFC 2231 readers. */

@@ -81,8 +81,10 @@ final class HeaderRules {
     return STRUCTURAL.contains(lower) || lower.startsWith("content-");
   }
 
-  static String headerValue(String value) {
-    UnsafeText.requireHeaderSafe(value);
+  /** Surrounding whitespace is dropped: it carries no meaning in a field body (RFC 5322 §2.2). */
+  static String headerValue(String raw) {
+    UnsafeText.requireHeaderSafe(raw);
+    String value = raw.strip();
     if (value.codePointCount(0, value.length()) > MAX_VALUE) {
       throw new InvalidValue("must be at most " + MAX_VALUE + " characters");
     }
