@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -30,7 +31,7 @@ public record MessageStamp(String messageId, Instant date) {
   /** A fresh stamp: {@code <random-uuid@sender-domain>} and the clock's now (to the second). */
   public static MessageStamp create(Clock clock, EmailAddress from) {
     return new MessageStamp("<" + UUID.randomUUID() + "@" + from.domain() + ">",
-        clock.instant().with(java.time.temporal.ChronoField.NANO_OF_SECOND, 0));
+        clock.instant().truncatedTo(ChronoUnit.SECONDS));
   }
 
   /** The Date header value, e.g. {@code Sun, 22 Nov 2026 10:00:00 +0000}. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -99,7 +100,7 @@ public final class MimeComposer {
 
   private static void writeEnvelopeHeaders(SendRequest r, MessageStamp stamp, MimeOutput out)
       throws IOException {
-    out.ascii(HeaderValues.mailboxes("From", java.util.List.of(r.from())));
+    out.ascii(HeaderValues.mailboxes("From", List.of(r.from())));
     if (!r.to().isEmpty()) {
       out.ascii(HeaderValues.mailboxes("To", r.to()));
     }
