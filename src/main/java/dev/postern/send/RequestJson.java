@@ -1,0 +1,258 @@
+package dev.postern.send;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.postern.http.ApiException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Decodes a request body into Vert.x JSON with hard limits, so that a hostile body costs bounded
+ * memory and stack and always ends in 400 {@code validation_error} on path {@code body}:
+ * <ul>
+ *   <li>strict UTF-8 (RFC 8259 §8.1), checked before parsing; no lone surrogates from {@code \\u}
+ *       escapes in keys or strings;</li>
+ *   <li>duplicate keys refused (RFC 8259 §4 leaves them undefined; we refuse ambiguity);</li>
+ *   <li>nesting ≤ {@value #MAX_DEPTH}, tokens ≤ {@value #MAX_TOKENS}, object members in the whole
+ *       document ≤ {@value #MAX_MEMBERS} (a full batch of 100 rich send bodies fits), keys ≤
+ *       {@value #MAX_KEY_LENGTH} chars, numbers ≤ {@value #MAX_NUMBER_LENGTH} digits;</li>
+ *   <li>strings ≤ {@value #MAX_STRING_LENGTH} chars: a 25 MB attachment as base64, with line
+ *       breaks;</li>
+ *   <li>integers must fit a {@code long}, decimals a finite {@code double} ({@code 1e999999} is
+ *       refused, not turned into Infinity);</li>
+ *   <li>nothing may follow the root value.</li>
+ * </ul>
+ * The overall byte size is the HTTP layer's limit (413), not this class's. Thread-safe.
+ */
+public final class RequestJson {
+
+  public static final int MAX_DEPTH = 64;
+  public static final long MAX_TOKENS = 200_000;
+  public static final int MAX_MEMBERS = 20_000;
+  public static final int MAX_KEY_LENGTH = 256;
+  public static final int MAX_NUMBER_LENGTH = 64;
+  public static final int MAX_STRING_LENGTH = 36_000_000;
+
+  private static final String PATH = "body";
+  private static final Pattern PRINTABLE_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
+
+  private final JsonFactory factory;
+
+  public RequestJson() {
+    this.factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_DEPTH)
+            .maxTokenCount(MAX_TOKENS)
+            .maxNameLength(MAX_KEY_LENGTH)
+            .maxNumberLength(MAX_NUMBER_LENGTH)
+            .maxStringLength(MAX_STRING_LENGTH)
+            .build())
+        .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .disable(com.fasterxml.jackson.core.StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+        .build();
+  }
+
+  /** The body as a JSON object (a send body); anything else is a validation error. */
+  public JsonObject object(Buffer body) {
+    Object value = value(body);
+    if (value instanceof JsonObject object) {
+      return object;
+    }
+    throw ApiException.validation(PATH, "must be a JSON object");
+  }
+
+  /** The body as a JSON array (a batch); anything else is a validation error. */
+  public JsonArray array(Buffer body) {
+    Object value = value(body);
+    if (value instanceof JsonArray array) {
+      return array;
+    }
+    throw ApiException.validation(PATH, "must be a JSON array");
+  }
+
+  public JsonObject object(byte[] body) {
+    return object(Buffer.buffer(body));
+  }
+
+  public JsonArray array(byte[] body) {
+    return array(Buffer.buffer(body));
+  }
+
+  /** The root value: JsonObject, JsonArray, String, Long, Double, Boolean or null. */
+  public Object value(Buffer body) {
+    try {
+      Utf8Check.requireValid(body);
+      try (JsonParser parser = factory.createParser(new BufferStream(body))) {
+        JsonToken first = parser.nextToken();
+        if (first == null) {
+          throw new InvalidValue("is empty");
+        }
+        Object root = new TreeBuilder(parser).read(first);
+        if (parser.nextToken() != null) {
+          throw new InvalidValue("has content after the JSON value");
+        }
+        return root;
+      }
+    } catch (InvalidValue e) {
+      throw ApiException.validation(PATH, e.getMessage());
+    } catch (StreamConstraintsException e) {
+      throw ApiException.validation(PATH, limitReason(e));
+    } catch (JsonParseException e) {
+      throw ApiException.validation(PATH, parseReason(e));
+    } catch (IOException e) {
+      throw ApiException.validation(PATH, "is not valid JSON");
+    }
+  }
+
+  private static String limitReason(StreamConstraintsException e) {
+    String m = String.valueOf(e.getOriginalMessage());
+    if (m.contains("nesting depth")) {
+      return "JSON is nested deeper than " + MAX_DEPTH + " levels";
+    } else if (m.contains("Token count")) {
+      return "JSON has more than " + MAX_TOKENS + " tokens";
+    } else if (m.contains("Name length")) {
+      return "a JSON key is longer than " + MAX_KEY_LENGTH + " characters";
+    } else if (m.contains("String value length")) {
+      return "a JSON string is longer than " + MAX_STRING_LENGTH + " characters";
+    } else if (m.contains("Number value length")) {
+      return "a JSON number is longer than " + MAX_NUMBER_LENGTH + " digits";
+    }
+    return "JSON exceeds a size limit";
+  }
+
+  private static String parseReason(JsonParseException e) {
+    String m = String.valueOf(e.getOriginalMessage());
+    if (m.startsWith("Duplicate field") || m.startsWith("Duplicate Object property")) {
+      String name = e.getProcessor() != null ? safeName(e.getProcessor()) : "";
+      return "duplicate JSON key" + name;
+    }
+    JsonLocation at = e.getLocation();
+    return at == null
+        ? "is not valid JSON"
+        : "is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+  }
+
+  private static String safeName(JsonParser parser) {
+    try {
+      String name = parser.currentName();
+      return name != null && PRINTABLE_KEY.matcher(name).matches() ? " \"" + name + "\"" : "";
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** Builds the tree; recursion is bounded by {@link #MAX_DEPTH}, enforced by Jackson first. */
+  private static final class TreeBuilder {
+    private final JsonParser parser;
+    private int members;
+
+    TreeBuilder(JsonParser parser) {
+      this.parser = parser;
+    }
+
+    Object read(JsonToken token) throws IOException {
+      switch (token) {
+        case START_OBJECT:
+          return readObject();
+        case START_ARRAY:
+          return readArray();
+        case VALUE_STRING:
+          return checked(parser.getText());
+        case VALUE_NUMBER_INT:
+          if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw new InvalidValue("has an integer out of range");
+          }
+          return parser.getLongValue();
+        case VALUE_NUMBER_FLOAT:
+          double d = parser.getDoubleValue();
+          if (Double.isInfinite(d) || Double.isNaN(d)) {
+            throw new InvalidValue("has a number out of range");
+          }
+          return d;
+        case VALUE_TRUE:
+          return Boolean.TRUE;
+        case VALUE_FALSE:
+          return Boolean.FALSE;
+        case VALUE_NULL:
+          return null;
+        default:
+          throw new InvalidValue("is not valid JSON");
+      }
+    }
+
+    private JsonObject readObject() throws IOException {
+      JsonObject object = new JsonObject(new LinkedHashMap<>());
+      JsonToken token;
+      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        if (++members > MAX_MEMBERS) {
+          throw new InvalidValue("JSON has more than " + MAX_MEMBERS + " object members");
+        }
+        String key = checked(parser.currentName());
+        object.put(key, read(parser.nextToken()));
+      }
+      if (token != JsonToken.END_OBJECT) {
+        throw new InvalidValue("is not valid JSON");
+      }
+      return object;
+    }
+
+    private JsonArray readArray() throws IOException {
+      JsonArray array = new JsonArray();
+      JsonToken token;
+      while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+        if (token == null) {
+          throw new InvalidValue("is not valid JSON");
+        }
+        array.add(read(token));
+      }
+      return array;
+    }
+
+    private static String checked(String text) {
+      if (UnsafeText.inBody(text).isPresent()) {
+        throw new InvalidValue("has a string with an unpaired UTF-16 surrogate");
+      }
+      return text;
+    }
+  }
+
+  /** Reads a Buffer without copying it whole. */
+  private static final class BufferStream extends InputStream {
+    private final Buffer buffer;
+    private int position;
+
+    BufferStream(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public int read() {
+      return position < buffer.length() ? buffer.getByte(position++) & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] into, int offset, int length) {
+      if (length == 0) {
+        return 0;
+      }
+      int available = buffer.length() - position;
+      if (available <= 0) {
+        return -1;
+      }
+      int n = Math.min(length, available);
+      buffer.getBytes(position, position + n, into, offset);
+      position += n;
+      return n;
+    }
+  }
+}

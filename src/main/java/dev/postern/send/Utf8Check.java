@@ -1,0 +1,73 @@
+package dev.postern.send;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Strict UTF-8 validation of a request body in fixed-size chunks, before any JSON parsing.
+ * RFC 8259 §8.1: JSON exchanged between systems MUST be UTF-8. RFC 3629 §3: overlong forms,
+ * encoded surrogates (U+D800–U+DFFF) and code points above U+10FFFF are invalid. A raw NUL
+ * byte is refused as well: it can never be part of a JSON text, and a body starting with one
+ * would make Jackson guess UTF-16/32 instead of UTF-8.
+ */
+final class Utf8Check {
+
+  private static final int CHUNK = 8192;
+
+  private Utf8Check() {}
+
+  /** Throws {@link InvalidValue} at the first invalid byte; O(1) extra memory. */
+  static void requireValid(Buffer body) {
+    byte[] chunk = new byte[Math.min(CHUNK, Math.max(1, body.length()))];
+    int need = 0;
+    int lo = 0x80;
+    int hi = 0xBF;
+    for (int start = 0; start < body.length(); start += chunk.length) {
+      int end = Math.min(body.length(), start + chunk.length);
+      body.getBytes(start, end, chunk, 0);
+      for (int i = 0; i < end - start; i++) {
+        int b = chunk[i] & 0xff;
+        if (need > 0) {
+          if (b < lo || b > hi) {
+            throw invalid(start + i);
+          }
+          lo = 0x80;
+          hi = 0xBF;
+          need--;
+          continue;
+        }
+        if (b == 0) {
+          throw new InvalidValue("body contains a NUL byte at offset " + (start + i));
+        } else if (b < 0x80) {
+          continue;
+        } else if (b >= 0xC2 && b <= 0xDF) {
+          need = 1;
+        } else if (b == 0xE0) {
+          need = 2;
+          lo = 0xA0;
+        } else if (b == 0xED) {
+          need = 2;
+          hi = 0x9F;
+        } else if (b >= 0xE1 && b <= 0xEF) {
+          need = 2;
+        } else if (b == 0xF0) {
+          need = 3;
+          lo = 0x90;
+        } else if (b >= 0xF1 && b <= 0xF3) {
+          need = 3;
+        } else if (b == 0xF4) {
+          need = 3;
+          hi = 0x8F;
+        } else {
+          throw invalid(start + i);
+        }
+      }
+    }
+    if (need > 0) {
+      throw invalid(body.length());
+    }
+  }
+
+  private static InvalidValue invalid(int offset) {
+    return new InvalidValue("body is not valid UTF-8 (offset " + offset + ")");
+  }
+}
