@@ -4,6 +4,16 @@ import dev.postern.config.PosternConfig;
 import dev.postern.db.Database;
 import dev.postern.db.Migrations;
 import dev.postern.admin.AdminAuth;
+import dev.postern.admin.AdminKeyRoutes;
+import dev.postern.auth.ApiKeyAuth;
+import dev.postern.auth.KeyAuthenticator;
+import dev.postern.auth.LastUsedTracker;
+import dev.postern.auth.PingRoutes;
+import dev.postern.auth.Quotas;
+import dev.postern.db.PgSignals;
+import dev.postern.keys.KeyFormat;
+import dev.postern.keys.KeyIssuer;
+import dev.postern.keys.KeyRepository;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.filesystem.FilesystemBlobStore;
 import dev.postern.blob.s3.S3BlobStore;
@@ -23,6 +33,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,6 +63,9 @@ public final class Gateway {
   private Database database;
   private RateLimiter limiter;
   private BlobStore blobs;
+  private KeyAuthenticator authenticator;
+  private PgSignals signals;
+  private LastUsedTracker lastUsed;
   /** CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop. */
   private WorkerExecutor cpu;
   private String httpDeployment;
@@ -138,7 +154,29 @@ public final class Gateway {
    */
   private Future<Void> startFeatures() {
     cpu = vertx.createSharedWorkerExecutor("postern-cpu", Math.max(2, Runtime.getRuntime().availableProcessors()));
-    return Future.succeededFuture();
+    Clock clock = Clock.systemUTC();
+    PosternConfig.Keys keyConfig = config.keys();
+    KeyFormat format = new KeyFormat(keyConfig.prefix());
+    KeyRepository keys = new KeyRepository(database.pool());
+    authenticator = new KeyAuthenticator(format, keys, vault, cpu, clock,
+        KeyAuthenticator.Settings.of(keyConfig.cacheSize(), keyConfig.cacheTtl().toMillis()));
+    signals = new PgSignals(vertx, database.connectOptions())
+        .listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate, v -> authenticator.invalidateAll());
+    lastUsed = new LastUsedTracker(vertx, keys, clock, 15_000);
+    ApiKeyAuth apiKeys = new ApiKeyAuth(authenticator, lastUsed, this::auditRequest);
+    Quotas quotas = new Quotas(limiter, clock, keyConfig.inboxReadsPerHour());
+
+    routes.add(new PingRoutes(apiKeys, quotas));
+    routes.add(new AdminKeyRoutes(adminAuth, new KeyIssuer(format, keys, vault, cpu), keys,
+        keyConfig.defaultRateLimitPerHour(), this::auditAdmin));
+    return signals.connect();
+  }
+
+  /** Registers the audit row of an API-key request, written when its response ends. */
+  private void auditRequest(RoutingContext ctx) {
+  }
+
+  private void auditAdmin(RoutingContext ctx, String action, UUID apiKeyId, JsonObject details) {
   }
 
   private Future<Void> deployHttp(PrometheusMeterRegistry metrics) {
@@ -179,6 +217,9 @@ public final class Gateway {
           return Future.succeededFuture();
         });
     return http
+        .compose(v -> lastUsed == null ? Future.<Void>succeededFuture() : lastUsed.close())
+        .compose(v -> signals == null ? Future.<Void>succeededFuture()
+            : signals.close().recover(e -> Future.succeededFuture()))
         .compose(v -> blobs == null ? Future.<Void>succeededFuture()
             : blobs.close().recover(e -> Future.succeededFuture()))
         .compose(v -> limiter == null ? Future.<Void>succeededFuture()

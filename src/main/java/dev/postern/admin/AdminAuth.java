@@ -2,6 +2,7 @@ package dev.postern.admin;
 
 import dev.postern.http.ApiError;
 import dev.postern.http.ApiException;
+import dev.postern.http.Bearer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +27,7 @@ public final class AdminAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (!matches(bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))) {
+    if (!matches(Bearer.token(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))) {
       ctx.fail(new ApiException(ApiError.UNAUTHORIZED, "missing or invalid admin token"));
       return;
     }
@@ -40,13 +41,5 @@ public final class AdminAuth implements Handler<RoutingContext> {
       return false;
     }
     return MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token);
-  }
-
-  static String bearer(String header) {
-    if (header == null || header.length() > 4096 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String value = header.substring(7).trim();
-    return value.isEmpty() ? null : value;
   }
 }

@@ -9,8 +9,9 @@ import io.vertx.ext.web.RoutingContext;
 public interface RouteGroup {
 
   /**
-   * @param body the size-limited body reader; put it on each route that takes a body, after the
-   *     authentication step, so an unauthenticated client can never make the server buffer a body
+   * @param body the size-limited body reader; put it first on each route that takes a body
+   *     (Vert.x 5 refuses a body handler after an authentication or user handler). The limit
+   *     bounds what even an unauthenticated client can make the server buffer.
    */
   void mount(Router router, Handler<RoutingContext> body);
 }

@@ -1,0 +1,79 @@
+package dev.postern.auth;
+
+import dev.postern.http.ApiError;
+import dev.postern.http.ApiException;
+import dev.postern.http.Bearer;
+import dev.postern.keys.Scope;
+import dev.postern.keys.Scopes;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * The API-key steps of a route: {@link #authenticate()} first, then {@link #require(Scope)}.
+ * Every authentication failure is the same 401 (TESTING.md REST 7); a key in the query string is
+ * never read.
+ */
+public final class ApiKeyAuth {
+
+  public static final String ACTOR_HEADER = "X-Postern-Actor";
+  private static final String KEY = "postern.key";
+  private static final String USER = "postern.user";
+  private static final int MAX_ACTOR_BYTES = 1024;
+
+  private final KeyAuthenticator authenticator;
+  private final LastUsedTracker lastUsed;
+  private final Consumer<RoutingContext> onAuthenticated;
+
+  /** @param onAuthenticated e.g. registers the audit record written when the response ends */
+  public ApiKeyAuth(KeyAuthenticator authenticator, LastUsedTracker lastUsed,
+      Consumer<RoutingContext> onAuthenticated) {
+    this.authenticator = authenticator;
+    this.lastUsed = lastUsed;
+    this.onAuthenticated = onAuthenticated;
+  }
+
+  /** The authenticated key of this request (after {@link #authenticate()}). */
+  public static AuthenticatedKey key(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
+  public Handler<RoutingContext> authenticate() {
+    return ctx -> {
+      String token = Bearer.token(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+      authenticator.verify(token).onComplete(result -> {
+        if (result.failed()) {
+          ctx.fail(result.cause() instanceof ApiException api ? api
+              : new ApiException(ApiError.UNAUTHORIZED, "missing or invalid API key"));
+          return;
+        }
+        AuthenticatedKey key = result.result();
+        ctx.put(KEY, key);
+        ctx.put(USER, Scopes.attach(User.fromName(key.id().toString()), key.scopes()));
+        lastUsed.touch(key.id());
+        onAuthenticated.accept(ctx);
+        String actor = ctx.request().getHeader(ACTOR_HEADER);
+        if (actor != null && actor.getBytes(StandardCharsets.UTF_8).length > MAX_ACTOR_BYTES) {
+          ctx.fail(ApiException.validation(ACTOR_HEADER, "must be at most 1024 bytes"));
+          return;
+        }
+        ctx.next();
+      });
+    };
+  }
+
+  /** 403 {@code forbidden_scope} unless the key's scopes grant {@code scope}. */
+  public Handler<RoutingContext> require(Scope scope) {
+    return ctx -> {
+      User user = ctx.get(USER);
+      if (user == null || !Scopes.grants(user, scope)) {
+        ctx.fail(new ApiException(ApiError.FORBIDDEN_SCOPE, "this key lacks the " + scope.wire() + " scope"));
+        return;
+      }
+      ctx.next();
+    };
+  }
+}

@@ -1,0 +1,183 @@
+package dev.postern.auth;
+
+import dev.postern.keys.ApiKeySecret;
+import dev.postern.keys.KeyFormat;
+import dev.postern.keys.KeyParse;
+import dev.postern.keys.KeyRepository;
+import dev.postern.keys.KeyVault;
+import dev.postern.keys.Scopes;
+import dev.postern.keys.StoredKey;
+import dev.postern.keys.VaultException;
+import dev.postern.http.ApiError;
+import dev.postern.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Verifies API keys (SPEC §2): checksum → lookup prefix in a bounded cache (database on a miss)
+ * → decrypt and constant-time compare on a worker → revoked? expired?
+ *
+ * <p>After the first successful decryption the cache entry keeps a SHA-256 digest of the key, so
+ * later requests compare digests in constant time without decrypting again; the plaintext itself
+ * is never cached. Unknown prefixes go to a separate small negative cache so a flood of made-up
+ * keys can neither evict real entries nor reach the database more than once per prefix per
+ * interval; concurrent lookups of one prefix share one query, and lookups in flight are capped.
+ */
+public final class KeyAuthenticator implements AuthenticationProvider {
+
+  /** A cached key row and, once verified, the digest of its plaintext. */
+  private static final class CachedKey {
+    final StoredKey key;
+    volatile byte[] digest;
+
+    CachedKey(StoredKey key) {
+      this.key = key;
+    }
+  }
+
+  public record Settings(int cacheSize, long cacheTtlMillis, int negativeCacheSize,
+      long negativeTtlMillis, int maxLookupsInFlight) {
+    public static Settings of(int cacheSize, long cacheTtlMillis) {
+      return new Settings(cacheSize, cacheTtlMillis, 10_000, 5_000, 64);
+    }
+  }
+
+  private final KeyFormat format;
+  private final KeyRepository keys;
+  private final KeyVault vault;
+  private final WorkerExecutor cpu;
+  private final Clock clock;
+  private final Settings settings;
+  private final BoundedCache<String, CachedKey> cache;
+  private final BoundedCache<String, Boolean> unknown;
+  private final ConcurrentHashMap<String, Future<Optional<StoredKey>>> inFlight = new ConcurrentHashMap<>();
+  private final AtomicInteger lookups = new AtomicInteger();
+
+  public KeyAuthenticator(KeyFormat format, KeyRepository keys, KeyVault vault, WorkerExecutor cpu,
+      Clock clock, Settings settings) {
+    this.format = format;
+    this.keys = keys;
+    this.vault = vault;
+    this.cpu = cpu;
+    this.clock = clock;
+    this.settings = settings;
+    this.cache = new BoundedCache<>(settings.cacheSize(), settings.cacheTtlMillis(), clock);
+    this.unknown = new BoundedCache<>(settings.negativeCacheSize(), settings.negativeTtlMillis(), clock);
+  }
+
+  @Override
+  public Future<User> authenticate(Credentials credentials) {
+    if (!(credentials instanceof TokenCredentials token)) {
+      return Future.failedFuture(new UnauthorizedException());
+    }
+    return verify(token.getToken()).map(KeyAuthenticator::toUser);
+  }
+
+  /** The key behind a presented value, or a failed future with {@link UnauthorizedException}. */
+  public Future<AuthenticatedKey> verify(String presented) {
+    if (presented == null) {
+      return Future.failedFuture(new UnauthorizedException());
+    }
+    KeyParse parsed = format.parse(presented);
+    if (!(parsed instanceof KeyParse.Valid valid)) {
+      return Future.failedFuture(new UnauthorizedException());
+    }
+    ApiKeySecret secret = valid.secret();
+    String prefix = secret.lookupPrefix();
+    CachedKey cached = cache.get(prefix);
+    Future<CachedKey> entry = cached != null ? Future.succeededFuture(cached) : load(prefix);
+    return entry.compose(found -> check(found, secret));
+  }
+
+  /** Drops what is cached for a lookup prefix (a NOTIFY from any node changed that key). */
+  public void invalidate(String lookupPrefix) {
+    cache.remove(lookupPrefix);
+    unknown.remove(lookupPrefix);
+  }
+
+  /** Drops everything (after the change listener reconnects, notifications may have been missed). */
+  public void invalidateAll() {
+    cache.clear();
+    unknown.clear();
+  }
+
+  private Future<CachedKey> load(String prefix) {
+    if (unknown.get(prefix) != null) {
+      return Future.failedFuture(new UnauthorizedException());
+    }
+    Future<Optional<StoredKey>> query = inFlight.get(prefix);
+    if (query == null) {
+      if (lookups.incrementAndGet() > settings.maxLookupsInFlight()) {
+        lookups.decrementAndGet();
+        return Future.failedFuture(new ApiException(ApiError.UNAVAILABLE,
+            "too many key lookups in progress; try again shortly"));
+      }
+      Future<Optional<StoredKey>> started = keys.findByLookupPrefix(prefix)
+          .onComplete(r -> {
+            lookups.decrementAndGet();
+            inFlight.remove(prefix);
+          });
+      Future<Optional<StoredKey>> raced = inFlight.putIfAbsent(prefix, started);
+      query = raced == null ? started : raced;
+    }
+    return query.compose(row -> {
+      if (row.isEmpty()) {
+        unknown.put(prefix, Boolean.TRUE);
+        return Future.failedFuture(new UnauthorizedException());
+      }
+      CachedKey fresh = new CachedKey(row.get());
+      cache.put(prefix, fresh);
+      return Future.succeededFuture(fresh);
+    });
+  }
+
+  private Future<AuthenticatedKey> check(CachedKey entry, ApiKeySecret secret) {
+    byte[] presentedDigest = sha256(secret.plaintextBytes());
+    Future<Boolean> matches;
+    byte[] known = entry.digest;
+    if (known != null) {
+      matches = Future.succeededFuture(MessageDigest.isEqual(presentedDigest, known));
+    } else {
+      StoredKey key = entry.key;
+      matches = cpu.executeBlocking(() -> {
+        try {
+          byte[] stored = vault.open(key.sealed(), key.id(), KeyVault.API_KEY_INFO);
+          return KeyVault.matches(secret.plaintextBytes(), stored);
+        } catch (VaultException e) {
+          return false;
+        }
+      }, false).onSuccess(ok -> {
+        if (ok) {
+          entry.digest = presentedDigest;
+        }
+      });
+    }
+    return matches.compose(ok -> ok && entry.key.usableAt(clock.instant())
+        ? Future.succeededFuture(AuthenticatedKey.of(entry.key))
+        : Future.failedFuture(new UnauthorizedException()));
+  }
+
+  private static User toUser(AuthenticatedKey key) {
+    User user = User.create(new JsonObject().put("sub", key.id().toString()).put("mode", key.mode().wire()));
+    return Scopes.attach(user, key.scopes());
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.postern.keys;
+
+import dev.postern.keys.KeyRepository.NewKey;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Issues, rotates, reveals and re-encrypts API keys. Sealing and opening (HKDF + AES-GCM) run on
+ * the CPU worker, never on an event loop. The plaintext leaves only in the result of create,
+ * rotate and reveal — the admin API shows it once and nothing logs it.
+ */
+public final class KeyIssuer {
+
+  /** A key and its plaintext, for the one response that shows it. */
+  public record Issued(StoredKey key, String plaintext) {
+    @Override
+    public String toString() {
+      return "Issued[" + key + "]";
+    }
+  }
+
+  /** What an admin asked for; exactly one of mailboxId / domainId. */
+  public record Request(String name, KeyMode mode, List<String> scopes, UUID mailboxId,
+      UUID domainId, int rateLimitPerHour, Instant expiresAt) {}
+
+  private final KeyFormat format;
+  private final KeyRepository keys;
+  private final KeyVault vault;
+  private final WorkerExecutor cpu;
+
+  public KeyIssuer(KeyFormat format, KeyRepository keys, KeyVault vault, WorkerExecutor cpu) {
+    this.format = format;
+    this.keys = keys;
+    this.vault = vault;
+    this.cpu = cpu;
+  }
+
+  public Future<Issued> create(Request request) {
+    UUID id = UUID.randomUUID();
+    return generate(id, request.mode()).compose(generated -> keys.insert(new NewKey(id,
+            request.name(), request.mode(), generated.secret().lookupPrefix(), generated.sealed(),
+            request.scopes(), request.mailboxId(), request.domainId(), request.rateLimitPerHour(),
+            request.expiresAt(), null))
+        .map(stored -> new Issued(stored, generated.secret().plaintext())));
+  }
+
+  /** A new value with the old key's settings; the old key is revoked in the same transaction. */
+  public Future<Optional<Issued>> rotate(UUID oldId) {
+    return keys.find(oldId).compose(old -> {
+      if (old.isEmpty() || old.get().revokedAt() != null) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      UUID id = UUID.randomUUID();
+      return generate(id, old.get().mode()).compose(generated -> keys.rotate(oldId, o -> new NewKey(
+              id, o.name(), o.mode(), generated.secret().lookupPrefix(), generated.sealed(),
+              o.scopes(), o.mailboxBound() ? o.mailboxId() : null, o.mailboxBound() ? null : o.domainId(),
+              o.rateLimitPerHour(), o.expiresAt(), o.id()))
+          .map(stored -> stored.map(s -> new Issued(s, generated.secret().plaintext()))));
+    });
+  }
+
+  /** The plaintext of an existing key, decrypted on the worker. */
+  public Future<Optional<String>> reveal(UUID id) {
+    return keys.find(id).compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.empty())
+        : cpu.executeBlocking(() -> Optional.of(new String(
+            vault.open(found.get().sealed(), id, KeyVault.API_KEY_INFO), StandardCharsets.US_ASCII)), false));
+  }
+
+  /**
+   * Re-encrypts every key not yet under the current master version (after the operator put a new
+   * version first in the master secret list). Completes with the number re-encrypted.
+   */
+  public Future<Integer> resealAll() {
+    int current = vault.masters().currentVersion();
+    return keys.all().compose(all -> {
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (StoredKey key : all) {
+        if (key.sealed().masterVersion() == current) {
+          continue;
+        }
+        chain = chain.compose(count -> cpu.executeBlocking(
+                () -> vault.reseal(key.sealed(), key.id(), KeyVault.API_KEY_INFO), false)
+            .compose(sealed -> keys.updateSealed(key.id(), sealed))
+            .map(v -> count + 1));
+      }
+      return chain;
+    });
+  }
+
+  private record Generated(ApiKeySecret secret, Sealed sealed) {}
+
+  private Future<Generated> generate(UUID id, KeyMode mode) {
+    return cpu.executeBlocking(() -> {
+      ApiKeySecret secret = format.generate(mode);
+      return new Generated(secret, vault.seal(secret.plaintextBytes(), id, KeyVault.API_KEY_INFO));
+    }, false);
+  }
+}
