@@ -14,6 +14,10 @@ import dev.postern.db.PgSignals;
 import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyIssuer;
 import dev.postern.keys.KeyRepository;
+import dev.postern.send.EmailRoutes;
+import dev.postern.send.OutboundRepository;
+import dev.postern.send.SendRequestParser;
+import dev.postern.send.SubmissionService;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.filesystem.FilesystemBlobStore;
 import dev.postern.blob.s3.S3BlobStore;
@@ -64,6 +68,7 @@ public final class Gateway {
   private RateLimiter limiter;
   private BlobStore blobs;
   private KeyAuthenticator authenticator;
+  private SubmissionService submissions;
   private PgSignals signals;
   private LastUsedTracker lastUsed;
   /** CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop. */
@@ -140,6 +145,11 @@ public final class Gateway {
     }).mapEmpty();
   }
 
+  /** The one way mail enters the queue (REST and SMTP). */
+  public SubmissionService submissions() {
+    return submissions;
+  }
+
   public BlobStore blobStore() {
     return blobs;
   }
@@ -167,6 +177,10 @@ public final class Gateway {
     Quotas quotas = new Quotas(limiter, clock, keyConfig.inboxReadsPerHour());
 
     routes.add(new PingRoutes(apiKeys, quotas));
+    OutboundRepository outbound = new OutboundRepository(database.pool());
+    submissions = new SubmissionService(vertx, outbound, blobs, quotas, cpu, clock,
+        config.smtp().maxMessageBytes());
+    routes.add(new EmailRoutes(apiKeys, quotas, submissions, outbound, new SendRequestParser(clock), cpu));
     routes.add(new AdminKeyRoutes(adminAuth, new KeyIssuer(format, keys, vault, cpu), keys,
         keyConfig.defaultRateLimitPerHour(), this::auditAdmin));
     return signals.connect();

@@ -35,6 +35,38 @@ public final class Quotas {
         .compose(decision -> apply(ctx.response(), decision, "hourly send quota"));
   }
 
+  /**
+   * Charges {@code messages} sends without touching a response (the SMTP path, and the send
+   * service, which reports a refusal as {@link SendQuotaExceeded}). A refusal charges nothing.
+   */
+  public Future<Decision> consumeSends(AuthenticatedKey key, int messages) {
+    return limiter.consume(sendBucket(key), messages, key.rateLimitPerHour());
+  }
+
+  /** Writes a decision's headers and, if it refused, fails the request with 429. */
+  public void respond(RoutingContext ctx, Decision decision) {
+    apply(ctx.response(), decision, "hourly send quota").onFailure(ctx::fail);
+  }
+
+  /** Thrown when a send would exceed the key's hourly quota; carries the limiter's decision. */
+  public static final class SendQuotaExceeded extends RuntimeException {
+    private final Decision decision;
+
+    public SendQuotaExceeded(Decision decision) {
+      super("hourly send quota reached", null, false, false);
+      this.decision = decision;
+    }
+
+    public Decision decision() {
+      return decision;
+    }
+  }
+
+  /** Writes the X-RateLimit-* headers of a decision. */
+  public static void headers(RoutingContext ctx, Decision decision) {
+    headers(ctx.response(), decision);
+  }
+
   /** Route step: the send budget's headers, without charging (ping, status reads, …). */
   public Handler<RoutingContext> sendHeaders() {
     return ctx -> limiter.peek(sendBucket(ApiKeyAuth.key(ctx)), ApiKeyAuth.key(ctx).rateLimitPerHour())

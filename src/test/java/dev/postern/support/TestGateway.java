@@ -28,7 +28,7 @@ import java.util.UUID;
 public final class TestGateway implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Vertx vertx;
   private final Gateway gateway;

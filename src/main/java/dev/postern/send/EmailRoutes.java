@@ -1,0 +1,211 @@
+package dev.postern.send;
+
+import dev.postern.auth.ApiKeyAuth;
+import dev.postern.auth.AuthenticatedKey;
+import dev.postern.auth.Quotas;
+import dev.postern.http.ApiError;
+import dev.postern.http.ApiException;
+import dev.postern.http.ApiException.Issue;
+import dev.postern.http.ApiRouter;
+import dev.postern.http.RouteGroup;
+import dev.postern.keys.Scope;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The Resend-compatible send API (SPEC §3): {@code POST /v1/emails}, {@code POST /v1/emails/batch},
+ * {@code GET /v1/emails/:id}.
+ */
+public final class EmailRoutes implements RouteGroup {
+
+  public static final int MAX_BATCH = 100;
+  /** Bodies above this are parsed on a worker, not the event loop. */
+  private static final int EVENT_LOOP_PARSE_LIMIT = 256 * 1024;
+
+  private final ApiKeyAuth auth;
+  private final Quotas quotas;
+  private final SubmissionService submissions;
+  private final OutboundRepository outbound;
+  private final SendRequestParser parser;
+  private final RequestJson json = new RequestJson();
+  private final WorkerExecutor cpu;
+
+  public EmailRoutes(ApiKeyAuth auth, Quotas quotas, SubmissionService submissions,
+      OutboundRepository outbound, SendRequestParser parser, WorkerExecutor cpu) {
+    this.auth = auth;
+    this.quotas = quotas;
+    this.submissions = submissions;
+    this.outbound = outbound;
+    this.parser = parser;
+    this.cpu = cpu;
+  }
+
+  @Override
+  public void mount(Router router, Handler<RoutingContext> body) {
+    router.post("/v1/emails/batch").handler(body).handler(auth.authenticate())
+        .handler(auth.require(Scope.EMAILS_SEND)).handler(this::sendBatch);
+    router.post("/v1/emails").handler(body).handler(auth.authenticate())
+        .handler(auth.require(Scope.EMAILS_SEND)).handler(this::send);
+    router.get("/v1/emails/:id").handler(auth.authenticate()).handler(auth.require(Scope.EMAILS_READ))
+        .handler(quotas.sendHeaders()).handler(this::get);
+  }
+
+  private void send(RoutingContext ctx) {
+    AuthenticatedKey key = ApiKeyAuth.key(ctx);
+    Buffer raw = ctx.body().buffer();
+    parse(raw, b -> parser.parse(json.object(b)))
+        .compose(request -> {
+          SubmissionService.checkSender(key, request);
+          return submissions.submit(key, List.of(request), "api", idempotency(ctx, raw),
+              ids -> new JsonObject().put("id", ids.get(0).toString()));
+        })
+        .onSuccess(result -> respond(ctx, result, ids -> new JsonObject().put("id", ids.get(0).toString())))
+        .onFailure(e -> fail(ctx, e));
+  }
+
+  /**
+   * A JSON array of send bodies. {@code x-batch-validation: strict} (the default, what the Resend
+   * SDK sends) refuses the whole batch if any item is invalid; {@code permissive} sends the valid
+   * items and lists the others in {@code errors}.
+   */
+  private void sendBatch(RoutingContext ctx) {
+    AuthenticatedKey key = ApiKeyAuth.key(ctx);
+    Buffer raw = ctx.body().buffer();
+    boolean permissive = "permissive".equalsIgnoreCase(ctx.request().getHeader("x-batch-validation"));
+    parse(raw, json::array).compose(items -> {
+      if (items.isEmpty() || items.size() > MAX_BATCH) {
+        throw ApiException.validation("body", "a batch holds 1 to " + MAX_BATCH + " emails");
+      }
+      List<SendRequest> valid = new ArrayList<>();
+      List<Integer> validIndexes = new ArrayList<>();
+      List<Issue> issues = new ArrayList<>();
+      JsonArray errors = new JsonArray();
+      for (int i = 0; i < items.size(); i++) {
+        try {
+          if (!(items.getValue(i) instanceof JsonObject item)) {
+            throw ApiException.validation("", "must be an email object");
+          }
+          SendRequest request = parser.parse(item);
+          SubmissionService.checkSender(key, request);
+          valid.add(request);
+          validIndexes.add(i);
+        } catch (ApiException e) {
+          if (!permissive && e.error() == ApiError.FORBIDDEN_SENDER) {
+            throw new ApiException(ApiError.FORBIDDEN_SENDER, "[" + i + "]: " + e.getMessage());
+          }
+          for (Issue issue : e.issues().isEmpty() ? List.of(new Issue("", e.getMessage())) : e.issues()) {
+            issues.add(new Issue("[" + i + "]" + (issue.path().isEmpty() ? "" : "." + issue.path()), issue.message()));
+          }
+          errors.add(new JsonObject().put("index", i).put("message", e.getMessage()));
+        }
+      }
+      if (!permissive && !issues.isEmpty()) {
+        throw ApiException.validation(issues);
+      }
+      if (valid.isEmpty()) {
+        throw ApiException.validation(issues);
+      }
+      Function<List<UUID>, JsonObject> body = ids -> batchBody(ids, permissive ? errors : null);
+      return submissions.submit(key, valid, "api", idempotency(ctx, raw), body)
+          .onSuccess(result -> respond(ctx, result, body));
+    }).onFailure(e -> fail(ctx, e));
+  }
+
+  private void get(RoutingContext ctx) {
+    AuthenticatedKey key = ApiKeyAuth.key(ctx);
+    UUID id;
+    try {
+      id = UUID.fromString(ctx.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      ctx.fail(new ApiException(ApiError.NOT_FOUND, "no such email"));
+      return;
+    }
+    outbound.findVisible(id, key.mailboxId(), key.domainId())
+        .onSuccess(found -> {
+          if (found.isEmpty()) {
+            ctx.fail(new ApiException(ApiError.NOT_FOUND, "no such email"));
+          } else {
+            ApiRouter.json(ctx, 200, found.get());
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void respond(RoutingContext ctx, SubmissionService.Result result,
+      Function<List<UUID>, JsonObject> body) {
+    if (result.replay().isPresent()) {
+      ctx.response().putHeader("Idempotent-Replayed", "true");
+      ApiRouter.json(ctx, result.replay().get().status(), result.replay().get().body());
+      return;
+    }
+    Quotas.headers(ctx, result.quota());
+    ApiRouter.json(ctx, 200, body.apply(result.ids()));
+  }
+
+  private void fail(RoutingContext ctx, Throwable e) {
+    if (e instanceof Quotas.SendQuotaExceeded exceeded) {
+      quotas.respond(ctx, exceeded.decision());
+    } else {
+      ctx.fail(e);
+    }
+  }
+
+  private static JsonObject batchBody(List<UUID> ids, JsonArray errors) {
+    JsonArray data = new JsonArray();
+    ids.forEach(id -> data.add(new JsonObject().put("id", id.toString())));
+    JsonObject body = new JsonObject().put("data", data);
+    if (errors != null) {
+      body.put("errors", errors);
+    }
+    return body;
+  }
+
+  /** Small bodies parse on the event loop; large ones (attachments) on a worker. */
+  private <T> Future<T> parse(Buffer raw, Function<Buffer, T> parse) {
+    if (raw == null || raw.length() == 0) {
+      return Future.failedFuture(ApiException.validation("body", "a JSON body is required"));
+    }
+    if (raw.length() <= EVENT_LOOP_PARSE_LIMIT) {
+      try {
+        return Future.succeededFuture(parse.apply(raw));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return cpu.executeBlocking(() -> parse.apply(raw), false);
+  }
+
+  /** {@code Idempotency-Key} (1–256 printable ASCII) and the digest of this exact request. */
+  private static Optional<SubmissionService.Idempotency> idempotency(RoutingContext ctx, Buffer raw) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key == null) {
+      return Optional.empty();
+    }
+    if (key.isEmpty() || key.length() > 256 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      throw ApiException.validation("Idempotency-Key", "must be 1 to 256 printable ASCII characters");
+    }
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(ctx.request().path().getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) '\n');
+      digest.update(raw.getBytes());
+      return Optional.of(new SubmissionService.Idempotency(key, digest.digest()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.postern.send;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Outbound mail in PostgreSQL. A message, its recipients, its first event, its queue row and the
+ * queue wake-up NOTIFY commit in ONE statement (data-modifying CTEs): one round trip and one WAL
+ * flush per accept, which is what makes the durable accept fast (BENCHMARKS.md).
+ */
+public final class OutboundRepository {
+
+  /** NOTIFY channel the delivery workers listen on (payload unused). */
+  public static final String QUEUE_CHANNEL = "postern_queue";
+
+  private static final String INSERT = """
+      WITH m AS (
+        INSERT INTO outbound_messages (id, api_key_id, domain_id, mailbox_id, mode, source,
+          message_id_header, envelope_from, from_header, to_addresses, cc_addresses, bcc_addresses,
+          reply_to, subject, tags, in_reply_to, status, last_event, mime_inline, blob_key, mime_size,
+          mime_sha256, scheduled_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17,
+          $18, $19, $20, $21, $22)
+        RETURNING id),
+      r AS (
+        INSERT INTO outbound_recipients (message_id, address, kind, status)
+        SELECT m.id, t.address, t.kind, $17 FROM m, unnest($23::text[], $24::text[]) AS t(address, kind)),
+      e AS (INSERT INTO outbound_events (message_id, type) SELECT id, $17 FROM m),
+      q AS (INSERT INTO delivery_queue (message_id, due_at) SELECT id, $26 FROM m WHERE $25)
+      SELECT pg_notify('""" + QUEUE_CHANNEL + "', '') WHERE $25";
+
+  /** A stored idempotency record: the request digest and the response it got. */
+  public record IdempotencyRecord(byte[] requestSha256, int status, JsonObject body) {}
+
+  private final Pool pool;
+
+  public OutboundRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Commits every message of a submission (a batch is all or nothing). */
+  public Future<Void> insert(List<OutboundMessage> messages) {
+    if (messages.size() == 1) {
+      return insert(pool, messages.get(0));
+    }
+    return pool.withTransaction(tx -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (OutboundMessage message : messages) {
+        chain = chain.compose(v -> insert(tx, message));
+      }
+      return chain;
+    });
+  }
+
+  /**
+   * Commits the messages together with an idempotency record holding {@code response}, or — if a
+   * live record for this key already exists — commits nothing and returns that record. Concurrent
+   * requests with one key serialise on the record's primary key, so exactly one of them sends.
+   */
+  public Future<Optional<IdempotencyRecord>> insertIdempotent(List<OutboundMessage> messages,
+      UUID apiKeyId, String idempotencyKey, byte[] requestSha256, int status, JsonObject response) {
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            INSERT INTO idempotency_records (api_key_id, idempotency_key, request_sha256,
+              response_status, response_body, expires_at)
+            VALUES ($1, $2, $3, $4, $5, now() + interval '24 hours')
+            ON CONFLICT (api_key_id, idempotency_key) DO UPDATE SET
+              request_sha256 = EXCLUDED.request_sha256, response_status = EXCLUDED.response_status,
+              response_body = EXCLUDED.response_body, created_at = now(), expires_at = EXCLUDED.expires_at
+              WHERE idempotency_records.expires_at < now()
+            RETURNING 1""")
+        .execute(Tuple.of(apiKeyId, idempotencyKey, Buffer.buffer(requestSha256), status, response))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return findIdempotency(tx, apiKeyId, idempotencyKey);
+          }
+          Future<Void> chain = Future.succeededFuture();
+          for (OutboundMessage message : messages) {
+            chain = chain.compose(v -> insert(tx, message));
+          }
+          return chain.map(v -> Optional.<IdempotencyRecord>empty());
+        }));
+  }
+
+  /** A live (under 24 h old) idempotency record, if any. */
+  public Future<Optional<IdempotencyRecord>> findIdempotency(UUID apiKeyId, String idempotencyKey) {
+    return findIdempotency(pool, apiKeyId, idempotencyKey);
+  }
+
+  private static Future<Optional<IdempotencyRecord>> findIdempotency(SqlClient client, UUID apiKeyId,
+      String idempotencyKey) {
+    return client.preparedQuery("""
+            SELECT request_sha256, response_status, response_body FROM idempotency_records
+             WHERE api_key_id = $1 AND idempotency_key = $2 AND expires_at > now()""")
+        .execute(Tuple.of(apiKeyId, idempotencyKey))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row row = rows.iterator().next();
+          Object body = row.getValue("response_body");
+          return Optional.of(new IdempotencyRecord(row.getBuffer(0).getBytes(), row.getInteger(1),
+              body instanceof JsonObject json ? json : new JsonObject(String.valueOf(body))));
+        });
+  }
+
+  /**
+   * A message visible to a key: a mailbox-bound key sees its mailbox's mail, a domain-bound key
+   * its domain's. Anything else is indistinguishable from an unknown id.
+   */
+  public Future<Optional<JsonObject>> findVisible(UUID id, UUID mailboxId, UUID domainId) {
+    return pool.preparedQuery("""
+            SELECT m.id, m.envelope_from, m.from_header, m.to_addresses, m.cc_addresses,
+                   m.bcc_addresses, m.reply_to, m.subject, m.created_at, m.last_event, m.status,
+                   m.tags, m.scheduled_at, m.mode,
+                   (SELECT coalesce(json_agg(json_build_object('address', r.address, 'status', r.status,
+                            'reply', r.reply, 'updated_at', r.updated_at) ORDER BY r.address), '[]')
+                      FROM outbound_recipients r WHERE r.message_id = m.id) AS recipients,
+                   (SELECT coalesce(json_agg(json_build_object('type', e.type, 'recipient', e.recipient,
+                            'relay', e.relay, 'reply', e.reply, 'created_at', e.created_at) ORDER BY e.id), '[]')
+                      FROM outbound_events e WHERE e.message_id = m.id) AS events
+              FROM outbound_messages m
+             WHERE m.id = $1 AND (CASE WHEN $2::uuid IS NOT NULL THEN m.mailbox_id = $2
+                                       ELSE m.domain_id = $3 END)""")
+        .execute(Tuple.of(id, mailboxId, domainId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
+  }
+
+  private static Future<Void> insert(SqlClient client, OutboundMessage m) {
+    List<Object> values = new ArrayList<>(26);
+    values.add(m.id());
+    values.add(m.apiKeyId());
+    values.add(m.domainId());
+    values.add(m.mailboxId());
+    values.add(m.mode());
+    values.add(m.source());
+    values.add(m.messageIdHeader());
+    values.add(m.envelopeFrom());
+    values.add(m.fromHeader());
+    values.add(m.to().toArray(String[]::new));
+    values.add(m.cc().toArray(String[]::new));
+    values.add(m.bcc().toArray(String[]::new));
+    values.add(m.replyTo().toArray(String[]::new));
+    values.add(m.subject());
+    values.add(m.tags());
+    values.add(m.inReplyTo());
+    values.add(m.status());
+    values.add(m.mimeInline());
+    values.add(m.blobKey());
+    values.add(m.mimeSize());
+    values.add(Buffer.buffer(m.mimeSha256()));
+    values.add(utc(m.scheduledAt()));
+    values.add(m.recipients().stream().map(OutboundMessage.Recipient::address).toArray(String[]::new));
+    values.add(m.recipients().stream().map(OutboundMessage.Recipient::kind).toArray(String[]::new));
+    values.add(m.enqueue());
+    values.add(utc(m.dueAt()));
+    return client.preparedQuery(INSERT).execute(Tuple.from(values)).mapEmpty();
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static JsonObject toJson(Row row) {
+    return new JsonObject()
+        .put("object", "email")
+        .put("id", row.getUUID("id").toString())
+        .put("from", row.getString("from_header"))
+        .put("to", new JsonArray(List.of(row.getArrayOfStrings("to_addresses"))))
+        .put("cc", new JsonArray(List.of(row.getArrayOfStrings("cc_addresses"))))
+        .put("bcc", new JsonArray(List.of(row.getArrayOfStrings("bcc_addresses"))))
+        .put("reply_to", new JsonArray(List.of(row.getArrayOfStrings("reply_to"))))
+        .put("subject", row.getString("subject"))
+        .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString())
+        .put("scheduled_at", row.getOffsetDateTime("scheduled_at") == null ? null
+            : row.getOffsetDateTime("scheduled_at").toInstant().toString())
+        .put("last_event", row.getString("last_event"))
+        .put("status", row.getString("status"))
+        .put("mode", row.getString("mode"))
+        .put("tags", json(row.getValue("tags")))
+        .put("recipients", json(row.getValue("recipients")))
+        .put("events", json(row.getValue("events")));
+  }
+
+  private static Object json(Object value) {
+    if (value instanceof JsonArray || value instanceof JsonObject) {
+      return value;
+    }
+    String text = String.valueOf(value);
+    return text.startsWith("[") ? new JsonArray(text) : new JsonObject(text);
+  }
+}

@@ -1,0 +1,279 @@
+package dev.postern.send;
+
+import dev.postern.auth.AuthenticatedKey;
+import dev.postern.auth.Quotas;
+import dev.postern.blob.BlobStore;
+import dev.postern.blob.stream.InputStreamReadStream;
+import dev.postern.http.ApiError;
+import dev.postern.http.ApiException;
+import dev.postern.ratelimit.Decision;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The only way mail enters the queue (REST now, the SMTP shim later): sender policy, quota, MIME,
+ * durable storage, announcement. A message is acknowledged only after its MIME is durably stored
+ * (inline in the committed row, or fsynced in the blob store before the row commits) and its
+ * queue row is committed; the database stays the source of truth, the event bus only wakes
+ * delivery early.
+ */
+public final class SubmissionService {
+
+  /** Local event-bus address that wakes delivery (body: the message id). */
+  public static final String WAKE_ADDRESS = "postern.delivery.wake";
+  /** MIME up to this size is stored inline in its row; larger MIME goes to the blob store. */
+  public static final long INLINE_LIMIT = 256 * 1024;
+  /** Bodies estimated under this size are composed on the event loop (microseconds of work). */
+  private static final long EVENT_LOOP_COMPOSE_LIMIT = 64 * 1024;
+  private static final DateTimeFormatter BLOB_DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+
+  /** The outcome of a submission: ids in request order, or the stored response of a replay. */
+  public record Result(List<UUID> ids, Decision quota, Optional<OutboundRepository.IdempotencyRecord> replay) {}
+
+  /** Idempotency-Key of a request and the digest of its body. */
+  public record Idempotency(String key, byte[] requestSha256) {}
+
+  private final Vertx vertx;
+  private final OutboundRepository outbound;
+  private final BlobStore blobs;
+  private final Quotas quotas;
+  private final WorkerExecutor cpu;
+  private final WorkerExecutor pipeReaders;
+  private final MimeComposer composer = new MimeComposer();
+  private final Clock clock;
+  private final long maxMessageBytes;
+
+  public SubmissionService(Vertx vertx, OutboundRepository outbound, BlobStore blobs, Quotas quotas,
+      WorkerExecutor cpu, Clock clock, long maxMessageBytes) {
+    this.vertx = vertx;
+    this.outbound = outbound;
+    this.blobs = blobs;
+    this.quotas = quotas;
+    this.cpu = cpu;
+    this.pipeReaders = vertx.createSharedWorkerExecutor("postern-mime-pipe", 8);
+    this.clock = clock;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /** SPEC §3: {@code from} must be the key's mailbox, or an address of the key's domain. */
+  public static void checkSender(AuthenticatedKey key, SendRequest request) {
+    EmailAddress from = request.from();
+    boolean allowed = key.mailboxBound()
+        ? from.address().equalsIgnoreCase(key.mailboxAddress())
+        : from.domain().equalsIgnoreCase(key.domainName());
+    if (!allowed) {
+      throw new ApiException(ApiError.FORBIDDEN_SENDER, "from must be "
+          + (key.mailboxBound() ? key.mailboxAddress() : "an address of " + key.domainName())
+          + " for this key");
+    }
+  }
+
+  /**
+   * Accepts every request or none. With an idempotency key, a live record short-circuits: the
+   * same body replays the first response (nothing sent, no quota charged), a different body is
+   * 409 {@code idempotency_conflict}.
+   */
+  public Future<Result> submit(AuthenticatedKey key, List<SendRequest> requests, String source,
+      Optional<Idempotency> idempotency, java.util.function.Function<List<UUID>, JsonObject> response) {
+    requests.forEach(r -> checkSender(key, r));
+    Future<Optional<OutboundRepository.IdempotencyRecord>> earlier = idempotency.isEmpty()
+        ? Future.succeededFuture(Optional.empty())
+        : outbound.findIdempotency(key.id(), idempotency.get().key());
+    return earlier.compose(found -> {
+      if (found.isPresent()) {
+        return replay(found.get(), idempotency.get());
+      }
+      return quotas.consumeSends(key, requests.size()).compose(decision -> {
+        if (!decision.allowed()) {
+          return Future.failedFuture(new Quotas.SendQuotaExceeded(decision));
+        }
+        return prepareAll(key, requests, source).compose(messages -> commit(key, messages,
+                idempotency, response))
+            .map(committed -> new Result(committed.ids(), decision, committed.replay()));
+      });
+    });
+  }
+
+  private record Committed(List<UUID> ids, Optional<OutboundRepository.IdempotencyRecord> replay) {}
+
+  private Future<Result> replay(OutboundRepository.IdempotencyRecord record, Idempotency idempotency) {
+    if (!MessageDigest.isEqual(record.requestSha256(), idempotency.requestSha256())) {
+      return Future.failedFuture(new ApiException(ApiError.IDEMPOTENCY_CONFLICT,
+          "this Idempotency-Key was already used with a different request body"));
+    }
+    return Future.succeededFuture(new Result(List.of(), null, Optional.of(record)));
+  }
+
+  private Future<Committed> commit(AuthenticatedKey key, List<OutboundMessage> messages,
+      Optional<Idempotency> idempotency, java.util.function.Function<List<UUID>, JsonObject> response) {
+    List<UUID> ids = messages.stream().map(OutboundMessage::id).toList();
+    Future<Optional<OutboundRepository.IdempotencyRecord>> stored = idempotency.isEmpty()
+        ? outbound.insert(messages).map(v -> Optional.empty())
+        : outbound.insertIdempotent(messages, key.id(), idempotency.get().key(),
+            idempotency.get().requestSha256(), 200, response.apply(ids));
+    return stored.compose(replayed -> {
+      if (replayed.isPresent()) {
+        // Lost a race with a concurrent request carrying the same key: nothing was committed.
+        return replay(replayed.get(), idempotency.get()).map(r -> new Committed(List.of(), r.replay()));
+      }
+      messages.stream().filter(OutboundMessage::enqueue)
+          .forEach(m -> vertx.eventBus().publish(WAKE_ADDRESS, m.id().toString()));
+      return Future.succeededFuture(new Committed(ids, Optional.empty()));
+    });
+  }
+
+  private Future<List<OutboundMessage>> prepareAll(AuthenticatedKey key, List<SendRequest> requests,
+      String source) {
+    List<Future<OutboundMessage>> prepared = new ArrayList<>();
+    for (SendRequest request : requests) {
+      prepared.add(prepare(key, request, source));
+    }
+    return Future.all(prepared).map(all -> all.<OutboundMessage>list());
+  }
+
+  private Future<OutboundMessage> prepare(AuthenticatedKey key, SendRequest request, String source) {
+    UUID id = UUID.randomUUID();
+    MessageStamp stamp = MessageStamp.create(clock, request.from());
+    Future<StoredMime> mime = estimate(request) < EVENT_LOOP_COMPOSE_LIMIT
+        ? storeSmall(id, composer.compose(request, stamp))
+        : cpu.executeBlocking(() -> composer.measure(request, stamp), false).compose(size -> {
+          if (size > maxMessageBytes) {
+            return Future.failedFuture(new ApiException(ApiError.PAYLOAD_TOO_LARGE,
+                "the composed message is " + size + " bytes; the limit is " + maxMessageBytes));
+          }
+          return size <= INLINE_LIMIT
+              ? cpu.executeBlocking(() -> composer.compose(request, stamp), false).compose(b -> storeSmall(id, b))
+              : storeLarge(id, request, stamp);
+        });
+    return mime.map(stored -> toRow(id, key, request, source, stamp, stored));
+  }
+
+  private record StoredMime(Buffer inline, String blobKey, long size, byte[] sha256) {}
+
+  private Future<StoredMime> storeSmall(UUID id, Buffer mime) {
+    byte[] digest = sha256().digest(mime.getBytes());
+    if (mime.length() <= INLINE_LIMIT) {
+      return Future.succeededFuture(new StoredMime(mime, null, mime.length(), digest));
+    }
+    String key = blobKey(id);
+    return blobs.put(key, mime).map(v -> new StoredMime(null, key, mime.length(), digest));
+  }
+
+  /**
+   * Composes straight into the blob store: the composer writes on a CPU worker into a pipe that a
+   * second worker drains into a streaming put, so a 25 MB attachment is never re-materialised.
+   * The row commits only after the put succeeded (fsynced); a failed compose leaves at most an
+   * unreferenced blob, never an acknowledged message.
+   */
+  private Future<StoredMime> storeLarge(UUID id, SendRequest request, MessageStamp stamp) {
+    String key = blobKey(id);
+    PipedInputStream in = new PipedInputStream(64 * 1024);
+    PipedOutputStream out;
+    try {
+      out = new PipedOutputStream(in);
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    MessageDigest digest = sha256();
+    Future<Long> stored = blobs.put(key, new InputStreamReadStream(vertx, in, pipeReaders, e -> e))
+        .onFailure(e -> closeQuietly(in));
+    Future<Long> written = cpu.executeBlocking(() -> {
+      try (OutputStream sink = new DigestOutputStream(out, digest)) {
+        return composer.writeTo(request, stamp, sink);
+      }
+    }, false);
+    return Future.all(written, stored).map(v -> new StoredMime(null, key, written.result(), digest.digest()));
+  }
+
+  private OutboundMessage toRow(UUID id, AuthenticatedKey key, SendRequest request, String source,
+      MessageStamp stamp, StoredMime mime) {
+    Instant now = clock.instant();
+    Optional<Instant> scheduled = request.scheduledAt().filter(at -> at.isAfter(now));
+    String status = key.sandboxed() ? "sandboxed" : scheduled.isPresent() ? "scheduled" : "queued";
+    JsonArray tags = new JsonArray();
+    request.tags().forEach(t -> tags.add(new JsonObject().put("name", t.name()).put("value", t.value())));
+    return new OutboundMessage(id, key.id(), key.domainId(), key.mailboxId(), key.mode().wire(), source,
+        stamp.messageId(), request.envelopeSender(), request.from().toString(),
+        addresses(request.to()), addresses(request.cc()), addresses(request.bcc()), addresses(request.replyTo()),
+        request.subject(), tags, request.inReplyTo().orElse(null), status,
+        mime.inline(), mime.blobKey(), mime.size(), mime.sha256(), scheduled.orElse(null),
+        recipients(request), !key.sandboxed(), scheduled.orElse(now));
+  }
+
+  /** Envelope recipients, deduplicated case-insensitively, each with the header it came from. */
+  static List<OutboundMessage.Recipient> recipients(SendRequest request) {
+    List<OutboundMessage.Recipient> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (EmailAddress a : request.to()) {
+      if (seen.add(a.address().toLowerCase(Locale.ROOT))) {
+        out.add(new OutboundMessage.Recipient(a.address(), "to"));
+      }
+    }
+    for (EmailAddress a : request.cc()) {
+      if (seen.add(a.address().toLowerCase(Locale.ROOT))) {
+        out.add(new OutboundMessage.Recipient(a.address(), "cc"));
+      }
+    }
+    for (EmailAddress a : request.bcc()) {
+      if (seen.add(a.address().toLowerCase(Locale.ROOT))) {
+        out.add(new OutboundMessage.Recipient(a.address(), "bcc"));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> addresses(List<EmailAddress> list) {
+    return list.stream().map(EmailAddress::toString).toList();
+  }
+
+  private static long estimate(SendRequest request) {
+    long size = request.subject().length() + request.text().map(String::length).orElse(0)
+        + request.html().map(String::length).orElse(0);
+    for (SendRequest.Attachment attachment : request.attachments()) {
+      size += attachment.base64().length();
+    }
+    return size;
+  }
+
+  private String blobKey(UUID id) {
+    return "out/" + BLOB_DAY.format(clock.instant()) + "/" + id + ".eml";
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void closeQuietly(PipedInputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // the writer sees a closed pipe and stops
+    }
+  }
+}
