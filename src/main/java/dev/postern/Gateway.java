@@ -4,6 +4,17 @@ import dev.postern.config.PosternConfig;
 import dev.postern.db.Database;
 import dev.postern.db.Migrations;
 import dev.postern.admin.AdminAuth;
+import dev.postern.admin.AdminRoutes;
+import dev.postern.audit.AuditLog;
+import dev.postern.audit.AuditReader;
+import dev.postern.domains.DnsTxtLookup;
+import dev.postern.domains.DomainRepository;
+import dev.postern.domains.DomainService;
+import dev.postern.mailboxes.MailboxRepository;
+import dev.postern.mailboxes.MailboxService;
+import dev.postern.webhooks.WebhookRepository;
+import dev.postern.webhooks.WebhookService;
+import io.vertx.core.dns.DnsClientOptions;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.filesystem.FilesystemBlobStore;
 import dev.postern.blob.s3.S3BlobStore;
@@ -53,6 +64,9 @@ public final class Gateway {
   /** CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop. */
   private WorkerExecutor cpu;
   private String httpDeployment;
+  private AuditLog audit;
+  private DomainService domains;
+  private DnsTxtLookup dns;
 
   private Gateway(Vertx vertx, PosternConfig config, KeyVault vault, String adminToken) {
     this.vertx = vertx;
@@ -138,6 +152,13 @@ public final class Gateway {
    */
   private Future<Void> startFeatures() {
     cpu = vertx.createSharedWorkerExecutor("postern-cpu", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    audit = new AuditLog(vertx, database.pool());
+    dns = new DnsTxtLookup(vertx.createDnsClient(new DnsClientOptions()
+        .setHost(config.dns().host()).setPort(config.dns().port()).setQueryTimeout(5_000)));
+    domains = new DomainService(new DomainRepository(database.pool()), vault, cpu, dns);
+    routes.add(new AdminRoutes(adminAuth, audit, new AuditReader(database.pool()), domains,
+        new MailboxService(new MailboxRepository(database.pool()), domains, cpu),
+        new WebhookService(new WebhookRepository(database.pool()), domains.repository(), vault, cpu)));
     return Future.succeededFuture();
   }
 
@@ -160,6 +181,16 @@ public final class Gateway {
         .mapEmpty();
   }
 
+  /** The batched audit writer: {@code audit().record(entry)} from any thread, never blocks. */
+  public AuditLog audit() {
+    return audit;
+  }
+
+  /** Domains, including {@code domains().dkimKey(name)} for signing. */
+  public DomainService domains() {
+    return domains;
+  }
+
   public Readiness readiness() {
     return readiness;
   }
@@ -179,6 +210,9 @@ public final class Gateway {
           return Future.succeededFuture();
         });
     return http
+        // Audit rows of the last requests are written while the database is still open.
+        .compose(v -> audit == null ? Future.<Void>succeededFuture() : audit.close())
+        .compose(v -> dns == null ? Future.<Void>succeededFuture() : dns.close().recover(e -> Future.succeededFuture()))
         .compose(v -> blobs == null ? Future.<Void>succeededFuture()
             : blobs.close().recover(e -> Future.succeededFuture()))
         .compose(v -> limiter == null ? Future.<Void>succeededFuture()

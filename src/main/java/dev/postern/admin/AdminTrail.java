@@ -1,0 +1,27 @@
+package dev.postern.admin;
+
+import dev.postern.audit.ActorType;
+import dev.postern.audit.AuditEntry;
+import dev.postern.audit.AuditLog;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+
+/** Appends an ADMIN audit entry for each successful admin action. Details never hold secrets. */
+final class AdminTrail {
+
+  static final String ACTOR_HEADER = "X-Postern-Actor";
+
+  private final AuditLog audit;
+
+  AdminTrail(AuditLog audit) {
+    this.audit = audit;
+  }
+
+  void record(RoutingContext ctx, String action, int status, JsonObject details) {
+    var remote = ctx.request().remoteAddress();
+    audit.record(new AuditEntry(Instant.now(), ActorType.ADMIN, null, action,
+        ctx.request().method().name(), ctx.request().path(), status,
+        remote == null ? null : remote.hostAddress(), ctx.request().getHeader(ACTOR_HEADER), details));
+  }
+}
