@@ -52,6 +52,7 @@ public final class AuditLog {
   private final AtomicLong written = new AtomicLong();
   private final ThrottledWarning overflow = new ThrottledWarning(log, Duration.ofSeconds(30));
   private final ThrottledWarning failures = new ThrottledWarning(log, Duration.ofSeconds(30));
+  private final ThrottledWarning losses = new ThrottledWarning(log, Duration.ofSeconds(30));
   private volatile boolean closed;
   // Confined to context:
   private long timer = -1;
@@ -176,8 +177,8 @@ public final class AuditLog {
       attempts++;
       if (attempts >= settings.maxAttempts()) {
         dropped.addAndGet(batch.size());
-        log.warn("audit: batch of {} entries dropped after {} failed attempts ({})", batch.size(),
-            attempts, r.cause().toString());
+        losses.warn("audit: batch dropped after " + attempts + " failed attempts",
+            r.cause().toString() + "; " + dropped.get() + " entries dropped in total");
         pending = null;
         attempts = 0;
       } else {
