@@ -67,6 +67,7 @@ public final class Gateway {
   private AuditLog audit;
   private DomainService domains;
   private DnsTxtLookup dns;
+  private WebhookService webhooks;
 
   private Gateway(Vertx vertx, PosternConfig config, KeyVault vault, String adminToken) {
     this.vertx = vertx;
@@ -156,9 +157,9 @@ public final class Gateway {
     dns = new DnsTxtLookup(vertx.createDnsClient(new DnsClientOptions()
         .setHost(config.dns().host()).setPort(config.dns().port()).setQueryTimeout(5_000)));
     domains = new DomainService(new DomainRepository(database.pool()), vault, cpu, dns);
+    webhooks = new WebhookService(new WebhookRepository(database.pool()), domains.repository(), vault, cpu);
     routes.add(new AdminRoutes(adminAuth, audit, new AuditReader(database.pool()), domains,
-        new MailboxService(new MailboxRepository(database.pool()), domains, cpu),
-        new WebhookService(new WebhookRepository(database.pool()), domains.repository(), vault, cpu)));
+        new MailboxService(new MailboxRepository(database.pool()), domains, cpu), webhooks));
     return Future.succeededFuture();
   }
 
@@ -189,6 +190,11 @@ public final class Gateway {
   /** Domains, including {@code domains().dkimKey(name)} for signing. */
   public DomainService domains() {
     return domains;
+  }
+
+  /** Webhooks, including {@code webhooks().signingSecret(id)} for dispatch. */
+  public WebhookService webhooks() {
+    return webhooks;
   }
 
   public Readiness readiness() {
