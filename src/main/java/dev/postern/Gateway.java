@@ -5,7 +5,11 @@ import dev.postern.db.Database;
 import dev.postern.db.Migrations;
 import dev.postern.admin.AdminAuth;
 import dev.postern.admin.AdminKeyRoutes;
+import dev.postern.admin.AdminTrail;
+import dev.postern.audit.ActorType;
+import dev.postern.audit.AuditEntry;
 import dev.postern.auth.ApiKeyAuth;
+import dev.postern.auth.AuthenticatedKey;
 import dev.postern.auth.KeyAuthenticator;
 import dev.postern.auth.LastUsedTracker;
 import dev.postern.auth.PingRoutes;
@@ -18,6 +22,17 @@ import dev.postern.send.EmailRoutes;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.SendRequestParser;
 import dev.postern.send.SubmissionService;
+import dev.postern.admin.AdminRoutes;
+import dev.postern.audit.AuditLog;
+import dev.postern.audit.AuditReader;
+import dev.postern.domains.DnsTxtLookup;
+import dev.postern.domains.DomainRepository;
+import dev.postern.domains.DomainService;
+import dev.postern.mailboxes.MailboxRepository;
+import dev.postern.mailboxes.MailboxService;
+import dev.postern.webhooks.WebhookRepository;
+import dev.postern.webhooks.WebhookService;
+import io.vertx.core.dns.DnsClientOptions;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.filesystem.FilesystemBlobStore;
 import dev.postern.blob.s3.S3BlobStore;
@@ -39,7 +54,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.UUID;
+import java.time.Instant;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -74,6 +89,10 @@ public final class Gateway {
   /** CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop. */
   private WorkerExecutor cpu;
   private String httpDeployment;
+  private AuditLog audit;
+  private DomainService domains;
+  private DnsTxtLookup dns;
+  private WebhookService webhooks;
 
   private Gateway(Vertx vertx, PosternConfig config, KeyVault vault, String adminToken) {
     this.vertx = vertx;
@@ -164,6 +183,13 @@ public final class Gateway {
    */
   private Future<Void> startFeatures() {
     cpu = vertx.createSharedWorkerExecutor("postern-cpu", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    audit = new AuditLog(vertx, database.pool());
+    dns = new DnsTxtLookup(vertx.createDnsClient(new DnsClientOptions()
+        .setHost(config.dns().host()).setPort(config.dns().port()).setQueryTimeout(5_000)));
+    domains = new DomainService(new DomainRepository(database.pool()), vault, cpu, dns);
+    webhooks = new WebhookService(new WebhookRepository(database.pool()), domains.repository(), vault, cpu);
+    routes.add(new AdminRoutes(adminAuth, audit, new AuditReader(database.pool()), domains,
+        new MailboxService(new MailboxRepository(database.pool()), domains, cpu), webhooks));
     Clock clock = Clock.systemUTC();
     PosternConfig.Keys keyConfig = config.keys();
     KeyFormat format = new KeyFormat(keyConfig.prefix());
@@ -182,15 +208,21 @@ public final class Gateway {
         config.smtp().maxMessageBytes());
     routes.add(new EmailRoutes(apiKeys, quotas, submissions, outbound, new SendRequestParser(clock), cpu));
     routes.add(new AdminKeyRoutes(adminAuth, new KeyIssuer(format, keys, vault, cpu), keys,
-        keyConfig.defaultRateLimitPerHour(), this::auditAdmin));
+        keyConfig.defaultRateLimitPerHour(), new AdminTrail(audit)));
     return signals.connect();
   }
 
   /** Registers the audit row of an API-key request, written when its response ends. */
   private void auditRequest(RoutingContext ctx) {
-  }
-
-  private void auditAdmin(RoutingContext ctx, String action, UUID apiKeyId, JsonObject details) {
+    AuthenticatedKey key = ApiKeyAuth.key(ctx);
+    ctx.addEndHandler(done -> {
+      var remote = ctx.request().remoteAddress();
+      // The path only: a query string might carry a key someone pasted in the wrong place.
+      audit.record(new AuditEntry(Instant.now(), ActorType.API_KEY, key.id(),
+          ctx.request().method().name() + " " + ctx.request().path(), ctx.request().method().name(),
+          ctx.request().path(), ctx.response().getStatusCode(),
+          remote == null ? null : remote.hostAddress(), ctx.request().getHeader(ApiKeyAuth.ACTOR_HEADER), null));
+    });
   }
 
   private Future<Void> deployHttp(PrometheusMeterRegistry metrics) {
@@ -210,6 +242,21 @@ public final class Gateway {
               config.http().port(), instances);
         })
         .mapEmpty();
+  }
+
+  /** The batched audit writer: {@code audit().record(entry)} from any thread, never blocks. */
+  public AuditLog audit() {
+    return audit;
+  }
+
+  /** Domains, including {@code domains().dkimKey(name)} for signing. */
+  public DomainService domains() {
+    return domains;
+  }
+
+  /** Webhooks, including {@code webhooks().signingSecret(id)} for dispatch. */
+  public WebhookService webhooks() {
+    return webhooks;
   }
 
   public Readiness readiness() {
@@ -234,6 +281,9 @@ public final class Gateway {
         .compose(v -> lastUsed == null ? Future.<Void>succeededFuture() : lastUsed.close())
         .compose(v -> signals == null ? Future.<Void>succeededFuture()
             : signals.close().recover(e -> Future.succeededFuture()))
+        // Audit rows of the last requests are written while the database is still open.
+        .compose(v -> audit == null ? Future.<Void>succeededFuture() : audit.close())
+        .compose(v -> dns == null ? Future.<Void>succeededFuture() : dns.close().recover(e -> Future.succeededFuture()))
         .compose(v -> blobs == null ? Future.<Void>succeededFuture()
             : blobs.close().recover(e -> Future.succeededFuture()))
         .compose(v -> limiter == null ? Future.<Void>succeededFuture()

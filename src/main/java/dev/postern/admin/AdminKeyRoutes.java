@@ -30,15 +30,15 @@ public final class AdminKeyRoutes implements RouteGroup {
   private final KeyIssuer issuer;
   private final KeyRepository keys;
   private final int defaultRateLimit;
-  private final AdminEvents events;
+  private final AdminTrail trail;
 
   public AdminKeyRoutes(AdminAuth admin, KeyIssuer issuer, KeyRepository keys, int defaultRateLimit,
-      AdminEvents events) {
+      AdminTrail trail) {
     this.admin = admin;
     this.issuer = issuer;
     this.keys = keys;
     this.defaultRateLimit = defaultRateLimit;
-    this.events = events;
+    this.trail = trail;
   }
 
   @Override
@@ -83,7 +83,7 @@ public final class AdminKeyRoutes implements RouteGroup {
               b.mailboxId(), b.mailboxId() == null ? b.domainId() : null, rateLimit, expiresAt));
         })
         .onSuccess(issued -> {
-          events.record(ctx, "keys.create", issued.key().id(), new JsonObject()
+          trail.record(ctx, "keys.create", issued.key().id(), 201, new JsonObject()
               .put("mode", issued.key().mode().wire()).put("scopes", new JsonArray(issued.key().scopes())));
           ApiRouter.json(ctx, 201, issued.key().toJson().put("key", issued.plaintext()));
         })
@@ -106,7 +106,7 @@ public final class AdminKeyRoutes implements RouteGroup {
   private void revoke(RoutingContext ctx) {
     UUID id = AdminJson.id(ctx);
     keys.revoke(id).onSuccess(found -> {
-      found.ifPresent(k -> events.record(ctx, "keys.revoke", id, null));
+      found.ifPresent(k -> trail.record(ctx, "keys.revoke", id, 200, null));
       respond(ctx, found.map(StoredKey::toJson));
     }).onFailure(ctx::fail);
   }
@@ -114,7 +114,7 @@ public final class AdminKeyRoutes implements RouteGroup {
   private void rotate(RoutingContext ctx) {
     UUID id = AdminJson.id(ctx);
     issuer.rotate(id).onSuccess(issued -> {
-      issued.ifPresent(i -> events.record(ctx, "keys.rotate", id,
+      issued.ifPresent(i -> trail.record(ctx, "keys.rotate", id, 200,
           new JsonObject().put("new_key_id", i.key().id().toString())));
       respond(ctx, issued.map(i -> i.key().toJson().put("key", i.plaintext())));
     }).onFailure(ctx::fail);
@@ -128,14 +128,14 @@ public final class AdminKeyRoutes implements RouteGroup {
       throw new ApiException(ApiError.UNAUTHORIZED, "re-enter the admin token to reveal a key");
     }
     issuer.reveal(id).onSuccess(plaintext -> {
-      plaintext.ifPresent(p -> events.record(ctx, "keys.reveal", id, null));
+      plaintext.ifPresent(p -> trail.record(ctx, "keys.reveal", id, 200, null));
       respond(ctx, plaintext.map(p -> new JsonObject().put("id", id.toString()).put("key", p)));
     }).onFailure(ctx::fail);
   }
 
   private void reseal(RoutingContext ctx) {
     issuer.resealAll().onSuccess(count -> {
-      events.record(ctx, "keys.reseal", null, new JsonObject().put("resealed", count));
+      trail.record(ctx, "keys.reseal", null, 200, new JsonObject().put("resealed", count));
       ApiRouter.json(ctx, 200, new JsonObject().put("resealed", count));
     }).onFailure(ctx::fail);
   }

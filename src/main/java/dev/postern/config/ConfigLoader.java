@@ -105,7 +105,24 @@ public final class ConfigLoader {
         Duration.ofHours(r.integer("delivery.retry_horizon_hours", 48, 1, 24 * 30)));
 
     return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
-        keys, delivery);
+        keys, delivery, readDns(r));
+  }
+
+  /** {@code host[:port]} or {@code [v6]:port}; unset = first nameserver of /etc/resolv.conf. */
+  private static PosternConfig.Dns readDns(ConfigReader r) {
+    String server = r.optionalString("dns.server");
+    if (server == null) {
+      return new PosternConfig.Dns(ResolvConf.firstNameserver(Path.of("/etc/resolv.conf"))
+          .orElse("127.0.0.53"), 53);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("^(?:\\[([0-9a-fA-F:.]+)\\]|([^\\s:\\[\\]]+))(?::(\\d{1,5}))?$").matcher(server.trim());
+    int port = m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3)) : 53;
+    if (!m.matches() || port < 1 || port > 65535) {
+      r.problem("dns.server", "must be host or host:port (e.g. 1.1.1.1:53), got \"" + server + "\"");
+      return new PosternConfig.Dns("127.0.0.53", 53);
+    }
+    return new PosternConfig.Dns(m.group(1) != null ? m.group(1) : m.group(2), port);
   }
 
   private static Blobs readBlobs(ConfigReader r) {

@@ -42,7 +42,8 @@ public final class ConfigSource {
       Map.entry("POSTERN_RELAY_URL", "delivery.relay_url"),
       Map.entry("POSTERN_MASTER_SECRET", "secrets.master_secret"),
       Map.entry("POSTERN_ADMIN_TOKEN", "secrets.admin_token"),
-      Map.entry("POSTERN_KEY_PREFIX", "keys.prefix"));
+      Map.entry("POSTERN_KEY_PREFIX", "keys.prefix"),
+      Map.entry("POSTERN_DNS_SERVER", "dns.server"));
 
   private static final String DEFAULTS_RESOURCE = "/postern/default.json";
 

@@ -19,7 +19,8 @@ public record PosternConfig(
     Blobs blobs,
     Secrets secrets,
     Keys keys,
-    Delivery delivery) {
+    Delivery delivery,
+    Dns dns) {
 
   public enum Deployment { EMBEDDED, PRODUCTION }
 
@@ -66,6 +67,9 @@ public record PosternConfig(
       int cacheSize, Duration cacheTtl) {}
 
   public record Delivery(List<Relay> relays, Duration retryHorizon) {}
+
+  /** The DNS server used for domain verification lookups. */
+  public record Dns(String host, int port) {}
 
   public enum RelayTls { NONE, STARTTLS, IMPLICIT }
 

@@ -1,0 +1,128 @@
+package dev.postern.mailboxes;
+
+import dev.postern.domains.DomainService;
+import dev.postern.http.ApiError;
+import dev.postern.http.ApiException;
+import dev.postern.http.ApiException.Issue;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.pgclient.PgException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Mailboxes: validation (address, tier, OpenPGP key), creation with the domain created on the fly,
+ * tier/key changes and deletion. Tier rule: {@code standard} needs a valid public key; when the
+ * tier is not given it is {@code standard} if a key is given, else {@code plaintext}.
+ */
+public final class MailboxService {
+
+  /** A new mailbox and whether its domain was created for it. */
+  public record Created(Mailbox mailbox, boolean domainCreated) {}
+
+  /**
+   * A change: {@code tier} null leaves the tier as is; {@code setKey} false leaves the key as is,
+   * true replaces it with {@code key} (null removes it).
+   */
+  public record Change(String tier, boolean setKey, String key) {
+    public boolean empty() {
+      return tier == null && !setKey;
+    }
+  }
+
+  private final MailboxRepository repository;
+  private final DomainService domains;
+  private final WorkerExecutor cpu;
+
+  public MailboxService(MailboxRepository repository, DomainService domains, WorkerExecutor cpu) {
+    this.repository = repository;
+    this.domains = domains;
+    this.cpu = cpu;
+  }
+
+  public MailboxRepository repository() {
+    return repository;
+  }
+
+  public Future<Created> create(String rawAddress, String rawTier, String pgpKey) {
+    List<Issue> issues = new ArrayList<>();
+    MailboxAddress.Parsed address = MailboxAddress.parse(rawAddress);
+    if (!address.valid()) {
+      issues.add(new Issue("address", address.problem()));
+    }
+    EncryptionTier tier = rawTier == null
+        ? (pgpKey == null ? EncryptionTier.PLAINTEXT : EncryptionTier.STANDARD)
+        : parseTier(rawTier, issues);
+    return checkKey(tier, pgpKey, issues)
+        .compose(v -> domains.ensure(address.domain()))
+        .compose(ensured -> repository.insert(UUID.randomUUID(), address.address(),
+                ensured.domain().id(), tier, pgpKey)
+            .map(inserted -> new Created(inserted.orElseThrow(() -> new ApiException(
+                ApiError.CONFLICT, "mailbox " + address.address() + " already exists")),
+                ensured.created())));
+  }
+
+  public Future<Mailbox> get(UUID id) {
+    return repository.byId(id).map(found -> found.orElseThrow(MailboxService::notFound));
+  }
+
+  /** Applies a change; an empty change returns the mailbox as it is. */
+  public Future<Mailbox> change(UUID id, Change change) {
+    return get(id).compose(current -> {
+      if (change.empty()) {
+        return Future.succeededFuture(current);
+      }
+      List<Issue> issues = new ArrayList<>();
+      EncryptionTier tier = change.tier() == null ? current.tier() : parseTier(change.tier(), issues);
+      String key = change.setKey() ? change.key() : current.pgpPublicKey();
+      return checkKey(tier, key, issues)
+          .compose(v -> repository.update(id, tier, key))
+          .map(updated -> updated.orElseThrow(MailboxService::notFound));
+    });
+  }
+
+  /**
+   * Deletes the mailbox (and, by cascade, its keys and inbound mail). Refused with 409 while mail
+   * it sent is still on record: that history references its keys.
+   */
+  public Future<Mailbox> delete(UUID id) {
+    return get(id).compose(mailbox -> repository.delete(id)
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
+            ? new ApiException(ApiError.CONFLICT, "mailbox has sent mail on record; revoke its keys instead")
+            : e))
+        .map(deleted -> {
+          if (!deleted) {
+            throw notFound();
+          }
+          return mailbox;
+        }));
+  }
+
+  private static EncryptionTier parseTier(String raw, List<Issue> issues) {
+    return EncryptionTier.fromWire(raw).orElseGet(() -> {
+      issues.add(new Issue("encryption_tier", "must be one of standard, plaintext"));
+      return EncryptionTier.PLAINTEXT;
+    });
+  }
+
+  /** Fails with every issue found; the key is parsed on the cpu worker (untrusted input). */
+  private Future<Void> checkKey(EncryptionTier tier, String key, List<Issue> issues) {
+    if (key == null) {
+      if (tier == EncryptionTier.STANDARD && issues.stream().noneMatch(i -> i.path().equals("encryption_tier"))) {
+        issues.add(new Issue("pgp_public_key", "is required for the standard tier"));
+      }
+      return issues.isEmpty() ? Future.succeededFuture() : Future.failedFuture(ApiException.validation(issues));
+    }
+    return cpu.executeBlocking(() -> PgpPublicKeys.check(key), false).compose(checked -> {
+      if (!checked.valid()) {
+        issues.add(new Issue("pgp_public_key", checked.problem()));
+      }
+      return issues.isEmpty() ? Future.succeededFuture() : Future.failedFuture(ApiException.validation(issues));
+    });
+  }
+
+  static ApiException notFound() {
+    return new ApiException(ApiError.NOT_FOUND, "mailbox not found");
+  }
+}
