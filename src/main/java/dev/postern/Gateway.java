@@ -29,6 +29,9 @@ import dev.postern.keys.MasterSecrets;
 import dev.postern.ratelimit.RateLimiter;
 import dev.postern.ratelimit.memory.MemoryRateLimiter;
 import dev.postern.ratelimit.redis.RedisRateLimiter;
+import dev.postern.delivery.dkim.DkimKeys;
+import dev.postern.webhooks.WebhookDispatcher;
+import dev.postern.webhooks.WebhookSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -69,6 +72,8 @@ public final class Gateway {
   /** CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop. */
   private WorkerExecutor cpu;
   private String httpDeployment;
+  private WebhookDispatcher webhooks;
+  private DkimKeys dkimKeys;
 
   private Gateway(Vertx vertx, PosternConfig config, KeyVault vault, String adminToken) {
     this.vertx = vertx;
@@ -169,7 +174,7 @@ public final class Gateway {
     routes.add(new PingRoutes(apiKeys, quotas));
     routes.add(new AdminKeyRoutes(adminAuth, new KeyIssuer(format, keys, vault, cpu), keys,
         keyConfig.defaultRateLimitPerHour(), this::auditAdmin));
-    return signals.connect();
+    return signals.connect().compose(v -> webhooks.start());
   }
 
   /** Registers the audit row of an API-key request, written when its response ends. */
@@ -198,6 +203,16 @@ public final class Gateway {
         .mapEmpty();
   }
 
+  /** Records webhook events ({@code emit}); its loop delivers them. */
+  public WebhookDispatcher webhooks() {
+    return webhooks;
+  }
+
+  /** DKIM keys by domain, for the relay client (signing runs on {@link #cpu}). */
+  public DkimKeys dkimKeys() {
+    return dkimKeys;
+  }
+
   public Readiness readiness() {
     return readiness;
   }
@@ -217,6 +232,8 @@ public final class Gateway {
           return Future.succeededFuture();
         });
     return http
+        .compose(v -> webhooks == null ? Future.<Void>succeededFuture()
+            : webhooks.stop().recover(e -> Future.succeededFuture()))
         .compose(v -> lastUsed == null ? Future.<Void>succeededFuture() : lastUsed.close())
         .compose(v -> signals == null ? Future.<Void>succeededFuture()
             : signals.close().recover(e -> Future.succeededFuture()))
