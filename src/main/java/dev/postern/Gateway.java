@@ -165,7 +165,11 @@ public final class Gateway {
     KeyRepository keys = new KeyRepository(database.pool());
     authenticator = new KeyAuthenticator(format, keys, vault, cpu, clock,
         KeyAuthenticator.Settings.of(keyConfig.cacheSize(), keyConfig.cacheTtl().toMillis()));
+    webhooks = new WebhookDispatcher(vertx, database.pool(), vault, cpu, clock,
+        WebhookSettings.defaults());
+    dkimKeys = new DkimKeys(database.pool(), vault, cpu, clock, 1_000, 600_000);
     signals = new PgSignals(vertx, database.connectOptions())
+        .listen(WebhookDispatcher.CHANNEL, p -> webhooks.wake(), v -> webhooks.wake())
         .listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate, v -> authenticator.invalidateAll());
     lastUsed = new LastUsedTracker(vertx, keys, clock, 15_000);
     ApiKeyAuth apiKeys = new ApiKeyAuth(authenticator, lastUsed, this::auditRequest);
