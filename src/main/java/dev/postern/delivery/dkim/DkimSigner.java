@@ -1,5 +1,7 @@
 package dev.postern.delivery.dkim;
 
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -144,6 +146,11 @@ public final class DkimSigner {
           sign(data.toString().getBytes(StandardCharsets.ISO_8859_1)));
       result = Buffer.buffer(unsigned + foldBase64(b, lastLineLength(unsigned)) + "\r\n", "ISO-8859-1");
       return result;
+    }
+
+    /** {@link #signatureHeader()} on the given CPU worker (never an event loop). */
+    public Future<Buffer> signatureHeader(WorkerExecutor cpu) {
+      return cpu.executeBlocking(this::signatureHeader, false);
     }
 
     /** The field up to and including {@code b=}, folded; b= is last so its value can be cut. */

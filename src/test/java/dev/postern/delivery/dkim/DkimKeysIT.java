@@ -94,7 +94,7 @@ class DkimKeysIT {
     Buffer message = Buffer.buffer(TestMessages.plain());
     DkimSigner signer = new DkimSigner(Clock.systemUTC());
     Buffer header = keys.forDomain("example.com")
-        .compose(key -> cpu.executeBlocking(() -> signer.signatureHeader(message, key.orElseThrow()), false))
+        .compose(key -> signer.session(key.orElseThrow()).update(message).signatureHeader(cpu))
         .await();
     String spki = pool.query("SELECT dkim_public_key FROM domains WHERE name = 'example.com'").execute()
         .await().iterator().next().getString(0);
