@@ -48,6 +48,9 @@ import dev.postern.keys.MasterSecrets;
 import dev.postern.ratelimit.RateLimiter;
 import dev.postern.ratelimit.memory.MemoryRateLimiter;
 import dev.postern.ratelimit.redis.RedisRateLimiter;
+import dev.postern.delivery.dkim.DkimKeys;
+import dev.postern.webhooks.WebhookDispatcher;
+import dev.postern.webhooks.WebhookSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -93,6 +96,8 @@ public final class Gateway {
   private DomainService domains;
   private DnsTxtLookup dns;
   private WebhookService webhooks;
+  private WebhookDispatcher webhookDispatcher;
+  private DkimKeys dkimKeys;
 
   private Gateway(Vertx vertx, PosternConfig config, KeyVault vault, String adminToken) {
     this.vertx = vertx;
@@ -196,7 +201,11 @@ public final class Gateway {
     KeyRepository keys = new KeyRepository(database.pool());
     authenticator = new KeyAuthenticator(format, keys, vault, cpu, clock,
         KeyAuthenticator.Settings.of(keyConfig.cacheSize(), keyConfig.cacheTtl().toMillis()));
+    webhookDispatcher = new WebhookDispatcher(vertx, database.pool(), vault, cpu, clock,
+        WebhookSettings.defaults());
+    dkimKeys = new DkimKeys(database.pool(), vault, cpu, clock, 1_000, 600_000);
     signals = new PgSignals(vertx, database.connectOptions())
+        .listen(WebhookDispatcher.CHANNEL, p -> webhookDispatcher.wake(), v -> webhookDispatcher.wake())
         .listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate, v -> authenticator.invalidateAll());
     lastUsed = new LastUsedTracker(vertx, keys, clock, 15_000);
     ApiKeyAuth apiKeys = new ApiKeyAuth(authenticator, lastUsed, this::auditRequest);
@@ -209,7 +218,7 @@ public final class Gateway {
     routes.add(new EmailRoutes(apiKeys, quotas, submissions, outbound, new SendRequestParser(clock), cpu));
     routes.add(new AdminKeyRoutes(adminAuth, new KeyIssuer(format, keys, vault, cpu), keys,
         keyConfig.defaultRateLimitPerHour(), new AdminTrail(audit)));
-    return signals.connect();
+    return signals.connect().compose(v -> webhookDispatcher.start());
   }
 
   /** Registers the audit row of an API-key request, written when its response ends. */
@@ -259,6 +268,16 @@ public final class Gateway {
     return webhooks;
   }
 
+  /** Records webhook events ({@code emit}); its loop delivers them. */
+  public WebhookDispatcher webhookDispatcher() {
+    return webhookDispatcher;
+  }
+
+  /** DKIM keys by domain, for the relay client (signing runs on {@link #cpu}). */
+  public DkimKeys dkimKeys() {
+    return dkimKeys;
+  }
+
   public Readiness readiness() {
     return readiness;
   }
@@ -278,6 +297,8 @@ public final class Gateway {
           return Future.succeededFuture();
         });
     return http
+        .compose(v -> webhookDispatcher == null ? Future.<Void>succeededFuture()
+            : webhookDispatcher.stop().recover(e -> Future.succeededFuture()))
         .compose(v -> lastUsed == null ? Future.<Void>succeededFuture() : lastUsed.close())
         .compose(v -> signals == null ? Future.<Void>succeededFuture()
             : signals.close().recover(e -> Future.succeededFuture()))

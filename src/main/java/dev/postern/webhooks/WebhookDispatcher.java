@@ -1,0 +1,100 @@
+package dev.postern.webhooks;
+
+import dev.postern.keys.KeyVault;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Webhooks (SPEC §6): {@link #emit} records one delivery per subscribed webhook; the node's
+ * delivery loop (started by {@link #start()}) POSTs them signed per Standard Webhooks
+ * ({@link StandardWebhookSignature}), logs every attempt, retries with exponential backoff and
+ * jitter, and gives up after {@link WebhookSettings#maxAttempts()} or
+ * {@link WebhookSettings#horizon()}. Safe with several nodes on one database: each delivery is
+ * claimed by one node at a time.
+ *
+ * <p>Wiring (composition root): construct, register {@link #wake()} for {@link #CHANNEL} with
+ * {@code PgSignals.listen(CHANNEL, p -> webhooks.wake(), v -> webhooks.wake())}, then
+ * {@link #start()}; {@link #stop()} on shutdown before the pool closes.
+ */
+public final class WebhookDispatcher {
+
+  /** NOTIFY channel raised when deliveries are inserted. */
+  public static final String CHANNEL = "postern_webhooks";
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final WebhookDeliveries deliveries;
+  private final WebhookDeliveryLoop loop;
+  private String deployment;
+
+  public WebhookDispatcher(Vertx vertx, Pool pool, KeyVault vault, WorkerExecutor cpu,
+      Clock clock, WebhookSettings settings) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.deliveries = new WebhookDeliveries(pool);
+    this.loop = new WebhookDeliveryLoop(deliveries, new WebhookSecrets(vault, cpu, 10_000),
+        settings, clock, "node-" + UUID.randomUUID());
+  }
+
+  /**
+   * Records the event for every active webhook subscribed to {@code type} (or {@code *}) whose
+   * domain is {@code domainId} or unset. Completes once the rows are committed; delivery
+   * follows asynchronously.
+   *
+   * @param type one of {@link WebhookEvents#TYPES}
+   * @param domainId the sending (or receiving) domain; null reaches only all-domain webhooks
+   * @param data the event's {@code data} object (Resend's shape: email_id, from, to, subject,
+   *     created_at, …), stored and sent as given
+   */
+  public Future<Void> emit(String type, UUID domainId, JsonObject data) {
+    return emitIn(null, type, domainId, data).mapEmpty();
+  }
+
+  /**
+   * As {@link #emit}, inside the caller's transaction when {@code client} is one (the event
+   * then exists exactly when the state change that caused it commits; the NOTIFY is sent at
+   * commit). With a null client it runs on the pool.
+   *
+   * @return the number of deliveries recorded
+   */
+  public Future<Integer> emitIn(SqlClient client, String type, UUID domainId, JsonObject data) {
+    if (!WebhookEvents.TYPES.contains(type)) {
+      return Future.failedFuture(new IllegalArgumentException("unknown webhook event type: " + type));
+    }
+    Objects.requireNonNull(data, "data");
+    JsonObject payload = new JsonObject()
+        .put("type", type)
+        .put("created_at", clock.instant().toString())
+        .put("data", data);
+    return deliveries.insert(client == null ? deliveries.pool() : client, type, domainId, payload)
+        .onSuccess(n -> {
+          if (n > 0 && client == null) {
+            wake();
+          }
+        });
+  }
+
+  /** Deploys this node's delivery loop. */
+  public Future<Void> start() {
+    return vertx.deployVerticle(loop).onSuccess(id -> deployment = id).mapEmpty();
+  }
+
+  /** Looks for due deliveries now (NOTIFY handler; thread-safe). */
+  public void wake() {
+    loop.wake();
+  }
+
+  /** Lets in-flight sends finish, releases unstarted claims, stops the loop. Idempotent. */
+  public Future<Void> stop() {
+    String id = deployment;
+    deployment = null;
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+  }
+}

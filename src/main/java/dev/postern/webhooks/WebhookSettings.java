@@ -1,0 +1,58 @@
+package dev.postern.webhooks;
+
+import java.time.Duration;
+
+/**
+ * How the dispatcher delivers.
+ *
+ * @param requestTimeout whole-request deadline per attempt (connect, send, response headers)
+ * @param firstRetry delay after the first failed attempt; each later one is {@code multiplier}
+ *     times longer, capped at {@code maxRetry}, with ±20% jitter
+ * @param maxAttempts attempts after which a delivery is marked failed
+ * @param horizon age after which a delivery is marked failed after its next failed attempt
+ * @param pollInterval backstop poll for due retries and missed NOTIFYs
+ * @param concurrency in-flight requests per node
+ * @param batchSize deliveries claimed per query
+ */
+public record WebhookSettings(Duration requestTimeout, Duration firstRetry, double multiplier,
+    Duration maxRetry, int maxAttempts, Duration horizon, Duration pollInterval, int concurrency,
+    int batchSize) {
+
+  /** 10 s timeout; retries after 5 s, 30 s, 3 min, … capped at 2 h; failed after 24 h or 15 attempts. */
+  public static WebhookSettings defaults() {
+    return new WebhookSettings(Duration.ofSeconds(10), Duration.ofSeconds(5), 6.0,
+        Duration.ofHours(2), 15, Duration.ofHours(24), Duration.ofSeconds(5), 16, 16);
+  }
+
+  public WebhookSettings withRetries(Duration first, double factor, Duration max) {
+    return new WebhookSettings(requestTimeout, first, factor, max, maxAttempts, horizon,
+        pollInterval, concurrency, batchSize);
+  }
+
+  public WebhookSettings withRequestTimeout(Duration timeout) {
+    return new WebhookSettings(timeout, firstRetry, multiplier, maxRetry, maxAttempts, horizon,
+        pollInterval, concurrency, batchSize);
+  }
+
+  public WebhookSettings withMaxAttempts(int attempts) {
+    return new WebhookSettings(requestTimeout, firstRetry, multiplier, maxRetry, attempts, horizon,
+        pollInterval, concurrency, batchSize);
+  }
+
+  public WebhookSettings withPollInterval(Duration interval) {
+    return new WebhookSettings(requestTimeout, firstRetry, multiplier, maxRetry, maxAttempts,
+        horizon, interval, concurrency, batchSize);
+  }
+
+  /** Lease on a claimed delivery: longer than one attempt can take, so it never lapses mid-send. */
+  Duration lease() {
+    return requestTimeout.multipliedBy(2).plusSeconds(30);
+  }
+
+  /** Delay before attempt {@code attempts + 1}, given {@code attempts} failed, jitter in [0,1). */
+  Duration retryDelay(int attempts, double jitter) {
+    double base = firstRetry.toMillis() * Math.pow(multiplier, Math.max(0, attempts - 1));
+    double capped = Math.min(base, maxRetry.toMillis());
+    return Duration.ofMillis(Math.max(1, Math.round(capped * (0.8 + 0.4 * jitter))));
+  }
+}
