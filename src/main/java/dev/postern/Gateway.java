@@ -11,6 +11,12 @@ import dev.postern.auth.LastUsedTracker;
 import dev.postern.auth.PingRoutes;
 import dev.postern.auth.Quotas;
 import dev.postern.db.PgSignals;
+import dev.postern.delivery.DeliveryListener;
+import dev.postern.delivery.DeliveryStack;
+import dev.postern.delivery.DeliveryVerticle;
+import dev.postern.delivery.MessageSigner;
+import dev.postern.queue.OutboundQueue;
+import dev.postern.queue.PgOutboundQueue;
 import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyIssuer;
 import dev.postern.keys.KeyRepository;
@@ -69,6 +75,10 @@ public final class Gateway {
   /** CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop. */
   private WorkerExecutor cpu;
   private String httpDeployment;
+  private String deliveryDeployment;
+  /** Lease owner name of this node's delivery workers: unique per process start. */
+  private final String node = "node-" + ProcessHandle.current().pid() + "-"
+      + UUID.randomUUID().toString().substring(0, 8);
 
   private Gateway(Vertx vertx, PosternConfig config, KeyVault vault, String adminToken) {
     this.vertx = vertx;
@@ -161,7 +171,11 @@ public final class Gateway {
     authenticator = new KeyAuthenticator(format, keys, vault, cpu, clock,
         KeyAuthenticator.Settings.of(keyConfig.cacheSize(), keyConfig.cacheTtl().toMillis()));
     signals = new PgSignals(vertx, database.connectOptions())
-        .listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate, v -> authenticator.invalidateAll());
+        .listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate, v -> authenticator.invalidateAll())
+        // Queue wake-ups from any node become local ones; a (re)subscribe wakes too, in case
+        // notifications were missed while the LISTEN connection was down.
+        .listen(OutboundQueue.NOTIFY_CHANNEL, id -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, id),
+            v -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, ""));
     lastUsed = new LastUsedTracker(vertx, keys, clock, 15_000);
     ApiKeyAuth apiKeys = new ApiKeyAuth(authenticator, lastUsed, this::auditRequest);
     Quotas quotas = new Quotas(limiter, clock, keyConfig.inboxReadsPerHour());
@@ -169,7 +183,23 @@ public final class Gateway {
     routes.add(new PingRoutes(apiKeys, quotas));
     routes.add(new AdminKeyRoutes(adminAuth, new KeyIssuer(format, keys, vault, cpu), keys,
         keyConfig.defaultRateLimitPerHour(), this::auditAdmin));
-    return signals.connect();
+    return signals.connect().compose(v -> deployDelivery(clock));
+  }
+
+  /** Delivery workers on every node (SPEC §6), claiming from the shared queue. */
+  private Future<Void> deployDelivery(Clock clock) {
+    PosternConfig.Delivery d = config.delivery();
+    OutboundQueue queue = new PgOutboundQueue(database.pool(), node);
+    DeliveryStack.Factory stack = DeliveryStack.factory(d, queue, blobs, MessageSigner.NONE,
+        DeliveryListener.LOGGING, clock);
+    return vertx.deployVerticle(() -> new DeliveryVerticle(stack, d.shutdownGrace()),
+            new DeploymentOptions().setInstances(d.workers()))
+        .onSuccess(id -> {
+          deliveryDeployment = id;
+          log.info("delivery: {} workers as {}, {}", d.workers(), node,
+              d.relays().isEmpty() ? "no relay configured" : "relays " + d.relays());
+        })
+        .mapEmpty();
   }
 
   /** Registers the audit row of an API-key request, written when its response ends. */
@@ -211,12 +241,17 @@ public final class Gateway {
       return Future.succeededFuture();
     }
     readiness.drain();
+    Future<Void> delivery = deliveryDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(deliveryDeployment).recover(e -> {
+          log.warn("delivery shutdown: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
     Future<Void> http = httpDeployment == null ? Future.succeededFuture()
         : vertx.undeploy(httpDeployment).recover(e -> {
           log.warn("HTTP shutdown: {}", e.getMessage());
           return Future.succeededFuture();
         });
-    return http
+    return Future.join(delivery, http).<Void>mapEmpty().recover(e -> Future.succeededFuture())
         .compose(v -> lastUsed == null ? Future.<Void>succeededFuture() : lastUsed.close())
         .compose(v -> signals == null ? Future.<Void>succeededFuture()
             : signals.close().recover(e -> Future.succeededFuture()))
