@@ -7,6 +7,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -65,6 +66,7 @@ public final class FaultRelay implements AutoCloseable {
   private final List<String> auths = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger transactions = new AtomicInteger();
+  private volatile long acceptDelayMs;
 
   private FaultRelay(Vertx vertx, NetServer server) {
     this.vertx = vertx;
@@ -91,6 +93,12 @@ public final class FaultRelay implements AutoCloseable {
   /** Scripts for the next transactions, in order. */
   public FaultRelay script(Script... next) {
     scripts.addAll(List.of(next));
+    return this;
+  }
+
+  /** Holds every final 250 back this long (a slow relay keeps deliveries in flight). */
+  public FaultRelay delayAccepts(Duration delay) {
+    acceptDelayMs = delay.toMillis();
     return this;
   }
 
@@ -207,7 +215,12 @@ public final class FaultRelay implements AutoCloseable {
         return;
       }
       received.add(new Received(strip(from), List.copyOf(rcpts), content));
-      reply("250 2.0.0 ok: queued as " + received.size());
+      String ok = "250 2.0.0 ok: queued as " + received.size();
+      if (acceptDelayMs > 0) {
+        vertx.setTimer(acceptDelayMs, t -> reply(ok));
+      } else {
+        reply(ok);
+      }
     }
 
     private void reply(String text) {
