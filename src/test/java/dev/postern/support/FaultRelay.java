@@ -124,6 +124,7 @@ public final class FaultRelay implements AutoCloseable {
     Session s = new Session(socket);
     RecordParser parser = RecordParser.newDelimited("\r\n", s::line);
     socket.handler(parser);
+    socket.exceptionHandler(e -> socket.close()); // a killed client resets: expected here
     socket.write("220 fault-relay ESMTP ready\r\n");
   }
 
