@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,11 +62,14 @@ public final class FaultRelay implements AutoCloseable {
 
   private final Vertx vertx;
   private final NetServer server;
+  private NetServer implicitTls;
+  private SelfSignedCertificate certificate;
   private final Queue<Script> scripts = new ConcurrentLinkedQueue<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<String> auths = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger transactions = new AtomicInteger();
+  private final List<Boolean> tlsSessions = new CopyOnWriteArrayList<>();
   private volatile long acceptDelayMs;
 
   private FaultRelay(Vertx vertx, NetServer server) {
@@ -80,6 +84,39 @@ public final class FaultRelay implements AutoCloseable {
     server.connectHandler(relay::session);
     server.listen().await();
     return relay;
+  }
+
+  /**
+   * With a self-signed certificate for {@code localhost}: STARTTLS offered on {@link #port()},
+   * and implicit TLS on {@link #tlsPort()}. Clients trust {@link #certificatePath()}.
+   */
+  public static FaultRelay startWithTls() {
+    Vertx vertx = Vertx.vertx();
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    NetServer server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
+        .setKeyCertOptions(cert.keyCertOptions()));
+    FaultRelay relay = new FaultRelay(vertx, server);
+    relay.certificate = cert;
+    server.connectHandler(relay::session);
+    server.listen().await();
+    relay.implicitTls = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
+        .setSsl(true).setKeyCertOptions(cert.keyCertOptions()));
+    relay.implicitTls.connectHandler(relay::session);
+    relay.implicitTls.listen().await();
+    return relay;
+  }
+
+  public int tlsPort() {
+    return implicitTls.actualPort();
+  }
+
+  public String certificatePath() {
+    return certificate.certificatePath();
+  }
+
+  /** Whether each accepted message's session was encrypted, in arrival order. */
+  public List<Boolean> tlsSessions() {
+    return List.copyOf(tlsSessions);
   }
 
   public int port() {
@@ -151,7 +188,11 @@ public final class FaultRelay implements AutoCloseable {
       }
       String upper = line.toUpperCase();
       if (upper.startsWith("EHLO")) {
-        reply("250-fault-relay\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME");
+        boolean offerTls = certificate != null && !socket.isSsl();
+        reply("250-fault-relay\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-AUTH PLAIN LOGIN\r\n"
+            + (offerTls ? "250-STARTTLS\r\n" : "") + "250 8BITMIME");
+      } else if (upper.equals("STARTTLS") && certificate != null && !socket.isSsl()) {
+        socket.write("220 2.0.0 ready to start TLS\r\n").onSuccess(v -> socket.upgradeToSsl());
       } else if (upper.startsWith("HELO")) {
         reply("250 fault-relay");
       } else if (upper.startsWith("AUTH")) {
@@ -216,6 +257,7 @@ public final class FaultRelay implements AutoCloseable {
         return;
       }
       received.add(new Received(strip(from), List.copyOf(rcpts), content));
+      tlsSessions.add(socket.isSsl());
       String ok = "250 2.0.0 ok: queued as " + received.size();
       if (acceptDelayMs > 0) {
         vertx.setTimer(acceptDelayMs, t -> reply(ok));
