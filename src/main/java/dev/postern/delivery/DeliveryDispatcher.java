@@ -106,8 +106,8 @@ final class DeliveryDispatcher {
         if (inFlight.isEmpty() && drained != null) {
           drained.tryComplete();
         }
-      } else if (wakeAgain) {
-        wake();
+      } else if (wakeAgain && capacity - inFlight.size() >= Math.max(1, capacity / 4)) {
+        wake(); // batch claims: wait until a quarter of the slots are free
       }
     });
   }

@@ -18,6 +18,8 @@ import java.util.List;
  */
 final class RelayPool {
 
+  private static final long COOLDOWN_NANOS = 10_000_000_000L;
+
   private final Vertx vertx;
   private final Relay relay;
   private final int max;
@@ -28,6 +30,7 @@ final class RelayPool {
   private final long sweeper;
   private int open;
   private boolean closed;
+  private long downUntil = System.nanoTime();
 
   RelayPool(Vertx vertx, Relay relay, int max, RelayConnector connector, long idleTimeoutMs) {
     this.vertx = vertx;
@@ -44,6 +47,14 @@ final class RelayPool {
 
   int max() {
     return max;
+  }
+
+  /**
+   * False for a while after a connection to this relay failed, so failover skips it instead
+   * of paying a connect timeout per message; a working connection clears it.
+   */
+  boolean available() {
+    return open > 0 || System.nanoTime() - downUntil >= 0;
   }
 
   Future<SmtpConnection> acquire() {
@@ -69,6 +80,7 @@ final class RelayPool {
     open++;
     return connector.connect(relay).onFailure(e -> {
       open--;
+      downUntil = System.nanoTime() + COOLDOWN_NANOS;
       // Waiters queued behind a failing relay get their own attempt (and its failure).
       Promise<SmtpConnection> next = waiters.poll();
       if (next != null) {

@@ -50,6 +50,9 @@ final class RelayRouter {
     RelayPool pool = pools.get(index);
     String name = pool.relay().name();
     boolean another = index + 1 < pools.size();
+    if (another && !pool.available()) {
+      return tryRelay(index + 1, from, recipients, content); // failed recently: skip for now
+    }
     return pool.acquire()
         .compose(connection -> MailTransaction.run(connection, from, recipients, content, dataTimeoutMs)
             .onSuccess(result -> giveBack(pool, connection, result))
