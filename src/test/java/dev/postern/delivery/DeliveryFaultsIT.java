@@ -102,6 +102,19 @@ class DeliveryFaultsIT {
   }
 
   @Test
+  void eachRcptReplyDecidesItsOwnRecipient() {
+    relay.script(Script.rcpt("gone@dest.test", "550 5.1.1 gone"));
+    UUID id = seed.live("gone@dest.test", "here@dest.test");
+    awaitStatus(id, "partially_delivered");
+    assertThat(seed.recipients(id)).extracting(r -> r.getString("address") + " " + r.getString("status")
+        + " " + r.getString("reply"))
+        .containsExactly("gone@dest.test bounced 550 5.1.1 gone",
+            "here@dest.test delivered 250 2.0.0 ok: queued as " + relay.received().size());
+    assertThat(relay.received()).filteredOn(r -> ("<" + id + "@example.com>").equals(r.messageId()))
+        .singleElement().satisfies(r -> assertThat(r.recipients()).containsExactly("here@dest.test"));
+  }
+
+  @Test
   void contentRefusedWithFiveHundredAfterDataBounces() {
     relay.script(Script.afterData("554 5.7.1 content rejected"));
     UUID id = seed.live("strict@dest.test");

@@ -30,10 +30,20 @@ public final class FaultRelay implements AutoCloseable {
    * @param mailReply reply to MAIL FROM, or null for 250
    * @param rcptReply reply to every RCPT TO, or null for 250
    * @param finalReply reply after the content, or null for 250 with a queue id
+   * @param rcptOnly the one address {@code rcptReply} applies to, or null for every RCPT
    */
-  public record Script(String mailReply, String rcptReply, String finalReply, Fault fault) {
+  public record Script(String mailReply, String rcptReply, String finalReply, Fault fault,
+      String rcptOnly) {
+    public Script(String mailReply, String rcptReply, String finalReply, Fault fault) {
+      this(mailReply, rcptReply, finalReply, fault, null);
+    }
+
     public static Script rcpt(String reply) {
       return new Script(null, reply, null, Fault.NONE);
+    }
+
+    public static Script rcpt(String address, String reply) {
+      return new Script(null, reply, null, Fault.NONE, address);
     }
 
     public static Script afterData(String reply) {
@@ -208,10 +218,13 @@ public final class FaultRelay implements AutoCloseable {
         from = line.substring(10);
         reply(script.mailReply() != null ? script.mailReply() : "250 2.1.0 ok");
       } else if (upper.startsWith("RCPT TO:")) {
+        String address = strip(line.substring(8));
+        boolean scripted = script != null && script.rcptReply() != null
+            && (script.rcptOnly() == null || script.rcptOnly().equals(address));
         String reply = script == null ? "503 5.5.1 MAIL first"
-            : script.rcptReply() != null ? script.rcptReply() : "250 2.1.5 ok";
+            : scripted ? script.rcptReply() : "250 2.1.5 ok";
         if (reply.startsWith("250")) {
-          rcpts.add(strip(line.substring(8)));
+          rcpts.add(address);
         }
         reply(reply);
       } else if (upper.equals("DATA")) {
