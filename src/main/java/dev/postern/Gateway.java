@@ -15,6 +15,15 @@ import dev.postern.auth.LastUsedTracker;
 import dev.postern.auth.PingRoutes;
 import dev.postern.auth.Quotas;
 import dev.postern.db.PgSignals;
+import dev.postern.delivery.DkimMessageSigner;
+import dev.postern.delivery.dkim.DkimSigner;
+import dev.postern.webhooks.DeliveryWebhooks;
+import dev.postern.delivery.DeliveryListener;
+import dev.postern.delivery.DeliveryStack;
+import dev.postern.delivery.DeliveryVerticle;
+import dev.postern.delivery.MessageSigner;
+import dev.postern.queue.OutboundQueue;
+import dev.postern.queue.PgOutboundQueue;
 import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyIssuer;
 import dev.postern.keys.KeyRepository;
@@ -58,6 +67,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.UUID;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -98,6 +108,10 @@ public final class Gateway {
   private WebhookService webhooks;
   private WebhookDispatcher webhookDispatcher;
   private DkimKeys dkimKeys;
+  private String deliveryDeployment;
+  /** Lease owner name of this node's delivery workers: unique per process start. */
+  private final String node = "node-" + ProcessHandle.current().pid() + "-"
+      + UUID.randomUUID().toString().substring(0, 8);
 
   private Gateway(Vertx vertx, PosternConfig config, KeyVault vault, String adminToken) {
     this.vertx = vertx;
@@ -206,7 +220,11 @@ public final class Gateway {
     dkimKeys = new DkimKeys(database.pool(), vault, cpu, clock, 1_000, 600_000);
     signals = new PgSignals(vertx, database.connectOptions())
         .listen(WebhookDispatcher.CHANNEL, p -> webhookDispatcher.wake(), v -> webhookDispatcher.wake())
-        .listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate, v -> authenticator.invalidateAll());
+        .listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate, v -> authenticator.invalidateAll())
+        // Queue wake-ups from any node become local ones; a (re)subscribe wakes too, in case
+        // notifications were missed while the LISTEN connection was down.
+        .listen(OutboundQueue.NOTIFY_CHANNEL, id -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, id),
+            v -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, ""));
     lastUsed = new LastUsedTracker(vertx, keys, clock, 15_000);
     ApiKeyAuth apiKeys = new ApiKeyAuth(authenticator, lastUsed, this::auditRequest);
     Quotas quotas = new Quotas(limiter, clock, keyConfig.inboxReadsPerHour());
@@ -218,7 +236,24 @@ public final class Gateway {
     routes.add(new EmailRoutes(apiKeys, quotas, submissions, outbound, new SendRequestParser(clock), cpu));
     routes.add(new AdminKeyRoutes(adminAuth, new KeyIssuer(format, keys, vault, cpu), keys,
         keyConfig.defaultRateLimitPerHour(), new AdminTrail(audit)));
-    return signals.connect().compose(v -> webhookDispatcher.start());
+    return signals.connect().compose(v -> webhookDispatcher.start()).compose(v -> deployDelivery(clock));
+  }
+
+  /** Delivery workers on every node (SPEC §6), claiming from the shared queue. */
+  private Future<Void> deployDelivery(Clock clock) {
+    PosternConfig.Delivery d = config.delivery();
+    OutboundQueue queue = new PgOutboundQueue(database.pool(), node);
+    DeliveryStack.Factory stack = DeliveryStack.factory(d, queue, blobs,
+        new DkimMessageSigner(dkimKeys, new DkimSigner(clock), cpu),
+        new DeliveryWebhooks(database.pool(), webhookDispatcher), clock);
+    return vertx.deployVerticle(() -> new DeliveryVerticle(stack, d.shutdownGrace()),
+            new DeploymentOptions().setInstances(d.workers()))
+        .onSuccess(id -> {
+          deliveryDeployment = id;
+          log.info("delivery: {} workers as {}, {}", d.workers(), node,
+              d.relays().isEmpty() ? "no relay configured" : "relays " + d.relays());
+        })
+        .mapEmpty();
   }
 
   /** Registers the audit row of an API-key request, written when its response ends. */
@@ -291,12 +326,17 @@ public final class Gateway {
       return Future.succeededFuture();
     }
     readiness.drain();
+    Future<Void> delivery = deliveryDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(deliveryDeployment).recover(e -> {
+          log.warn("delivery shutdown: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
     Future<Void> http = httpDeployment == null ? Future.succeededFuture()
         : vertx.undeploy(httpDeployment).recover(e -> {
           log.warn("HTTP shutdown: {}", e.getMessage());
           return Future.succeededFuture();
         });
-    return http
+    return Future.join(delivery, http).<Void>mapEmpty().recover(e -> Future.succeededFuture())
         .compose(v -> webhookDispatcher == null ? Future.<Void>succeededFuture()
             : webhookDispatcher.stop().recover(e -> Future.succeededFuture()))
         .compose(v -> lastUsed == null ? Future.<Void>succeededFuture() : lastUsed.close())

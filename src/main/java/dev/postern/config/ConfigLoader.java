@@ -102,7 +102,19 @@ public final class ConfigLoader {
         Duration.ofSeconds(r.integer("keys.cache_ttl_seconds", 60, 1, 86_400)));
 
     Delivery delivery = new Delivery(readRelays(r),
-        Duration.ofHours(r.integer("delivery.retry_horizon_hours", 48, 1, 24 * 30)));
+        Duration.ofHours(r.integer("delivery.retry_horizon_hours", 48, 1, 24 * 30)),
+        r.integer("delivery.workers", 2, 1, 64),
+        Duration.ofMillis(r.integer("delivery.poll_interval_ms", 5_000, 50, 3_600_000)),
+        Duration.ofSeconds(r.integer("delivery.lease_seconds", 60, 2, 3600)),
+        Duration.ofMillis(r.integer("delivery.retry_base_ms", 60_000, 10, 86_400_000)),
+        Duration.ofMillis(r.integer("delivery.retry_max_ms", 3_600_000, 10, 86_400_000)),
+        Duration.ofSeconds(r.integer("delivery.connect_timeout_seconds", 30, 1, 600)),
+        Duration.ofSeconds(r.integer("delivery.reply_timeout_seconds", 300, 1, 3600)),
+        Duration.ofSeconds(r.integer("delivery.data_timeout_seconds", 600, 1, 3600)),
+        Duration.ofSeconds(r.integer("delivery.idle_timeout_seconds", 30, 1, 3600)),
+        Duration.ofSeconds(r.integer("delivery.shutdown_grace_seconds", 10, 0, 600)),
+        r.optionalString("delivery.tls_ca_file"),
+        r.string("delivery.helo_name", "localhost"));
 
     return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
         keys, delivery, readDns(r));

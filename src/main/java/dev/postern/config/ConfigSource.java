@@ -40,6 +40,8 @@ public final class ConfigSource {
       Map.entry("POSTERN_S3_ACCESS_KEY", "blobs.s3_access_key"),
       Map.entry("POSTERN_S3_SECRET_KEY", "blobs.s3_secret_key"),
       Map.entry("POSTERN_RELAY_URL", "delivery.relay_url"),
+      Map.entry("POSTERN_DELIVERY_WORKERS", "delivery.workers"),
+      Map.entry("POSTERN_HELO_NAME", "delivery.helo_name"),
       Map.entry("POSTERN_MASTER_SECRET", "secrets.master_secret"),
       Map.entry("POSTERN_ADMIN_TOKEN", "secrets.admin_token"),
       Map.entry("POSTERN_KEY_PREFIX", "keys.prefix"),

@@ -66,7 +66,18 @@ public record PosternConfig(
   public record Keys(String prefix, int defaultRateLimitPerHour, int inboxReadsPerHour,
       int cacheSize, Duration cacheTtl) {}
 
-  public record Delivery(List<Relay> relays, Duration retryHorizon) {}
+  /**
+   * @param workers delivery verticle instances per node
+   * @param pollInterval backstop poll when no wake-up arrives
+   * @param lease how long a claim is held before another node may take it (renewed while busy)
+   * @param retryBase first back-off after a transient failure, doubled per attempt up to retryMax
+   * @param tlsCaFile PEM bundle to verify relay certificates with instead of the JDK's, or null
+   * @param heloName the name this node gives in EHLO
+   */
+  public record Delivery(List<Relay> relays, Duration retryHorizon, int workers,
+      Duration pollInterval, Duration lease, Duration retryBase, Duration retryMax,
+      Duration connectTimeout, Duration replyTimeout, Duration dataTimeout, Duration idleTimeout,
+      Duration shutdownGrace, String tlsCaFile, String heloName) {}
 
   /** The DNS server used for domain verification lookups. */
   public record Dns(String host, int port) {}

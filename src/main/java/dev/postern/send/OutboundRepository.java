@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import dev.postern.queue.OutboundQueue;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -23,9 +24,6 @@ import java.util.UUID;
  */
 public final class OutboundRepository {
 
-  /** NOTIFY channel the delivery workers listen on (payload unused). */
-  public static final String QUEUE_CHANNEL = "postern_queue";
-
   private static final String INSERT = """
       WITH m AS (
         INSERT INTO outbound_messages (id, api_key_id, domain_id, mailbox_id, mode, source,
@@ -40,7 +38,7 @@ public final class OutboundRepository {
         SELECT m.id, t.address, t.kind, $17 FROM m, unnest($23::text[], $24::text[]) AS t(address, kind)),
       e AS (INSERT INTO outbound_events (message_id, type) SELECT id, $17 FROM m),
       q AS (INSERT INTO delivery_queue (message_id, due_at) SELECT id, $26 FROM m WHERE $25)
-      SELECT pg_notify('""" + QUEUE_CHANNEL + "', '') WHERE $25";
+      SELECT pg_notify('""" + OutboundQueue.NOTIFY_CHANNEL + "', '') WHERE $25";
 
   /** A stored idempotency record: the request digest and the response it got. */
   public record IdempotencyRecord(byte[] requestSha256, int status, JsonObject body) {}

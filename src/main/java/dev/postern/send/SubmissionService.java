@@ -5,6 +5,7 @@ import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.stream.InputStreamReadStream;
 import dev.postern.http.ApiError;
+import dev.postern.queue.OutboundQueue;
 import dev.postern.http.ApiException;
 import dev.postern.ratelimit.Decision;
 import io.vertx.core.Future;
@@ -41,8 +42,6 @@ import java.util.UUID;
  */
 public final class SubmissionService {
 
-  /** Local event-bus address that wakes delivery (body: the message id). */
-  public static final String WAKE_ADDRESS = "postern.delivery.wake";
   /** MIME up to this size is stored inline in its row; larger MIME goes to the blob store. */
   public static final long INLINE_LIMIT = 256 * 1024;
   /** Bodies estimated under this size are composed on the event loop (microseconds of work). */
@@ -139,7 +138,7 @@ public final class SubmissionService {
         return replay(replayed.get(), idempotency.get()).map(r -> new Committed(List.of(), r.replay()));
       }
       messages.stream().filter(OutboundMessage::enqueue)
-          .forEach(m -> vertx.eventBus().publish(WAKE_ADDRESS, m.id().toString()));
+          .forEach(m -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, m.id().toString()));
       return Future.succeededFuture(new Committed(ids, Optional.empty()));
     });
   }

@@ -53,6 +53,13 @@ public final class TestGateway implements AutoCloseable {
 
   /** @param overrides environment-style settings (e.g. POSTERN_REDIS_URL) over the test defaults */
   public static TestGateway start(Map<String, String> overrides) {
+    return start(overrides, null);
+  }
+
+  /**
+   * @param conf an operator configuration file's content (e.g. {@code delivery} tuning), or null
+   */
+  public static TestGateway start(Map<String, String> overrides, JsonObject conf) {
     try {
       Path dataDir = Files.createTempDirectory("postern-test-");
       Map<String, String> env = new HashMap<>();
@@ -64,7 +71,11 @@ public final class TestGateway implements AutoCloseable {
       env.put("POSTERN_MASTER_SECRET", MasterSecrets.generate());
       env.putAll(overrides);
       env.computeIfAbsent("POSTERN_PG_URL", k -> PgFixture.freshDatabaseUrl());
-      PosternConfig config = ConfigLoader.load(null, env);
+      Path confFile = null;
+      if (conf != null) {
+        confFile = Files.writeString(dataDir.resolve("test-conf.json"), conf.encode());
+      }
+      PosternConfig config = ConfigLoader.load(confFile, env);
       Vertx vertx = Vertx.vertx();
       Gateway gateway = Gateway.start(vertx, config, MasterSecrets.parse(env.get("POSTERN_MASTER_SECRET")),
           env.get("POSTERN_ADMIN_TOKEN"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await();

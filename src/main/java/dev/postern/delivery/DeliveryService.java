@@ -1,0 +1,82 @@
+package dev.postern.delivery;
+
+import dev.postern.blob.BlobStore;
+import dev.postern.delivery.smtp.Verdict;
+import dev.postern.queue.Claim;
+import dev.postern.queue.OutboundQueue;
+import dev.postern.queue.RetryPolicy;
+import dev.postern.queue.Settlement;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt for one claimed message, as named steps: sandbox check → signature header →
+ * relays (with failover) → outcome → settle → listener.
+ */
+final class DeliveryService {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
+
+  private final OutboundQueue queue;
+  private final RelayRouter router;
+  private final BlobStore blobs;
+  private final MessageSigner signer;
+  private final DeliveryListener listener;
+  private final RetryPolicy retries;
+  private final Clock clock;
+
+  DeliveryService(OutboundQueue queue, RelayRouter router, BlobStore blobs, MessageSigner signer,
+      DeliveryListener listener, RetryPolicy retries, Clock clock) {
+    this.queue = queue;
+    this.router = router;
+    this.blobs = blobs;
+    this.signer = signer;
+    this.listener = listener;
+    this.retries = retries;
+    this.clock = clock;
+  }
+
+  Future<Void> deliver(Claim claim) {
+    // Defence in depth: the send path gives test-mode mail no queue row, but never relay it.
+    Future<Settlement> settlement = claim.sandbox()
+        ? Future.succeededFuture(DeliveryOutcome.sandboxed(claim))
+        : attempt(claim).map(a -> DeliveryOutcome.of(claim, a, retries, clock.instant()));
+    return settlement
+        .compose(s -> queue.settle(s).map(held -> {
+          if (!held) {
+            log.warn("lease on message {} was lost before its outcome was written", claim.messageId());
+          }
+          return s;
+        }))
+        .onSuccess(s -> notifyListener(claim, s))
+        .onFailure(e -> log.warn("could not record the attempt for message {}: {} (retried after the lease)",
+            claim.messageId(), e.getMessage()))
+        .mapEmpty();
+  }
+
+  private Future<RelayAttempt> attempt(Claim claim) {
+    List<String> recipients = claim.pendingRecipients();
+    if (recipients.isEmpty()) {
+      return Future.succeededFuture(new RelayAttempt(null, List.of(), false, null));
+    }
+    StoredMime mime = new StoredMime(claim, blobs);
+    return signer.headerFor(claim, mime)
+        .recover(e -> Future.failedFuture(new IllegalStateException("signing failed: " + e.getMessage())))
+        .compose(head -> router.deliver(claim.envelopeFrom(), recipients, mime.withHead(head)))
+        .recover(e -> Future.succeededFuture(RelayAttempt.allFailed(null, recipients,
+            Verdict.TRANSIENT, "local: " + e.getMessage())));
+  }
+
+  private void notifyListener(Claim claim, Settlement s) {
+    for (Settlement.Event e : s.events()) {
+      try {
+        listener.onEvent("email." + e.type(), claim.messageId(), e.recipient(), e.reply());
+      } catch (RuntimeException ex) {
+        log.warn("delivery listener failed on {}: {}", e.type(), ex.toString());
+      }
+    }
+  }
+}

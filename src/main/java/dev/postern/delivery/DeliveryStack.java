@@ -1,0 +1,56 @@
+package dev.postern.delivery;
+
+import dev.postern.blob.BlobStore;
+import dev.postern.config.PosternConfig;
+import dev.postern.delivery.smtp.RelayConnector;
+import dev.postern.queue.OutboundQueue;
+import dev.postern.queue.RetryPolicy;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The parts one delivery verticle owns, built on its event loop: a socket client, one connection
+ * pool per relay (each relay's {@code max_connections} is per node, split across the workers),
+ * the router, the service and the claim loop.
+ */
+public record DeliveryStack(RelayRouter router, DeliveryDispatcher dispatcher) {
+
+  @FunctionalInterface
+  public interface Factory {
+    DeliveryStack create(Vertx vertx);
+  }
+
+  public static Factory factory(PosternConfig.Delivery config, OutboundQueue queue,
+      BlobStore blobs, MessageSigner signer, DeliveryListener listener, Clock clock) {
+    return vertx -> {
+      ClientSSLOptions ssl = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
+      if (config.tlsCaFile() != null) {
+        ssl.setTrustOptions(new PemTrustOptions().addCertPath(config.tlsCaFile()));
+      }
+      var client = vertx.createNetClient(new NetClientOptions()
+          .setConnectTimeout((int) config.connectTimeout().toMillis())
+          .setTcpNoDelay(true));
+      RelayConnector connector = new RelayConnector(vertx, client, ssl, config.heloName(),
+          config.replyTimeout().toMillis());
+      List<RelayPool> pools = config.relays().stream()
+          .map(relay -> new RelayPool(vertx, relay,
+              Math.max(1, relay.maxConnections() / config.workers()), connector,
+              config.idleTimeout().toMillis()))
+          .toList();
+      RelayRouter router = new RelayRouter(pools, config.dataTimeout().toMillis());
+      RetryPolicy retries = new RetryPolicy(config.retryBase(), config.retryMax(),
+          config.retryHorizon(), () -> ThreadLocalRandom.current().nextDouble());
+      DeliveryService service = new DeliveryService(queue, router, blobs, signer, listener,
+          retries, clock);
+      // Without relays every attempt ends at once ("no relay configured"): claim in batches.
+      int capacity = pools.isEmpty() ? 32 : router.capacity();
+      return new DeliveryStack(router,
+          new DeliveryDispatcher(vertx, queue, service, capacity, config.lease(), config.pollInterval()));
+    };
+  }
+}

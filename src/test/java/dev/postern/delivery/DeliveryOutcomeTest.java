@@ -1,0 +1,89 @@
+package dev.postern.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.delivery.smtp.RecipientResult;
+import dev.postern.delivery.smtp.Verdict;
+import dev.postern.queue.Claim;
+import dev.postern.queue.RetryPolicy;
+import dev.postern.queue.Settlement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class DeliveryOutcomeTest {
+
+  private final Instant now = Instant.parse("2026-11-22T10:00:00Z");
+  private final RetryPolicy retries = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1),
+      Duration.ofHours(48), () -> 0.5);
+
+  private Claim claim(Instant firstQueued, List<String> addresses, List<String> statuses) {
+    return new Claim(UUID.randomUUID(), 0, firstQueued, "live", "s@example.com", "<m@example.com>",
+        UUID.randomUUID(), null, "k", 10, addresses, statuses);
+  }
+
+  private static RecipientResult r(String address, Verdict verdict, String reply) {
+    return new RecipientResult(address, verdict, reply);
+  }
+
+  @Test
+  void allAcceptedIsDeliveredWithASentEventAndNoRetry() {
+    Claim c = claim(now, List.of("a@x", "b@x"), List.of("queued", "queued"));
+    Settlement s = DeliveryOutcome.of(c, new RelayAttempt("r1", List.of(
+        r("a@x", Verdict.DELIVERED, "250 ok"), r("b@x", Verdict.DELIVERED, "250 ok")), true, "250 ok"),
+        retries, now);
+    assertThat(s.messageStatus()).isEqualTo("delivered");
+    assertThat(s.finished()).isTrue();
+    assertThat(s.events()).extracting(Settlement.Event::type).containsExactly("sent", "delivered", "delivered");
+  }
+
+  @Test
+  void aTransientRecipientDefersTheMessageWithBackoff() {
+    Claim c = claim(now, List.of("a@x", "b@x"), List.of("queued", "queued"));
+    Settlement s = DeliveryOutcome.of(c, new RelayAttempt("r1", List.of(
+        r("a@x", Verdict.DELIVERED, "250 ok"), r("b@x", Verdict.TRANSIENT, "451 later")), true, "250 ok"),
+        retries, now);
+    assertThat(s.messageStatus()).isEqualTo("deferred");
+    assertThat(s.retryIn()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.lastError()).isEqualTo("451 later");
+  }
+
+  @Test
+  void pastTheHorizonTransientBecomesFailed() {
+    Claim c = claim(now.minus(Duration.ofHours(49)), List.of("a@x"), List.of("deferred"));
+    Settlement s = DeliveryOutcome.of(c, RelayAttempt.allFailed("r1", List.of("a@x"), Verdict.TRANSIENT,
+        "451 still down"), retries, now);
+    assertThat(s.messageStatus()).isEqualTo("failed");
+    assertThat(s.finished()).isTrue();
+    assertThat(s.recipients()).singleElement().extracting(Settlement.RecipientUpdate::status).isEqualTo("failed");
+  }
+
+  @Test
+  void earlierDeliveredRecipientsCountTowardsTheMessageStatus() {
+    Claim c = claim(now, List.of("a@x", "b@x"), List.of("delivered", "deferred"));
+    Settlement s = DeliveryOutcome.of(c, new RelayAttempt("r1", List.of(
+        r("b@x", Verdict.PERMANENT, "550 no such user")), false, null), retries, now);
+    assertThat(s.messageStatus()).isEqualTo("partially_delivered");
+    assertThat(s.finished()).isTrue();
+  }
+
+  @Test
+  void statusRule() {
+    assertThat(DeliveryOutcome.derive(List.of("delivered", "delivered"))).isEqualTo("delivered");
+    assertThat(DeliveryOutcome.derive(List.of("delivered", "deferred"))).isEqualTo("deferred");
+    assertThat(DeliveryOutcome.derive(List.of("bounced", "failed"))).isEqualTo("bounced");
+    assertThat(DeliveryOutcome.derive(List.of("failed"))).isEqualTo("failed");
+    assertThat(DeliveryOutcome.derive(List.of("delivered", "failed"))).isEqualTo("partially_delivered");
+    assertThat(DeliveryOutcome.derive(List.of("sandboxed"))).isEqualTo("sandboxed");
+  }
+
+  @Test
+  void sandboxMessagesAreMarkedNotRelayed() {
+    Claim c = claim(now, List.of("a@x"), List.of("sandboxed"));
+    Settlement s = DeliveryOutcome.sandboxed(c);
+    assertThat(s.messageStatus()).isEqualTo("sandboxed");
+    assertThat(s.finished()).isTrue();
+  }
+}
