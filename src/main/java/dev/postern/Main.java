@@ -2,6 +2,7 @@ package dev.postern;
 
 import dev.postern.admin.cli.ActivityCommand;
 import dev.postern.admin.cli.DomainsCommand;
+import dev.postern.admin.cli.KeysCommand;
 import dev.postern.admin.cli.MailboxesCommand;
 import dev.postern.admin.cli.WebhooksCommand;
 import picocli.CommandLine;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "postern", mixinStandardHelpOptions = true,
     description = "Self-hosted transactional email gateway.",
     subcommands = {ServeCommand.class,
-        DomainsCommand.class, MailboxesCommand.class, WebhooksCommand.class, ActivityCommand.class})
+        DomainsCommand.class, MailboxesCommand.class, KeysCommand.class, WebhooksCommand.class,
+        ActivityCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

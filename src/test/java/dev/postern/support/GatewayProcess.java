@@ -46,6 +46,7 @@ public final class GatewayProcess implements AutoCloseable {
   /** Starts {@code java -jar postern.jar args…} with the given environment on top of ours. */
   public static GatewayProcess start(Path logDir, Map<String, String> env, String... args) throws IOException {
     Files.createDirectories(logDir);
+    SecretsSeen.add(env.get("POSTERN_MASTER_SECRET"));
     int port = env.containsKey("POSTERN_HTTP_PORT") ? parseOr(env.get("POSTERN_HTTP_PORT")) : FreePort.next();
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("POSTERN_HTTP_PORT", Integer.toString(port));
@@ -54,8 +55,9 @@ public final class GatewayProcess implements AutoCloseable {
         "-jar", jar().toAbsolutePath().toString()));
     command.addAll(List.of(args));
     String stamp = Long.toString(System.nanoTime());
-    Path out = logDir.resolve("gateway-" + stamp + ".out");
-    Path err = logDir.resolve("gateway-" + stamp + ".err");
+    // Output goes where the suite's log scan reads it (SecretsSeen), not into the test's temp dir.
+    Path out = SecretsSeen.logDir().resolve("gateway-" + stamp + ".out");
+    Path err = SecretsSeen.logDir().resolve("gateway-" + stamp + ".err");
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().putAll(environment);

@@ -118,9 +118,14 @@ public final class TestGateway implements AutoCloseable {
     return "http://127.0.0.1:" + config.http().port();
   }
 
-  /** A request as the admin. */
+  /** A request as the admin. Any API key in the response is recorded for the log scan. */
   public HttpResponse<String> admin(String method, String path, JsonObject body) {
-    return send(method, path, body == null ? null : body.encode(), Map.of("Authorization", "Bearer " + adminToken));
+    HttpResponse<String> response = send(method, path, body == null ? null : body.encode(),
+        Map.of("Authorization", "Bearer " + adminToken));
+    if (response.body().startsWith("{") && response.body().contains("\"key\"")) {
+      SecretsSeen.add(new JsonObject(response.body()).getString("key"));
+    }
+    return response;
   }
 
   /** A request with an API key. */

@@ -44,6 +44,11 @@ public final class AdminClient {
     return base;
   }
 
+  /** The admin token in use, for the one call that wants it re-entered (key reveal). */
+  String token() {
+    return token;
+  }
+
   public Response get(String path) throws IOException, InterruptedException {
     return send("GET", path, null);
   }
