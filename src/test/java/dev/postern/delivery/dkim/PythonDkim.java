@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * with a DNS lookup function that answers only our record's name. Installs nothing: when the
  * module is missing, {@link #available()} says why and tests using it are skipped.
  */
-final class PythonDkim {
+public final class PythonDkim {
 
   /** The system interpreter first: Debian's module is not on a pyenv/venv path. */
   private static final List<String> INTERPRETERS = List.of("/usr/bin/python3", "python3");
@@ -44,7 +44,7 @@ final class PythonDkim {
   private PythonDkim() {}
 
   /** Null when the verifier can run; otherwise the reason it cannot. */
-  static synchronized String unavailableReason() {
+  public static synchronized String unavailableReason() {
     if (interpreter != null || unavailable != null) {
       return unavailable;
     }
@@ -68,14 +68,14 @@ final class PythonDkim {
     return unavailable;
   }
 
-  static boolean available() {
+  public static boolean available() {
     return unavailableReason() == null;
   }
 
   /** What dkimpy said about one message. */
-  record Verdict(boolean verified, String output) {}
+  public record Verdict(boolean verified, String output) {}
 
-  static Verdict verify(byte[] signedMessage, DkimRecord record) {
+  public static Verdict verify(byte[] signedMessage, DkimRecord record) {
     try {
       Path dir = Files.createTempDirectory("dkim-verify-");
       Path script = Files.writeString(dir.resolve("verify.py"), SCRIPT);
