@@ -103,7 +103,8 @@ start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY
   mkdir -p "$data"
   POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$admin" \
     POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port) POSTERN_MX_PORT=$(free_port) \
-    setsid java -jar "$JAR" >"$OUT/postern.log" 2>&1 &
+    # Same bounded heap as scripts/run.sh (override with JAVA_OPTS).
+    setsid java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} -jar "$JAR" >"$OUT/postern.log" 2>&1 &
   POSTERN_PID=$!
   PIDS+=("$POSTERN_PID")
   wait_http "http://127.0.0.1:$POSTERN_PORT/readyz" 120 "$POSTERN_PID"

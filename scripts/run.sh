@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 if [ ! -f target/postern.jar ] || [ -n "$(find src conf pom.xml -newer target/postern.jar -print -quit)" ]; then
   mvn -B -q package -DskipTests
 fi
-exec java -jar target/postern.jar "$@"
+# A bounded heap: left to the JVM it sizes itself from the machine (a quarter of RAM) and grows
+# lazily under load. Override with JAVA_OPTS.
+exec java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} -jar target/postern.jar "$@"

@@ -7,7 +7,6 @@ import dev.postern.keys.Scope;
 import dev.postern.keys.Scopes;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -21,7 +20,6 @@ public final class ApiKeyAuth {
 
   public static final String ACTOR_HEADER = "X-Postern-Actor";
   private static final String KEY = "postern.key";
-  private static final String USER = "postern.user";
   private static final int MAX_ACTOR_BYTES = 1024;
 
   private final KeyAuthenticator authenticator;
@@ -52,7 +50,6 @@ public final class ApiKeyAuth {
         }
         AuthenticatedKey key = result.result();
         ctx.put(KEY, key);
-        ctx.put(USER, Scopes.attach(User.fromName(key.id().toString()), key.scopes()));
         lastUsed.touch(key.id());
         onAuthenticated.accept(ctx);
         String actor = ctx.request().getHeader(ACTOR_HEADER);
@@ -68,8 +65,8 @@ public final class ApiKeyAuth {
   /** 403 {@code forbidden_scope} unless the key's scopes grant {@code scope}. */
   public Handler<RoutingContext> require(Scope scope) {
     return ctx -> {
-      User user = ctx.get(USER);
-      if (user == null || !Scopes.grants(user, scope)) {
+      AuthenticatedKey key = ctx.get(KEY);
+      if (key == null || !Scopes.grants(key.user(), scope)) {
         ctx.fail(new ApiException(ApiError.FORBIDDEN_SCOPE, "this key lacks the " + scope.wire() + " scope"));
         return;
       }
