@@ -101,9 +101,9 @@ start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY
   admin=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   data="$WORK/postern-data"
   mkdir -p "$data"
+  # Same bounded heap as scripts/run.sh (override with JAVA_OPTS).
   POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$admin" \
     POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port) POSTERN_MX_PORT=$(free_port) \
-    # Same bounded heap as scripts/run.sh (override with JAVA_OPTS).
     setsid java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} -jar "$JAR" >"$OUT/postern.log" 2>&1 &
   POSTERN_PID=$!
   PIDS+=("$POSTERN_PID")
