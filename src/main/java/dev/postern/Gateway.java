@@ -28,6 +28,7 @@ import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyIssuer;
 import dev.postern.keys.KeyRepository;
 import dev.postern.send.EmailRoutes;
+import dev.postern.send.OrphanBlobSweeper;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.SendRequestParser;
 import dev.postern.send.SubmissionService;
@@ -70,6 +71,7 @@ import java.time.Instant;
 import java.util.UUID;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -97,6 +99,7 @@ public final class Gateway {
   private BlobStore blobs;
   private KeyAuthenticator authenticator;
   private SubmissionService submissions;
+  private OrphanBlobSweeper orphans;
   private PgSignals signals;
   private LastUsedTracker lastUsed;
   /** CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop. */
@@ -234,6 +237,8 @@ public final class Gateway {
     submissions = new SubmissionService(vertx, outbound, blobs, quotas, cpu, clock,
         config.smtp().maxMessageBytes());
     routes.add(new EmailRoutes(apiKeys, quotas, submissions, outbound, new SendRequestParser(clock), cpu));
+    orphans = new OrphanBlobSweeper(vertx, blobs, database.pool(), clock, Duration.ofHours(1));
+    orphans.start(Duration.ofMinutes(15));
     routes.add(new AdminKeyRoutes(adminAuth, new KeyIssuer(format, keys, vault, cpu), keys,
         keyConfig.defaultRateLimitPerHour(), new AdminTrail(audit)));
     return signals.connect().compose(v -> webhookDispatcher.start()).compose(v -> deployDelivery(clock));
@@ -326,6 +331,9 @@ public final class Gateway {
       return Future.succeededFuture();
     }
     readiness.drain();
+    if (orphans != null) {
+      orphans.stop();
+    }
     Future<Void> delivery = deliveryDeployment == null ? Future.succeededFuture()
         : vertx.undeploy(deliveryDeployment).recover(e -> {
           log.warn("delivery shutdown: {}", e.getMessage());

@@ -109,7 +109,14 @@ public final class SubmissionService {
           return Future.failedFuture(new Quotas.SendQuotaExceeded(decision));
         }
         return prepareAll(key, requests, source).compose(messages -> commit(key, messages,
-                idempotency, response))
+                idempotency, response)
+                .andThen(result -> {
+                  // Blobs whose rows did not commit (a failure, or a replay that won elsewhere)
+                  // are deleted now; a crash in between is left to OrphanBlobSweeper.
+                  if (result.failed() || result.result().replay().isPresent()) {
+                    deleteBlobs(messages);
+                  }
+                }))
             .map(committed -> new Result(committed.ids(), decision, committed.replay()));
       });
     });
@@ -141,6 +148,11 @@ public final class SubmissionService {
           .forEach(m -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, m.id().toString()));
       return Future.succeededFuture(new Committed(ids, Optional.empty()));
     });
+  }
+
+  private void deleteBlobs(List<OutboundMessage> messages) {
+    // Best effort: a delete that fails leaves the blob to the sweeper.
+    messages.stream().filter(m -> m.blobKey() != null).forEach(m -> blobs.delete(m.blobKey()));
   }
 
   private Future<List<OutboundMessage>> prepareAll(AuthenticatedKey key, List<SendRequest> requests,
