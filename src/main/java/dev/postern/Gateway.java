@@ -6,10 +6,8 @@ import dev.postern.db.Migrations;
 import dev.postern.admin.AdminAuth;
 import dev.postern.admin.AdminKeyRoutes;
 import dev.postern.admin.AdminTrail;
-import dev.postern.audit.ActorType;
-import dev.postern.audit.AuditEntry;
+import dev.postern.audit.RequestAudit;
 import dev.postern.auth.ApiKeyAuth;
-import dev.postern.auth.AuthenticatedKey;
 import dev.postern.auth.KeyAuthenticator;
 import dev.postern.auth.LastUsedTracker;
 import dev.postern.auth.PingRoutes;
@@ -65,9 +63,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
 import java.util.UUID;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -98,6 +93,7 @@ public final class Gateway {
   private RateLimiter limiter;
   private BlobStore blobs;
   private KeyAuthenticator authenticator;
+  private Quotas quotas;
   private SubmissionService submissions;
   private OrphanBlobSweeper orphans;
   private PgSignals signals;
@@ -205,43 +201,66 @@ public final class Gateway {
    */
   private Future<Void> startFeatures() {
     cpu = vertx.createSharedWorkerExecutor("postern-cpu", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    Clock clock = Clock.systemUTC();
     audit = new AuditLog(vertx, database.pool());
+    signals = new PgSignals(vertx, database.connectOptions());
+    startAdmin();
+    ApiKeyAuth apiKeys = startKeys(clock);
+    startSending(apiKeys, clock);
+    startWebhooksAndDkim(clock);
+    // Queue wake-ups from any node become local ones; a (re)subscribe wakes too, in case
+    // notifications were missed while the LISTEN connection was down.
+    signals.listen(OutboundQueue.NOTIFY_CHANNEL, id -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, id),
+        v -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, ""));
+    return signals.connect()
+        .compose(v -> webhookDispatcher.start())
+        .compose(v -> deployDelivery(clock));
+  }
+
+  /** Domains, mailboxes, webhooks and the audit trail under /admin/v1 (keys: {@link #startKeys}). */
+  private void startAdmin() {
     dns = new DnsTxtLookup(vertx.createDnsClient(new DnsClientOptions()
         .setHost(config.dns().host()).setPort(config.dns().port()).setQueryTimeout(5_000)));
     domains = new DomainService(new DomainRepository(database.pool()), vault, cpu, dns);
     webhooks = new WebhookService(new WebhookRepository(database.pool()), domains.repository(), vault, cpu);
     routes.add(new AdminRoutes(adminAuth, audit, new AuditReader(database.pool()), domains,
         new MailboxService(new MailboxRepository(database.pool()), domains, cpu), webhooks));
-    Clock clock = Clock.systemUTC();
+  }
+
+  /** API-key authentication (cache invalidated over NOTIFY), _ping, and the admin key routes. */
+  private ApiKeyAuth startKeys(Clock clock) {
     PosternConfig.Keys keyConfig = config.keys();
     KeyFormat format = new KeyFormat(keyConfig.prefix());
     KeyRepository keys = new KeyRepository(database.pool());
     authenticator = new KeyAuthenticator(format, keys, vault, cpu, clock,
         KeyAuthenticator.Settings.of(keyConfig.cacheSize(), keyConfig.cacheTtl().toMillis()));
-    webhookDispatcher = new WebhookDispatcher(vertx, database.pool(), vault, cpu, clock,
-        WebhookSettings.defaults());
-    dkimKeys = new DkimKeys(database.pool(), vault, cpu, clock, 1_000, 600_000);
-    signals = new PgSignals(vertx, database.connectOptions())
-        .listen(WebhookDispatcher.CHANNEL, p -> webhookDispatcher.wake(), v -> webhookDispatcher.wake())
-        .listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate, v -> authenticator.invalidateAll())
-        // Queue wake-ups from any node become local ones; a (re)subscribe wakes too, in case
-        // notifications were missed while the LISTEN connection was down.
-        .listen(OutboundQueue.NOTIFY_CHANNEL, id -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, id),
-            v -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, ""));
+    signals.listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate, v -> authenticator.invalidateAll());
     lastUsed = new LastUsedTracker(vertx, keys, clock, 15_000);
-    ApiKeyAuth apiKeys = new ApiKeyAuth(authenticator, lastUsed, this::auditRequest);
-    Quotas quotas = new Quotas(limiter, clock, keyConfig.inboxReadsPerHour());
-
+    quotas = new Quotas(limiter, clock, keyConfig.inboxReadsPerHour());
+    ApiKeyAuth apiKeys = new ApiKeyAuth(authenticator, lastUsed, new RequestAudit(audit));
     routes.add(new PingRoutes(apiKeys, quotas));
+    KeyIssuer issuer = new KeyIssuer(format, keys, vault, cpu, authenticator::invalidate);
+    routes.add(new AdminKeyRoutes(adminAuth, issuer, keys, keyConfig.defaultRateLimitPerHour(),
+        new AdminTrail(audit)));
+    return apiKeys;
+  }
+
+  /** The one submission path and the Resend-compatible email routes. */
+  private void startSending(ApiKeyAuth apiKeys, Clock clock) {
     OutboundRepository outbound = new OutboundRepository(database.pool());
     submissions = new SubmissionService(vertx, outbound, blobs, quotas, cpu, clock,
         config.smtp().maxMessageBytes());
     routes.add(new EmailRoutes(apiKeys, quotas, submissions, outbound, new SendRequestParser(clock), cpu));
     orphans = new OrphanBlobSweeper(vertx, blobs, database.pool(), clock, Duration.ofHours(1));
     orphans.start(Duration.ofMinutes(15));
-    routes.add(new AdminKeyRoutes(adminAuth, new KeyIssuer(format, keys, vault, cpu), keys,
-        keyConfig.defaultRateLimitPerHour(), new AdminTrail(audit)));
-    return signals.connect().compose(v -> webhookDispatcher.start()).compose(v -> deployDelivery(clock));
+  }
+
+  /** Webhook delivery (one loop per node) and the DKIM keys delivery signs with. */
+  private void startWebhooksAndDkim(Clock clock) {
+    webhookDispatcher = new WebhookDispatcher(vertx, database.pool(), vault, cpu, clock,
+        WebhookSettings.defaults());
+    signals.listen(WebhookDispatcher.CHANNEL, p -> webhookDispatcher.wake(), v -> webhookDispatcher.wake());
+    dkimKeys = new DkimKeys(database.pool(), vault, cpu, clock, 1_000, 600_000);
   }
 
   /** Delivery workers on every node (SPEC §6), claiming from the shared queue. */
@@ -261,37 +280,6 @@ public final class Gateway {
         .mapEmpty();
   }
 
-  /** Registers the audit row of an API-key request, written when its response ends. */
-  private void auditRequest(RoutingContext ctx) {
-    AuthenticatedKey key = ApiKeyAuth.key(ctx);
-    ctx.addEndHandler(done -> {
-      var remote = ctx.request().remoteAddress();
-      // The path only: a query string might carry a key someone pasted in the wrong place.
-      audit.record(new AuditEntry(Instant.now(), ActorType.API_KEY, key.id(),
-          ctx.request().method().name() + " " + ctx.request().path(), ctx.request().method().name(),
-          ctx.request().path(), ctx.response().getStatusCode(),
-          remote == null ? null : remote.hostAddress(), ctx.request().getHeader(ApiKeyAuth.ACTOR_HEADER), null));
-    });
-  }
-
-  private Future<Void> deployHttp(PrometheusMeterRegistry metrics) {
-    int instances = config.http().instances() > 0 ? config.http().instances()
-        : Runtime.getRuntime().availableProcessors();
-    List<RouteGroup> groups = List.copyOf(routes);
-    return vertx.deployVerticle(
-            () -> new HttpApiVerticle(config.http(), v -> ApiRouter.create(v,
-                config.http().maxBodyBytes(), readiness, metrics, errors, groups)),
-            new DeploymentOptions().setInstances(instances))
-        .recover(e -> Future.failedFuture(new StartupException("HTTP port "
-            + config.http().host() + ":" + config.http().port() + " (POSTERN_HTTP_PORT): "
-            + e.getMessage())))
-        .onSuccess(id -> {
-          httpDeployment = id;
-          log.info("HTTP API listening on {}:{} ({} instances)", config.http().host(),
-              config.http().port(), instances);
-        })
-        .mapEmpty();
-  }
 
   /** The batched audit writer: {@code audit().record(entry)} from any thread, never blocks. */
   public AuditLog audit() {
@@ -316,6 +304,25 @@ public final class Gateway {
   /** DKIM keys by domain, for the relay client (signing runs on {@link #cpu}). */
   public DkimKeys dkimKeys() {
     return dkimKeys;
+  }
+
+  private Future<Void> deployHttp(PrometheusMeterRegistry metrics) {
+    int instances = config.http().instances() > 0 ? config.http().instances()
+        : Runtime.getRuntime().availableProcessors();
+    List<RouteGroup> groups = List.copyOf(routes);
+    return vertx.deployVerticle(
+            () -> new HttpApiVerticle(config.http(), v -> ApiRouter.create(v,
+                config.http().maxBodyBytes(), readiness, metrics, errors, groups)),
+            new DeploymentOptions().setInstances(instances))
+        .recover(e -> Future.failedFuture(new StartupException("HTTP port "
+            + config.http().host() + ":" + config.http().port() + " (POSTERN_HTTP_PORT): "
+            + e.getMessage())))
+        .onSuccess(id -> {
+          httpDeployment = id;
+          log.info("HTTP API listening on {}:{} ({} instances)", config.http().host(),
+              config.http().port(), instances);
+        })
+        .mapEmpty();
   }
 
   public Readiness readiness() {

@@ -105,7 +105,7 @@ public final class AdminKeyRoutes implements RouteGroup {
 
   private void revoke(RoutingContext ctx) {
     UUID id = AdminJson.id(ctx);
-    keys.revoke(id).onSuccess(found -> {
+    issuer.revoke(id).onSuccess(found -> {
       found.ifPresent(k -> trail.record(ctx, "keys.revoke", id, 200, null));
       respond(ctx, found.map(StoredKey::toJson));
     }).onFailure(ctx::fail);

@@ -32,12 +32,24 @@ public final class KeyIssuer {
   private final KeyRepository keys;
   private final KeyVault vault;
   private final WorkerExecutor cpu;
+  private final java.util.function.Consumer<String> changed;
 
-  public KeyIssuer(KeyFormat format, KeyRepository keys, KeyVault vault, WorkerExecutor cpu) {
+  /**
+   * @param changed called with a key's lookup prefix once its creation, revocation or rotation committed:
+   *     this node drops its cached copy at once (other nodes hear the NOTIFY, within a second)
+   */
+  public KeyIssuer(KeyFormat format, KeyRepository keys, KeyVault vault, WorkerExecutor cpu,
+      java.util.function.Consumer<String> changed) {
     this.format = format;
     this.keys = keys;
     this.vault = vault;
     this.cpu = cpu;
+    this.changed = changed;
+  }
+
+  /** Revokes a key (idempotent); empty if there is no such key. */
+  public Future<Optional<StoredKey>> revoke(UUID id) {
+    return keys.revoke(id).onSuccess(found -> found.ifPresent(k -> changed.accept(k.lookupPrefix())));
   }
 
   public Future<Issued> create(Request request) {
@@ -46,7 +58,9 @@ public final class KeyIssuer {
             request.name(), request.mode(), generated.secret().lookupPrefix(), generated.sealed(),
             request.scopes(), request.mailboxId(), request.domainId(), request.rateLimitPerHour(),
             request.expiresAt(), null))
-        .map(stored -> new Issued(stored, generated.secret().plaintext())));
+        .map(stored -> new Issued(stored, generated.secret().plaintext())))
+        // A made-up key with this prefix may have been tried, and negatively cached, before.
+        .onSuccess(issued -> changed.accept(issued.key().lookupPrefix()));
   }
 
   /** A new value with the old key's settings; the old key is revoked in the same transaction. */
@@ -60,7 +74,8 @@ public final class KeyIssuer {
               id, o.name(), o.mode(), generated.secret().lookupPrefix(), generated.sealed(),
               o.scopes(), o.mailboxBound() ? o.mailboxId() : null, o.mailboxBound() ? null : o.domainId(),
               o.rateLimitPerHour(), o.expiresAt(), o.id()))
-          .map(stored -> stored.map(s -> new Issued(s, generated.secret().plaintext()))));
+          .map(stored -> stored.map(s -> new Issued(s, generated.secret().plaintext())))
+          .onSuccess(issued -> issued.ifPresent(i -> changed.accept(old.get().lookupPrefix()))));
     });
   }
 

@@ -1,0 +1,36 @@
+package dev.postern.audit;
+
+import dev.postern.auth.ApiKeyAuth;
+import dev.postern.auth.AuthenticatedKey;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * SPEC §3 "Audit": every authenticated API request appends a row (key, method, path, status,
+ * remote address, actor header, time) when its response ends — queued in memory, written in
+ * batches by {@link AuditLog}, so it never slows or fails the request.
+ */
+public final class RequestAudit implements Consumer<RoutingContext> {
+
+  private final AuditLog audit;
+
+  public RequestAudit(AuditLog audit) {
+    this.audit = audit;
+  }
+
+  /** Called once the request is authenticated. */
+  @Override
+  public void accept(RoutingContext ctx) {
+    AuthenticatedKey key = ApiKeyAuth.key(ctx);
+    ctx.addEndHandler(done -> {
+      var remote = ctx.request().remoteAddress();
+      String method = ctx.request().method().name();
+      // The path only: a query string might carry a key someone pasted in the wrong place.
+      String path = ctx.request().path();
+      audit.record(new AuditEntry(Instant.now(), ActorType.API_KEY, key.id(), method + " " + path,
+          method, path, ctx.response().getStatusCode(), remote == null ? null : remote.hostAddress(),
+          ctx.request().getHeader(ApiKeyAuth.ACTOR_HEADER), null));
+    });
+  }
+}
