@@ -46,6 +46,13 @@ public final class SubmissionService {
   public static final long INLINE_LIMIT = 256 * 1024;
   /** Bodies estimated under this size are composed on the event loop (microseconds of work). */
   private static final long EVENT_LOOP_COMPOSE_LIMIT = 64 * 1024;
+  /**
+   * Threads that drain composed large MIME into the blob store, and so the most large messages
+   * composed at once: a composer blocks its CPU worker on a full pipe until that pipe's reader
+   * runs, so with more pipes than reader threads, composers waiting on full pipes and readers
+   * waiting on pipes whose composers are still queued behind them can wait on each other forever.
+   */
+  private static final int PIPE_READERS = 8;
   private static final DateTimeFormatter BLOB_DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
 
   /** The outcome of a submission: ids in request order, or the stored response of a replay. */
@@ -60,6 +67,7 @@ public final class SubmissionService {
   private final Quotas quotas;
   private final WorkerExecutor cpu;
   private final WorkerExecutor pipeReaders;
+  private final AsyncPermits largeCompositions;
   private final MimeComposer composer = new MimeComposer();
   private final Clock clock;
   private final long maxMessageBytes;
@@ -71,7 +79,8 @@ public final class SubmissionService {
     this.blobs = blobs;
     this.quotas = quotas;
     this.cpu = cpu;
-    this.pipeReaders = vertx.createSharedWorkerExecutor("postern-mime-pipe", 8);
+    this.pipeReaders = vertx.createSharedWorkerExecutor("postern-mime-pipe", PIPE_READERS);
+    this.largeCompositions = new AsyncPermits(vertx, PIPE_READERS);
     this.clock = clock;
     this.maxMessageBytes = maxMessageBytes;
   }
@@ -199,23 +208,28 @@ public final class SubmissionService {
    * unreferenced blob, never an acknowledged message.
    */
   private Future<StoredMime> storeLarge(UUID id, SendRequest request, MessageStamp stamp) {
-    String key = blobKey(id);
-    PipedInputStream in = new PipedInputStream(64 * 1024);
-    PipedOutputStream out;
-    try {
-      out = new PipedOutputStream(in);
-    } catch (IOException e) {
-      return Future.failedFuture(e);
-    }
-    MessageDigest digest = sha256();
-    Future<Long> stored = blobs.put(key, new InputStreamReadStream(vertx, in, pipeReaders, e -> e))
-        .onFailure(e -> closeQuietly(in));
-    Future<Long> written = cpu.executeBlocking(() -> {
-      try (OutputStream sink = new DigestOutputStream(out, digest)) {
-        return composer.writeTo(request, stamp, sink);
+    return largeCompositions.acquire().compose(permit -> {
+      String key = blobKey(id);
+      PipedInputStream in = new PipedInputStream(64 * 1024);
+      PipedOutputStream out;
+      try {
+        out = new PipedOutputStream(in);
+      } catch (IOException e) {
+        largeCompositions.release();
+        return Future.failedFuture(e);
       }
-    }, false);
-    return Future.all(written, stored).map(v -> new StoredMime(null, key, written.result(), digest.digest()));
+      MessageDigest digest = sha256();
+      Future<Long> stored = blobs.put(key, new InputStreamReadStream(vertx, in, pipeReaders, e -> e))
+          .onFailure(e -> closeQuietly(in));
+      Future<Long> written = cpu.executeBlocking(() -> {
+        try (OutputStream sink = new DigestOutputStream(out, digest)) {
+          return composer.writeTo(request, stamp, sink);
+        }
+      }, false);
+      // The permit goes back only when both sides are done, not at the first failure.
+      Future.join(written, stored).onComplete(done -> largeCompositions.release());
+      return Future.all(written, stored).map(v -> new StoredMime(null, key, written.result(), digest.digest()));
+    });
   }
 
   private OutboundMessage toRow(UUID id, AuthenticatedKey key, SendRequest request, String source,
