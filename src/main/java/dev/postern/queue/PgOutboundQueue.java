@@ -126,7 +126,8 @@ public final class PgOutboundQueue implements OutboundQueue {
       return Future.succeededFuture();
     }
     return pool.preparedQuery(RELEASE)
-        .execute(Tuple.of(node, messageIds.toArray(UUID[]::new))).mapEmpty();
+        // addValue, not Tuple.of(node, array): varargs would spread the array into parameters.
+        .execute(Tuple.tuple().addValue(node).addValue(messageIds.toArray(UUID[]::new))).mapEmpty();
   }
 
   @Override
