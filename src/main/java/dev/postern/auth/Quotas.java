@@ -43,6 +43,11 @@ public final class Quotas {
     return limiter.consume(sendBucket(key), messages, key.rateLimitPerHour());
   }
 
+  /** Gives back sends charged for messages that were then not accepted (storage failed, …). */
+  public Future<Void> refundSends(AuthenticatedKey key, int messages) {
+    return limiter.refund(sendBucket(key), messages);
+  }
+
   /** Writes a decision's headers and, if it refused, fails the request with 429. */
   public void respond(RoutingContext ctx, Decision decision) {
     apply(ctx.response(), decision, "hourly send quota").onFailure(ctx::fail);

@@ -25,6 +25,16 @@ public interface RateLimiter {
    */
   Future<Decision> peek(String bucket, long limit);
 
+  /**
+   * Gives back {@code cost} units an earlier consume charged in the current hour, when the work
+   * they paid for did not happen after all (e.g. a message that could not be stored): only what
+   * is accepted counts. Applies to the current hour's count and never takes it below zero (a
+   * refund crossing the hour boundary can only lower the new hour's count, and refunds follow
+   * their charge within milliseconds). Best effort: a store that cannot answer drops the refund
+   * (logged); it never fails.
+   */
+  Future<Void> refund(String bucket, int cost);
+
   /** Succeeds when the limiter can answer (readiness); fails with {@link RateLimiterUnavailableException}. */
   Future<Void> ping();
 

@@ -126,6 +126,12 @@ public final class SubmissionService {
                     deleteBlobs(messages);
                   }
                 }))
+            .andThen(result -> {
+              // Only accepted messages count (SPEC §3): nothing stored, nothing charged.
+              if (result.failed() || result.result().replay().isPresent()) {
+                quotas.refundSends(key, requests.size());
+              }
+            })
             .map(committed -> new Result(committed.ids(), decision, committed.replay()));
       });
     });

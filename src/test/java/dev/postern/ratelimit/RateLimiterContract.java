@@ -54,6 +54,31 @@ public interface RateLimiterContract {
   }
 
   @Test
+  default void refundGivesBackUnitsNeverBelowZero() {
+    RateLimiter limiter = limiter(new ManualClock(MID_HOUR));
+    await(limiter.consume("key-r", 5, 10));
+    await(limiter.refund("key-r", 3));
+    assertThat(await(limiter.peek("key-r", 10)).remaining()).isEqualTo(8);
+    await(limiter.refund("key-r", 50));
+    assertThat(await(limiter.peek("key-r", 10)).remaining()).isEqualTo(10);
+    await(limiter.refund("never-used", 4));
+    assertThat(await(limiter.peek("never-used", 10)).remaining()).isEqualTo(10);
+    assertThat(await(limiter.consume("key-r", 10, 10)).allowed()).isTrue();
+  }
+
+  @Test
+  default void refundAfterTheHourRolledOverNeverTakesTheNewWindowBelowZero() {
+    ManualClock clock = new ManualClock(MID_HOUR);
+    RateLimiter limiter = limiter(clock);
+    await(limiter.consume("key-w", 4, 10));
+    clock.set(Instant.ofEpochSecond(NEXT_HOUR + 60));
+    await(limiter.consume("key-w", 2, 10));
+    await(limiter.refund("key-w", 4));
+    // The refund applies to the current window only: 2 used there, floor at zero.
+    assertThat(await(limiter.peek("key-w", 10)).remaining()).isEqualTo(10);
+  }
+
+  @Test
   default void refusedConsumeCountsNothing() {
     RateLimiter limiter = limiter(new ManualClock(MID_HOUR));
     await(limiter.consume("key-a", 7, 10));

@@ -59,6 +59,17 @@ public final class MemoryRateLimiter implements RateLimiter {
   }
 
   @Override
+  public Future<Void> refund(String bucket, int cost) {
+    if (cost < 0) {
+      return Future.failedFuture(new IllegalArgumentException("cost must be >= 0"));
+    }
+    HourWindow window = HourWindow.current(clock);
+    counts.computeIfPresent(bucket, (key, count) -> count.windowStart() == window.startEpochSeconds()
+        ? new Count(count.windowStart(), Math.max(0, count.used() - cost)) : count);
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Void> ping() {
     return Future.succeededFuture();
   }

@@ -114,6 +114,32 @@ public final class RedisRateLimiter implements RateLimiter {
     return count(bucket, 0, limit, true);
   }
 
+  /** Atomic floor-at-zero decrement that keeps the window key's expiry (Redis ≥ 6.0: KEEPTTL). */
+  private static final String REFUND_SCRIPT = """
+      local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+      if count <= 0 then return 0 end
+      local after = count - tonumber(ARGV[1])
+      if after < 0 then after = 0 end
+      redis.call('SET', KEYS[1], after, 'KEEPTTL')
+      return after
+      """;
+
+  @Override
+  public Future<Void> refund(String bucket, int cost) {
+    if (cost < 0) {
+      return Future.failedFuture(new IllegalArgumentException("cost must be >= 0"));
+    }
+    HourWindow window = HourWindow.current(clock);
+    String key = settings.keyPrefix() + ":" + bucket + ":" + window.startEpochSeconds();
+    return redis.send(Request.cmd(Command.EVAL).arg(REFUND_SCRIPT).arg(1).arg(key).arg(cost))
+        .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          outageWarning.warn("Redis rate limiter store unavailable, refund dropped", failure);
+          return Future.succeededFuture();
+        });
+  }
+
   @Override
   public Future<Void> ping() {
     return redis.send(Request.cmd(Command.PING))
