@@ -136,7 +136,8 @@ public final class KeyRepository {
     return pool.preparedQuery("""
             UPDATE api_keys k SET last_used_at = greatest(coalesce(k.last_used_at, u.t), u.t)
               FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, t) WHERE k.id = u.id""")
-        .execute(Tuple.of(ids, times)).mapEmpty();
+        // (Object): else javac picks Tuple.of(Object, Object...) and spreads the array.
+        .execute(Tuple.of(ids, (Object) times)).mapEmpty();
   }
 
   public Future<Optional<Binding>> findMailbox(String address) {
