@@ -5,7 +5,7 @@ import dev.postern.ratelimit.RateLimiterUnavailableException;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import java.net.SocketException;
 
 /**
  * Maps an unreachable dependency to the contract's answer (SPEC §3): object store down → 502
@@ -30,7 +30,8 @@ public final class DependencyFailures implements ErrorHandler.Translator {
 
   static boolean databaseUnreachable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+      // SocketException covers refused connects and connections reset mid-query (server stopping).
+      if (t instanceof SocketException || t instanceof ClosedConnectionException) {
         return true;
       }
       // SQLSTATE class 08 = connection exception; 57P01–57P03 = server shutting down / starting.
