@@ -32,7 +32,7 @@ final class HtmlChart {
             + "svg text{font-size:12px}</style></head><body><h2>").append(escape(title))
         .append("</h2>");
     html.append(summaryTable(runs));
-    html.append("<h3>Throughput over time (req/s; grey = warm-up, not measured)</h3>");
+    html.append("<h3>Throughput over time (per second; grey = warm-up, not measured)</h3>");
     html.append(throughputChart(runs));
     html.append("<h3>Latency by percentile (ms; open model: from intended start)</h3>");
     html.append(percentileChart(runs));
