@@ -303,6 +303,13 @@ case "$SCENARIO" in
     start_postfix hold ;;
 esac
 
+# The Postfix message for send-attach is as large as Postern's on the wire: 2 KB of text plus
+# the 200 KB attachment in base64, 76 characters + CRLF a line (smtp-source's -l counts the
+# payload's wire bytes, CRLFs included). Measured: Postern's MIME body of this send is
+# 282 725 bytes (MIME boundaries and part headers included), this is 282 302.
+B64=$(( (204800 + 2) / 3 * 4 ))
+ATTACH_WIRE_BYTES=$(( 2048 + B64 + 2 * ((B64 + 75) / 76) ))
+
 # ---- alternate the sides ----
 REF_FILES=() SUT_FILES=() PF_FILES=()
 # Odd runs go reference first, even runs Postern first (A B B A ...), so a drift of the shared
@@ -319,7 +326,7 @@ for run in $(seq 1 "$RUNS"); do
   if (( run % 2 )); then run_reference; run_postern_side; else run_postern_side; run_reference; fi
   if [[ -n "$POSTFIX_DIR" ]]; then
     if [[ $SCENARIO == send-small ]]; then run_postfix "postfix-$run" "$POSTFIX_MESSAGES_SMALL" 2048
-    else run_postfix "postfix-$run" "$POSTFIX_MESSAGES_ATTACH" $((2048 + 204800 * 4 / 3)); fi
+    else run_postfix "postfix-$run" "$POSTFIX_MESSAGES_ATTACH" "$ATTACH_WIRE_BYTES"; fi
     PF_FILES+=("$OUT/postfix-$run.json")
   fi
 done
