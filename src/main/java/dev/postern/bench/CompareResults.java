@@ -71,7 +71,7 @@ public final class CompareResults implements Callable<Integer> {
           all.add(relabel(subject.get(i), posternLabel + " #" + (i + 1)));
         }
       }
-      Files.writeString(html, HtmlChart.page(ratio.line(), all));
+      Files.writeString(html, HtmlChart.page(ratio.line(), all, unit));
     }
     return 0;
   }

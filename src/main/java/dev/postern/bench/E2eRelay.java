@@ -103,7 +103,7 @@ public final class E2eRelay implements Callable<Integer> {
       Path html = out.resolveSibling(out.getFileName().toString().replaceAll("\\.json$", "")
           + ".html");
       Files.writeString(html, HtmlChart.page(result.label() + " (arrivals at the sink)",
-          List.of(result)));
+          List.of(result), "msg/s"));
       System.out.println("  result         " + out + "  chart " + html);
     }
     return 0;
