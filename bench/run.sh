@@ -3,7 +3,7 @@
 # on 127.0.0.1 only, and prints the ratio lines of BENCHMARKS.md. See bench/README.md.
 #
 #   bench/run.sh [--runs N] [--warmup 10s] [--duration 30s] [-c 64] [--self-test] <scenario>
-#   scenarios: ping | send-small | send-attach | e2e-relay | smtp-accept
+#   scenarios: ping | send-small | send-attach | e2e-relay | (smtp-accept: not yet)
 #
 # --self-test puts a second bare route where Postern would be (ratio ~1): it proves the
 # plumbing without the gateway.
@@ -14,6 +14,8 @@ JAR="$ROOT/target/postern.jar"
 RUNS=3 WARMUP=10s DURATION=30s CONCURRENCY=64 SELF_TEST=0 SCENARIO=""
 POSTFIX_MESSAGES_SMALL=${POSTFIX_MESSAGES_SMALL:-20000}
 POSTFIX_MESSAGES_ATTACH=${POSTFIX_MESSAGES_ATTACH:-3000}
+POSTFIX_MESSAGES_E2E=${POSTFIX_MESSAGES_E2E:-10000}
+DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-120s}
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -30,9 +32,11 @@ done
 
 case "$SCENARIO" in
   ping|send-small|send-attach) ;;
-  e2e-relay|smtp-accept)
-    echo "$SCENARIO: not yet available: needs the delivery / SMTP server issue" >&2; exit 2 ;;
-  *) echo "usage: bench/run.sh [--runs N] [--self-test] ping|send-small|send-attach" >&2; exit 2 ;;
+  e2e-relay)
+    if (( SELF_TEST )); then echo "e2e-relay has no self-test (a bare route delivers nothing)" >&2; exit 2; fi ;;
+  smtp-accept)
+    echo "$SCENARIO: not yet available: needs the SMTP server issue" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [--runs N] [--self-test] ping|send-small|send-attach|e2e-relay" >&2; exit 2 ;;
 esac
 
 OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-$SCENARIO"
@@ -95,6 +99,7 @@ start_bare() { # name -> sets BARE_PORT, BARE_PID
   log "$1 (bare route) on port $BARE_PORT"
 }
 
+POSTERN_ENV=() # extra NAME=value settings for the gateway (e2e-relay: the relay)
 start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY
   POSTERN_PORT=$(free_port)
   local admin data
@@ -104,7 +109,7 @@ start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY
   # Same bounded heap as scripts/run.sh (override with JAVA_OPTS).
   POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$admin" \
     POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port) POSTERN_MX_PORT=$(free_port) \
-    setsid java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} -jar "$JAR" >"$OUT/postern.log" 2>&1 &
+    setsid env "${POSTERN_ENV[@]}" java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} -jar "$JAR" >"$OUT/postern.log" 2>&1 &
   POSTERN_PID=$!
   PIDS+=("$POSTERN_PID")
   wait_http "http://127.0.0.1:$POSTERN_PORT/readyz" 120 "$POSTERN_PID"
@@ -120,10 +125,38 @@ start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY
     | jq -er .key) || { log "POST /admin/v1/keys failed or returned no key"; return 1; }
 }
 
+# smtp-sink, the relay both e2e-relay sides deliver to. -c writes a running counter record
+# ("sess=N quit=N mesg=N\r") to stdout after every message; E2eRelay reads the last one.
+start_sink() { # -> sets SINK_PORT, SINK_COUNTER
+  need smtp-sink postfix
+  SINK_PORT=$(free_port)
+  SINK_COUNTER="$WORK/sink.counter"
+  setsid smtp-sink -u nobody -c "127.0.0.1:$SINK_PORT" 1024 >"$SINK_COUNTER" 2>"$OUT/sink.log" &
+  PIDS+=("$!")
+  local deadline=$((SECONDS + 10))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$SINK_PORT") 2>/dev/null; do
+    (( SECONDS < deadline )) || { log "smtp-sink not listening: $OUT/sink.log"; return 1; }
+    sleep 0.2
+  done
+  log "smtp-sink on port $SINK_PORT"
+}
+
 # Postfix as the SMTP reference: a private instance (own config, queue and data directories
-# under $WORK), smtpd on a loopback port, every accepted message put on HOLD so it is queued
-# and fsynced but never delivered: that is "accepting", nothing more.
-start_postfix() { # -> sets POSTFIX_PORT
+# under $WORK), smtpd on a loopback port.
+#   hold:  every accepted message is put on HOLD, so it is queued and fsynced but never
+#          delivered: that is "accepting", nothing more (send-small, send-attach).
+#   relay: every message is relayed (relayhost) to the smtp-sink on $SINK_PORT (e2e-relay);
+#          bench.test is not a local domain then, so sink@bench.test goes to the relayhost.
+start_postfix() { # mode -> sets POSTFIX_PORT
+  local mode=$1 destinations restrictions relay=""
+  if [[ $mode == relay ]]; then
+    destinations=localhost
+    restrictions="permit_mynetworks, reject"
+    relay="relayhost = [127.0.0.1]:$SINK_PORT"
+  else
+    destinations="bench.test, localhost"
+    restrictions="check_client_access static:HOLD, permit_mynetworks, reject"
+  fi
   need postfix postfix
   POSTFIX_PORT=$(free_port)
   POSTFIX_DIR="$WORK/postfix"
@@ -140,12 +173,13 @@ setgid_group = postdrop
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 myhostname = bench.localdomain
-mydestination = bench.test, localhost
+mydestination = $destinations
 mynetworks = 127.0.0.0/8
 alias_maps =
 alias_database =
 local_recipient_maps =
-smtpd_recipient_restrictions = check_client_access static:HOLD, permit_mynetworks, reject
+smtpd_recipient_restrictions = $restrictions
+$relay
 maillog_file_prefixes = $d
 maillog_file = $d/maillog
 EOF
@@ -159,7 +193,8 @@ EOF
     (( SECONDS < deadline )) || { log "postfix smtpd not listening"; return 1; }
     sleep 0.5
   done
-  log "postfix smtpd on port $POSTFIX_PORT (messages held, not delivered)"
+  if [[ $mode == relay ]]; then log "postfix smtpd on port $POSTFIX_PORT, relaying to 127.0.0.1:$SINK_PORT"
+  else log "postfix smtpd on port $POSTFIX_PORT (messages held, not delivered)"; fi
 }
 
 # smtp-source reuses each of its 20 sessions (-d), Postfix's faster case, so the ratio is
@@ -193,15 +228,54 @@ load() { # name workload url [extra LoadGenerator options...]
     | tee -a "$OUT/tables.txt"
 }
 
-compare() { # name posternLabel referenceLabel posternFiles referenceFiles
+compare() { # name posternLabel referenceLabel posternFiles referenceFiles [unit]
   java -cp "$JAR" dev.postern.bench.CompareResults --name "$1" --postern-label "$2" \
     --reference-label "$3" --postern "$4" --reference "$5" --html "$OUT/${1//\//-vs-}.html" \
-    --summary "$OUT/summary.txt"
+    --summary "$OUT/summary.txt" --unit "${6:-req/s}"
+}
+
+# e2e-relay, one side: E2eRelay sends (REST) or runs smtp-source (Postfix), then waits until
+# the sink has every accepted message; msg/s = messages / (last arrival - first submission).
+e2e_postern() { # name
+  log "$1: REST sends, -c $CONCURRENCY, until the sink has every accepted message"
+  java -cp "$JAR" dev.postern.bench.E2eRelay --sink-counter "$SINK_COUNTER" \
+    -u "http://127.0.0.1:$POSTERN_PORT/v1/emails" --key "$KEY" -c "$CONCURRENCY" --size 2KB \
+    --warmup "$WARMUP" --duration "$DURATION" --drain-timeout "$DRAIN_TIMEOUT" \
+    --label "$1" --out "$OUT/$1.json" | tee -a "$OUT/tables.txt"
+}
+e2e_postfix() { # name
+  # smtp-source wants the host last.
+  local src="smtp-source -d -s 20 -l 2048 -f bench@bench.test -t sink@bench.test"
+  local dst="127.0.0.1:$POSTFIX_PORT"
+  log "$1: $POSTFIX_MESSAGES_E2E messages by smtp-source, until the sink has them all"
+  java -cp "$JAR" dev.postern.bench.E2eRelay --sink-counter "$SINK_COUNTER" \
+    --warmup-command "$src -m 500 $dst" --warmup-messages 500 \
+    --command "$src -m $POSTFIX_MESSAGES_E2E $dst" --messages "$POSTFIX_MESSAGES_E2E" \
+    --drain-timeout "$DRAIN_TIMEOUT" --label "$1" --out "$OUT/$1.json" | tee -a "$OUT/tables.txt"
 }
 
 joined() { local IFS=,; echo "$*"; }
 
 # ---- start what the scenario needs ----
+if [[ $SCENARIO == e2e-relay ]]; then
+  start_sink
+  POSTERN_ENV=("POSTERN_RELAY_URL=smtp://127.0.0.1:$SINK_PORT")
+  start_postern
+  start_postfix relay
+  PF_FILES=() SUT_FILES=()
+  for run in $(seq 1 "$RUNS"); do
+    if (( run % 2 )); then e2e_postfix "postfix-$run"; e2e_postern "postern-$run"
+    else e2e_postern "postern-$run"; e2e_postfix "postfix-$run"; fi
+    PF_FILES+=("$OUT/postfix-$run.json") SUT_FILES+=("$OUT/postern-$run.json")
+  done
+  echo
+  compare e2e-relay/postfix postern postfix "$(joined "${SUT_FILES[@]}")" "$(joined "${PF_FILES[@]}")" msg/s
+  echo "postern peak RSS: $(awk '/VmHWM/ {print int($2/1024) " MB"}' "/proc/$POSTERN_PID/status") (goal <= 512 MB)" \
+    | tee -a "$OUT/summary.txt"
+  log "results, tables and charts in $OUT"
+  exit 0
+fi
+
 start_bare reference
 REF_PORT=$BARE_PORT
 if (( SELF_TEST )); then
@@ -226,8 +300,15 @@ case "$SCENARIO" in
     REF_ARGS=(send "http://127.0.0.1:$REF_PORT/echo")
     if (( SELF_TEST )); then SUT_ARGS=(send "http://127.0.0.1:$SUT_PORT/echo")
     else SUT_ARGS=(send "http://127.0.0.1:$SUT_PORT/v1/emails" --key "$KEY"); fi
-    start_postfix ;;
+    start_postfix hold ;;
 esac
+
+# The Postfix message for send-attach is as large as Postern's on the wire: 2 KB of text plus
+# the 200 KB attachment in base64, 76 characters + CRLF a line (smtp-source's -l counts the
+# payload's wire bytes, CRLFs included). Measured: Postern's MIME body of this send is
+# 282 725 bytes (MIME boundaries and part headers included), this is 282 302.
+B64=$(( (204800 + 2) / 3 * 4 ))
+ATTACH_WIRE_BYTES=$(( 2048 + B64 + 2 * ((B64 + 75) / 76) ))
 
 # ---- alternate the sides ----
 REF_FILES=() SUT_FILES=() PF_FILES=()
@@ -245,7 +326,7 @@ for run in $(seq 1 "$RUNS"); do
   if (( run % 2 )); then run_reference; run_postern_side; else run_postern_side; run_reference; fi
   if [[ -n "$POSTFIX_DIR" ]]; then
     if [[ $SCENARIO == send-small ]]; then run_postfix "postfix-$run" "$POSTFIX_MESSAGES_SMALL" 2048
-    else run_postfix "postfix-$run" "$POSTFIX_MESSAGES_ATTACH" $((2048 + 204800 * 4 / 3)); fi
+    else run_postfix "postfix-$run" "$POSTFIX_MESSAGES_ATTACH" "$ATTACH_WIRE_BYTES"; fi
     PF_FILES+=("$OUT/postfix-$run.json")
   fi
 done
@@ -254,14 +335,14 @@ echo
 REF_NAME=bare-route; [[ $SCENARIO != ping ]] && REF_NAME=bare-echo
 compare "$SCENARIO/$REF_NAME" "$SUT_LABEL" reference "$(joined "${SUT_FILES[@]}")" "$(joined "${REF_FILES[@]}")"
 if (( ${#PF_FILES[@]} )); then
-  compare "$SCENARIO/postfix" "$SUT_LABEL" postfix "$(joined "${SUT_FILES[@]}")" "$(joined "${PF_FILES[@]}")"
+  compare "$SCENARIO/postfix" "$SUT_LABEL" postfix "$(joined "${SUT_FILES[@]}")" "$(joined "${PF_FILES[@]}")" msg/s
 fi
 
 # The send-small latency goal (p99 <= 25 ms at half the peak rate) needs the open model.
 if [[ $SCENARIO == send-small ]]; then
   HALF=$(jq -s 'map(.ok_throughput) | sort | .[length/2|floor] / 2 | floor' "${SUT_FILES[@]}")
   load "$SUT_LABEL-open-half-peak" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}" -R "$HALF" --connections 128
-  echo "open model at half the peak ($HALF req/s): p99 $(jq -r '.latency_us.p99 / 1000' \
+  echo "open model at half the peak ($HALF req/s): p99 $(jq -r '.latency_us.p99 / 100 | round / 10' \
     "$OUT/$SUT_LABEL-open-half-peak.json") ms (goal <= 25 ms)" | tee -a "$OUT/summary.txt"
 fi
 if [[ -n "${POSTERN_PID:-}" ]]; then

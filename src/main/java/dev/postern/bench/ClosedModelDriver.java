@@ -18,26 +18,42 @@ final class ClosedModelDriver {
   private final RequestSender sender;
   private final LatencyRecorder recorder;
   private final int concurrency;
+  private final long startNanos;
   private final long endNanos;
   private final Promise<Void> done = Promise.promise();
   private int running;
 
   ClosedModelDriver(Vertx vertx, RequestSender sender, LatencyRecorder recorder, int concurrency,
-      long endNanos) {
+      long startNanos, long endNanos) {
     this.vertx = vertx;
     this.sender = sender;
     this.recorder = recorder;
     this.concurrency = concurrency;
+    this.startNanos = startNanos;
     this.endNanos = endNanos;
   }
 
-  /** Runs on the caller's event loop; completes when every loop has seen the end time. */
+  /**
+   * Runs on the caller's event loop; the loops start at {@code startNanos} (the run's t0), so
+   * every request of the run falls in [t0, end) and none is lost before the window opens.
+   * Completes when every loop has seen the end time.
+   */
   Future<Void> start() {
     running = concurrency;
+    // Rounded up: a timer never fires early, so no loop starts before t0.
+    long delayMs = (startNanos - System.nanoTime() + 999_999) / 1_000_000;
+    if (delayMs >= 1) {
+      vertx.setTimer(delayMs, id -> startLoops());
+    } else {
+      startLoops();
+    }
+    return done.future();
+  }
+
+  private void startLoops() {
     for (int i = 0; i < concurrency; i++) {
       next();
     }
-    return done.future();
   }
 
   private void next() {

@@ -33,6 +33,9 @@ public final class CompareResults implements Callable<Integer> {
   @Option(names = "--reference-label", defaultValue = "reference")
   String referenceLabel;
 
+  @Option(names = "--unit", defaultValue = "req/s", description = "what a throughput counts")
+  String unit;
+
   @Option(names = "--html", description = "comparison chart to write")
   Path html;
 
@@ -47,10 +50,11 @@ public final class CompareResults implements Callable<Integer> {
   public Integer call() throws Exception {
     List<RunResult> subject = read(postern);
     List<RunResult> base = read(reference);
-    RatioSummary ratio = RatioSummary.of(name, posternLabel, subject, referenceLabel, base);
+    RatioSummary ratio = RatioSummary.of(name, posternLabel, subject, referenceLabel, base,
+        unit);
     String text = ratio.line() + System.lineSeparator()
-        + "  " + ratio.postern().describe() + System.lineSeparator()
-        + "  " + ratio.reference().describe() + System.lineSeparator();
+        + "  " + ratio.postern().describe(unit) + System.lineSeparator()
+        + "  " + ratio.reference().describe(unit) + System.lineSeparator();
     System.out.print(text);
     if (summary != null) {
       Files.writeString(summary, text, java.nio.file.StandardOpenOption.CREATE,
@@ -67,7 +71,7 @@ public final class CompareResults implements Callable<Integer> {
           all.add(relabel(subject.get(i), posternLabel + " #" + (i + 1)));
         }
       }
-      Files.writeString(html, HtmlChart.page(ratio.line(), all));
+      Files.writeString(html, HtmlChart.page(ratio.line(), all, unit));
     }
     return 0;
   }

@@ -16,7 +16,8 @@ final class HtmlChart {
   private static final int W = 860;
   private static final int H = 360;
   private static final int LEFT = 70;
-  private static final int RIGHT = 20;
+  /** Room for the last axis label ("99.9999%") to the right of the plot. */
+  private static final int RIGHT = 45;
   private static final int TOP = 20;
   private static final int BOTTOM = 45;
   /** The curve stops at 99.9999 %: beyond it a run has no samples to show. */
@@ -25,23 +26,48 @@ final class HtmlChart {
   private HtmlChart() {}
 
   static String page(String title, List<RunResult> runs) {
+    return page(title, runs, "req/s");
+  }
+
+  /** {@code unit}: what the throughput counts ({@code req/s}, or {@code msg/s} for SMTP and e2e). */
+  static String page(String title, List<RunResult> runs, String unit) {
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
         .append(escape(title)).append("</title><style>body{font-family:sans-serif;margin:24px}"
             + "table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right}"
             + "svg text{font-size:12px}</style></head><body><h2>").append(escape(title))
         .append("</h2>");
-    html.append(summaryTable(runs));
-    html.append("<h3>Throughput over time (req/s; grey = warm-up, not measured)</h3>");
+    html.append(summaryTable(runs, unit));
+    html.append("<h3>Throughput over time (").append(escape(unit))
+        .append("; grey = warm-up, not measured)</h3>");
+    List<String> noSeries = runs.stream().filter(r -> safe(r.series()).isEmpty())
+        .map(RunResult::label).toList();
+    if (!noSeries.isEmpty()) {
+      html.append("<p>No per-second series for ").append(escape(String.join(", ", noSeries)))
+          .append(" (measured by wall time of the whole run, e.g. smtp-source).</p>");
+    }
     html.append(throughputChart(runs));
     html.append("<h3>Latency by percentile (ms; open model: from intended start)</h3>");
-    html.append(percentileChart(runs));
+    List<String> without = runs.stream().filter(r -> safe(r.distribution()).isEmpty())
+        .map(RunResult::label).toList();
+    if (without.size() == runs.size()) {
+      html.append("<p>No latency recorded: these runs measure throughput only (smtp-source reports"
+          + " no latency; e2e-relay times a whole batch from first submission to last arrival)."
+          + "</p>");
+    } else {
+      if (!without.isEmpty()) {
+        html.append("<p>No latency recorded for ").append(escape(String.join(", ", without)))
+            .append(" (throughput only).</p>");
+      }
+      html.append(percentileChart(runs));
+    }
     html.append("</body></html>\n");
     return html.toString();
   }
 
-  private static String summaryTable(List<RunResult> runs) {
-    StringBuilder t = new StringBuilder("<table><tr><th></th><th>run</th><th>2xx req/s</th>"
+  private static String summaryTable(List<RunResult> runs, String unit) {
+    StringBuilder t = new StringBuilder("<table><tr><th></th><th>run</th><th>2xx " + escape(unit)
+        + "</th>"
         + "<th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th><th>errors</th></tr>");
     for (int i = 0; i < runs.size(); i++) {
       RunResult r = runs.get(i);
@@ -71,6 +97,9 @@ final class HtmlChart {
       }
     }
     maxY = niceCeiling(maxY * 1.05);
+    // Round seconds on the time axis: a tick every `step` seconds, the axis a whole number of steps.
+    double step = timeStep(maxT / 6);
+    maxT = Math.ceil(maxT / step - 1e-9) * step;
     StringBuilder svg = open();
     double wx = x(Math.min(warmup, maxT) / maxT);
     svg.append(rect(LEFT, TOP, wx - LEFT, H - TOP - BOTTOM, "#eeeeee"));
@@ -78,8 +107,13 @@ final class HtmlChart {
     for (int i = 0; i <= 5; i++) {
       double v = maxY * i / 5;
       label(svg, LEFT - 6, y(i / 5.0) + 4, BenchUnits.grouped(v), "end");
-      double t = maxT * i / 5;
-      label(svg, x(i / 5.0), H - BOTTOM + 16, String.format(Locale.ROOT, "%.0f s", t), "middle");
+    }
+    for (double t = 0; t <= maxT + 1e-9; t += step) {
+      label(svg, x(t / maxT), H - BOTTOM + 16, String.format(Locale.ROOT,
+          step < 1 ? "%.1f s" : "%.0f s", t), "middle");
+      if (t / step > 1000) {
+        break;
+      }
     }
     for (int i = 0; i < runs.size(); i++) {
       StringBuilder pts = new StringBuilder();
@@ -159,6 +193,17 @@ final class HtmlChart {
 
   private static double y(double fraction) {
     return H - BOTTOM - Math.min(1, fraction) * (H - TOP - BOTTOM);
+  }
+
+  /** 1, 2 or 5 × 10^k seconds: whole labels (no 2.5 s step printed as "3 s"). */
+  static double timeStep(double v) {
+    double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double step : new double[] {1, 2, 5, 10}) {
+      if (step * magnitude >= v) {
+        return step * magnitude;
+      }
+    }
+    return 10 * magnitude;
   }
 
   private static double niceCeiling(double v) {

@@ -96,10 +96,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     if (concurrency != null && rate != null) {
       throw new CommandLine.ParameterException(new CommandLine(this), "use -c or -R, not both");
     }
-    Workload kind = Workload.parse(workload);
-    RequestTemplate template = kind.template(new Workload.Spec(url, key, from, to, textBytes,
-        attachBytes, jsonBytes));
-    RunResult result = run(template, kind);
+    RunResult result = execute();
     System.out.print(TextReport.of(result));
     if (out != null) {
       ResultJson.writeFile(result, out);
@@ -115,6 +112,17 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     return 0;
   }
 
+  /** The run's t0 (System.nanoTime) of the last {@link #execute}: when the first request left. */
+  long lastStartNanos;
+
+  /** Runs the configured load in this JVM (as the command line does) and returns its figures. */
+  RunResult execute() throws Exception {
+    Workload kind = Workload.parse(workload);
+    RequestTemplate template = kind.template(new Workload.Spec(url, key, from, to, textBytes,
+        attachBytes, jsonBytes));
+    return run(template, kind);
+  }
+
   private RunResult run(RequestTemplate template, Workload kind) throws Exception {
     boolean open = rate != null;
     int closedConcurrency = concurrency == null ? 64 : concurrency;
@@ -124,6 +132,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     try {
       // A short lead so every driver is deployed before the first slot is due.
       long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+      lastStartNanos = t0;
       long measureFrom = t0 + warmup.toNanos();
       long end = measureFrom + duration.toNanos();
       var recorder = new LatencyRecorder(t0, measureFrom, end);

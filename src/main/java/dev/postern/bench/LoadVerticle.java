@@ -48,7 +48,7 @@ final class LoadVerticle extends VerticleBase {
         ? new OpenModelDriver(vertx, sender, recorder, share.rate(), share.firstSlot(),
             share.endNanos()).start()
         : new ClosedModelDriver(vertx, sender, recorder, share.concurrency(),
-            share.endNanos()).start();
+            share.firstSlot(), share.endNanos()).start();
     run.onComplete(finished);
     return Future.succeededFuture();
   }

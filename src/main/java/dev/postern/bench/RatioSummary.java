@@ -11,7 +11,7 @@ import java.util.Locale;
  * Medians and spread of alternating runs, and the ratio of medians that BENCHMARKS.md states
  * goals in: {@code postern median / reference median} of 2xx throughput.
  */
-record RatioSummary(String name, Side postern, Side reference) {
+record RatioSummary(String name, Side postern, Side reference, String unit) {
 
   /** One system's runs: median and min–max of 2xx throughput, median p99 when measured. */
   record Side(String label, int runs, double median, double min, double max, Double p99Ms) {
@@ -33,17 +33,24 @@ record RatioSummary(String name, Side postern, Side reference) {
       return median == 0 ? 0 : (max - min) / median;
     }
 
-    String describe() {
+    String describe(String unit) {
       String p99 = p99Ms == null ? "" : String.format(Locale.ROOT, ", median p99 %s ms",
           TextReport.ms(Math.round(p99Ms * 1000)));
-      return String.format(Locale.ROOT, "%-10s median %s req/s over %d runs [%s – %s, spread %.0f%%]%s",
-          label, grouped(median), runs, grouped(min), grouped(max), spread() * 100, p99);
+      return String.format(Locale.ROOT, "%-10s median %s %s over %d runs [%s – %s, spread %.0f%%]%s",
+          label, grouped(median), unit, runs, grouped(min), grouped(max), spread() * 100, p99);
     }
   }
 
   static RatioSummary of(String name, String posternLabel, List<RunResult> postern,
       String referenceLabel, List<RunResult> reference) {
-    return new RatioSummary(name, Side.of(posternLabel, postern), Side.of(referenceLabel, reference));
+    return of(name, posternLabel, postern, referenceLabel, reference, "req/s");
+  }
+
+  /** {@code unit} names what the throughput counts, e.g. {@code msg/s} for SMTP and e2e. */
+  static RatioSummary of(String name, String posternLabel, List<RunResult> postern,
+      String referenceLabel, List<RunResult> reference, String unit) {
+    return new RatioSummary(name, Side.of(posternLabel, postern), Side.of(referenceLabel, reference),
+        unit);
   }
 
   static double median(List<Double> values) {
@@ -59,7 +66,8 @@ record RatioSummary(String name, Side postern, Side reference) {
 
   /** e.g. {@code ratio ping/bare-route: 0.74 (postern 61 200 req/s, reference 82 700 req/s)}. */
   String line() {
-    return String.format(Locale.ROOT, "ratio %s: %.2f (%s %s req/s, %s %s req/s)", name, ratio(),
-        postern.label(), grouped(postern.median()), reference.label(), grouped(reference.median()));
+    return String.format(Locale.ROOT, "ratio %s: %.2f (%s %s %s, %s %s %s)", name, ratio(),
+        postern.label(), grouped(postern.median()), unit, reference.label(),
+        grouped(reference.median()), unit);
   }
 }

@@ -20,6 +20,16 @@ class RatioSummaryTest {
   }
 
   @Test
+  void unitNamesWhatIsCounted() {
+    var summary = RatioSummary.of("e2e-relay/postfix", "postern", runs(1_600),
+        "postfix", runs(535), "msg/s");
+
+    assertThat(summary.line()).isEqualTo(
+        "ratio e2e-relay/postfix: 2.99 (postern 1 600 msg/s, postfix 535 msg/s)");
+    assertThat(summary.postern().describe("msg/s")).startsWith("postern    median 1 600 msg/s over 1 runs");
+  }
+
+  @Test
   void medianOfAnEvenCountAveragesTheMiddlePair() {
     assertThat(RatioSummary.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
     assertThat(RatioSummary.median(List.of(7.0))).isEqualTo(7.0);
