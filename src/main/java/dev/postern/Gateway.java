@@ -25,6 +25,7 @@ import dev.postern.queue.PgOutboundQueue;
 import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyIssuer;
 import dev.postern.keys.KeyRepository;
+import dev.postern.queue.QueueWakeups;
 import dev.postern.send.EmailRoutes;
 import dev.postern.send.OrphanBlobSweeper;
 import dev.postern.send.OutboundRepository;
@@ -248,7 +249,8 @@ public final class Gateway {
   /** The one submission path and the Resend-compatible email routes. */
   private void startSending(ApiKeyAuth apiKeys, Clock clock) {
     OutboundRepository outbound = new OutboundRepository(database.pool());
-    submissions = new SubmissionService(vertx, outbound, blobs, quotas, cpu, clock,
+    submissions = new SubmissionService(vertx, outbound, blobs, quotas,
+        new QueueWakeups(vertx, database.pool(), 20), cpu, clock,
         config.smtp().maxMessageBytes());
     routes.add(new EmailRoutes(apiKeys, quotas, submissions, outbound, new SendRequestParser(clock), cpu));
     orphans = new OrphanBlobSweeper(vertx, blobs, database.pool(), clock, Duration.ofHours(1));

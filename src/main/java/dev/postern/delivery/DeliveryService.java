@@ -63,6 +63,10 @@ final class DeliveryService {
       return Future.succeededFuture(new RelayAttempt(null, List.of(), false, null));
     }
     StoredMime mime = new StoredMime(claim, blobs);
+    if (!router.hasRelays()) {
+      // Nothing will be relayed: don't spend an RSA signature (milliseconds of CPU) on it.
+      return router.deliver(claim.envelopeFrom(), recipients, mime);
+    }
     return signer.headerFor(claim, mime)
         .recover(e -> Future.failedFuture(new IllegalStateException("signing failed: " + e.getMessage())))
         .compose(head -> router.deliver(claim.envelopeFrom(), recipients, mime.withHead(head)))

@@ -32,6 +32,11 @@ final class RelayRouter {
     this.dataTimeoutMs = dataTimeoutMs;
   }
 
+  /** False when no relay is configured: every attempt ends at once with {@link #NO_RELAY}. */
+  boolean hasRelays() {
+    return !pools.isEmpty();
+  }
+
   /** Connections this router may hold at once over all relays. */
   int capacity() {
     return pools.stream().mapToInt(RelayPool::max).sum();

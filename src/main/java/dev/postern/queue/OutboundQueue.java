@@ -8,9 +8,9 @@ import java.util.UUID;
 
 /**
  * The delivery queue (SPEC §1, §6): rows claimed under a lease by one node at a time, settled
- * after each attempt. Producers (the send path) wake consumers on every node after committing:
- * {@code pg_notify(NOTIFY_CHANNEL, '')} inside the transaction, and a local event-bus publish to
- * {@link #WAKE_ADDRESS} after it.
+ * after each attempt. Producers (the send path) wake consumers after committing, through
+ * {@link QueueWakeups}: a local event-bus publish to {@link #WAKE_ADDRESS}, and a coalesced
+ * {@code pg_notify(NOTIFY_CHANNEL, '')} for the other nodes.
  */
 public interface OutboundQueue {
 

@@ -1,6 +1,5 @@
 package dev.postern.send;
 
-import dev.postern.queue.OutboundQueue;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -18,9 +17,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Outbound mail in PostgreSQL. A message, its recipients, its first event, its queue row and the
- * queue wake-up NOTIFY commit in ONE statement (data-modifying CTEs): one round trip and one WAL
- * flush per accept, which is what makes the durable accept fast (BENCHMARKS.md).
+ * Outbound mail in PostgreSQL. A message, its recipients, its first event and its queue row
+ * commit in ONE statement (data-modifying CTEs): one round trip and one WAL flush per accept,
+ * which is what makes the durable accept fast (BENCHMARKS.md). Deliberately no NOTIFY in it: see
+ * {@link dev.postern.queue.QueueWakeups}.
  */
 public final class OutboundRepository {
 
@@ -38,7 +38,7 @@ public final class OutboundRepository {
         SELECT m.id, t.address, t.kind, $17 FROM m, unnest($23::text[], $24::text[]) AS t(address, kind)),
       e AS (INSERT INTO outbound_events (message_id, type) SELECT id, $17 FROM m),
       q AS (INSERT INTO delivery_queue (message_id, due_at) SELECT id, $26 FROM m WHERE $25)
-      SELECT pg_notify('""" + OutboundQueue.NOTIFY_CHANNEL + "', '') WHERE $25";
+      SELECT 1""";
 
   /** A stored idempotency record: the request digest and the response it got. */
   public record IdempotencyRecord(byte[] requestSha256, int status, JsonObject body) {}

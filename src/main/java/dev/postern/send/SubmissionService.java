@@ -5,7 +5,7 @@ import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.stream.InputStreamReadStream;
 import dev.postern.http.ApiError;
-import dev.postern.queue.OutboundQueue;
+import dev.postern.queue.QueueWakeups;
 import dev.postern.http.ApiException;
 import dev.postern.ratelimit.Decision;
 import io.vertx.core.Future;
@@ -65,6 +65,7 @@ public final class SubmissionService {
   private final OutboundRepository outbound;
   private final BlobStore blobs;
   private final Quotas quotas;
+  private final QueueWakeups wakeups;
   private final WorkerExecutor cpu;
   private final WorkerExecutor pipeReaders;
   private final AsyncPermits largeCompositions;
@@ -73,11 +74,12 @@ public final class SubmissionService {
   private final long maxMessageBytes;
 
   public SubmissionService(Vertx vertx, OutboundRepository outbound, BlobStore blobs, Quotas quotas,
-      WorkerExecutor cpu, Clock clock, long maxMessageBytes) {
+      QueueWakeups wakeups, WorkerExecutor cpu, Clock clock, long maxMessageBytes) {
     this.vertx = vertx;
     this.outbound = outbound;
     this.blobs = blobs;
     this.quotas = quotas;
+    this.wakeups = wakeups;
     this.cpu = cpu;
     this.pipeReaders = vertx.createSharedWorkerExecutor("postern-mime-pipe", PIPE_READERS);
     this.largeCompositions = new AsyncPermits(vertx, PIPE_READERS);
@@ -159,8 +161,7 @@ public final class SubmissionService {
         // Lost a race with a concurrent request carrying the same key: nothing was committed.
         return replay(replayed.get(), idempotency.get()).map(r -> new Committed(List.of(), r.replay()));
       }
-      messages.stream().filter(OutboundMessage::enqueue)
-          .forEach(m -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, m.id().toString()));
+      messages.stream().filter(OutboundMessage::enqueue).forEach(m -> wakeups.announce(m.id()));
       return Future.succeededFuture(new Committed(ids, Optional.empty()));
     });
   }
