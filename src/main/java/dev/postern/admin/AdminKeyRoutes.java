@@ -53,11 +53,11 @@ public final class AdminKeyRoutes implements RouteGroup {
   }
 
   private void create(RoutingContext ctx) {
-    JsonObject json = AdminJson.object(ctx);
+    JsonObject json = AdminRequests.body(ctx);
     List<Issue> issues = new ArrayList<>();
-    String name = AdminJson.text(json, "name", 200, true, issues);
-    String mailbox = AdminJson.text(json, "mailbox", 254, false, issues);
-    String domain = AdminJson.text(json, "domain", 253, false, issues);
+    String name = AdminRequests.text(json, "name", 200, true, issues);
+    String mailbox = AdminRequests.text(json, "mailbox", 254, false, issues);
+    String domain = AdminRequests.text(json, "domain", 253, false, issues);
     if ((mailbox == null) == (domain == null) && issues.isEmpty()) {
       issues.add(new Issue("mailbox", "give exactly one of mailbox or domain"));
     }
@@ -99,12 +99,12 @@ public final class AdminKeyRoutes implements RouteGroup {
   }
 
   private void show(RoutingContext ctx) {
-    UUID id = AdminJson.id(ctx);
+    UUID id = AdminRequests.id(ctx, "key");
     keys.find(id).onSuccess(found -> respond(ctx, found.map(StoredKey::toJson))).onFailure(ctx::fail);
   }
 
   private void revoke(RoutingContext ctx) {
-    UUID id = AdminJson.id(ctx);
+    UUID id = AdminRequests.id(ctx, "key");
     issuer.revoke(id).onSuccess(found -> {
       found.ifPresent(k -> trail.record(ctx, "keys.revoke", id, 200, null));
       respond(ctx, found.map(StoredKey::toJson));
@@ -112,7 +112,7 @@ public final class AdminKeyRoutes implements RouteGroup {
   }
 
   private void rotate(RoutingContext ctx) {
-    UUID id = AdminJson.id(ctx);
+    UUID id = AdminRequests.id(ctx, "key");
     issuer.rotate(id).onSuccess(issued -> {
       issued.ifPresent(i -> trail.record(ctx, "keys.rotate", id, 200,
           new JsonObject().put("new_key_id", i.key().id().toString())));
@@ -121,8 +121,8 @@ public final class AdminKeyRoutes implements RouteGroup {
   }
 
   private void reveal(RoutingContext ctx) {
-    UUID id = AdminJson.id(ctx);
-    JsonObject json = AdminJson.object(ctx);
+    UUID id = AdminRequests.id(ctx, "key");
+    JsonObject json = AdminRequests.body(ctx);
     // SPEC §4: revealing a secret needs the admin secret re-entered, not just a valid session.
     if (!(json.getValue("admin_token") instanceof String token) || !admin.matches(token)) {
       throw new ApiException(ApiError.UNAUTHORIZED, "re-enter the admin token to reveal a key");

@@ -2,6 +2,7 @@ package dev.postern.admin;
 
 import dev.postern.http.ApiError;
 import dev.postern.http.ApiException;
+import dev.postern.http.ApiException.Issue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -48,6 +49,30 @@ final class AdminRequests {
       throw ApiException.validation(field, "must be a string");
     }
     return s;
+  }
+
+  /** A string field: trimmed, bounded, free of control characters. Null when absent. */
+  static String text(JsonObject json, String field, int maxLength, boolean required, List<Issue> issues) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      if (required) {
+        issues.add(new Issue(field, "is required"));
+      }
+      return null;
+    }
+    if (!(value instanceof String s) || s.isBlank()) {
+      issues.add(new Issue(field, "must be a non-empty string"));
+      return null;
+    }
+    if (s.length() > maxLength) {
+      issues.add(new Issue(field, "must be at most " + maxLength + " characters"));
+      return null;
+    }
+    if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029)) {
+      issues.add(new Issue(field, "must not contain control characters"));
+      return null;
+    }
+    return s.trim();
   }
 
   /** A list field, null when absent or null; 400 when of another type. */
