@@ -20,11 +20,16 @@ public final class PgSignals {
   private static final Logger log = LoggerFactory.getLogger(PgSignals.class);
 
   private final PgSubscriber subscriber;
+  private volatile boolean closing;
 
   public PgSignals(Vertx vertx, PgConnectOptions options) {
     this.subscriber = PgSubscriber.subscriber(vertx, options)
         .reconnectPolicy(attempt -> Math.min(2_000L, 100L * (attempt + 1)));
-    subscriber.closeHandler(v -> log.warn("LISTEN connection closed; reconnecting"));
+    subscriber.closeHandler(v -> {
+      if (!closing) {
+        log.warn("LISTEN connection closed; reconnecting");
+      }
+    });
   }
 
   /**
@@ -43,6 +48,7 @@ public final class PgSignals {
   }
 
   public Future<Void> close() {
+    closing = true;
     return subscriber.close();
   }
 }
