@@ -288,7 +288,7 @@ public final class Gateway {
     return audit;
   }
 
-  /** Domains, including {@code domains().dkimKey(name)} for signing. */
+  /** Domains (creation, DNS records, verification); signing keys come from {@link #dkimKeys()}. */
   public DomainService domains() {
     return domains;
   }

@@ -30,12 +30,4 @@ final class DkimKeyPairs {
       throw new IllegalStateException("RSA unavailable: " + impossible.getClass().getName());
     }
   }
-
-  static PrivateKey rsaPrivateKey(byte[] pkcs8) {
-    try {
-      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("stored DKIM key is not a PKCS#8 RSA key");
-    }
-  }
 }

@@ -16,7 +16,6 @@ import java.util.UUID;
 public final class DomainRepository {
 
   /** A domain row with its sealed DKIM private key, for opening by {@link DomainService}. */
-  record SealedKey(Domain domain, Sealed sealed) {}
 
   private static final String COLUMNS = "id, name, verification_token, verified_at, dkim_selector, "
       + "dkim_algorithm, dkim_public_key, created_at";
@@ -65,22 +64,6 @@ public final class DomainRepository {
     return pool.preparedQuery("UPDATE domains SET verified_at = coalesce(verified_at, now())"
             + " WHERE id = $1 RETURNING " + COLUMNS)
         .execute(Tuple.of(id)).map(DomainRepository::first);
-  }
-
-  Future<Optional<SealedKey>> sealedKey(String name) {
-    return pool.preparedQuery("SELECT " + COLUMNS + ", dkim_private_sealed, dkim_private_salt,"
-            + " master_version FROM domains WHERE name = $1")
-        .execute(Tuple.of(name))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.empty();
-          }
-          Row row = rows.iterator().next();
-          return Optional.of(new SealedKey(domain(row), new Sealed(
-              row.getBuffer("dkim_private_salt").getBytes(),
-              row.getBuffer("dkim_private_sealed").getBytes(),
-              row.getInteger("master_version"))));
-        });
   }
 
   private static Optional<Domain> first(RowSet<Row> rows) {

@@ -100,28 +100,6 @@ public final class DomainService {
             }));
   }
 
-  /**
-   * The domain's DKIM signing key, opened from the vault on the cpu worker; empty when no such
-   * domain exists. @param name a normalised domain name (lower-case, punycode)
-   */
-  public Future<Optional<DkimKey>> dkimKey(String name) {
-    return repository.sealedKey(name).compose(row -> {
-      if (row.isEmpty()) {
-        return Future.succeededFuture(Optional.empty());
-      }
-      Domain domain = row.get().domain();
-      return cpu.executeBlocking(() -> {
-        byte[] pkcs8 = vault.open(row.get().sealed(), domain.id(), KeyVault.DKIM_KEY_INFO);
-        try {
-          return Optional.of(new DkimKey(domain.name(), domain.dkimSelector(),
-              domain.dkimAlgorithm(), DkimKeyPairs.rsaPrivateKey(pkcs8)));
-        } finally {
-          Arrays.fill(pkcs8, (byte) 0);
-        }
-      }, false);
-    });
-  }
-
   private static boolean holdsToken(List<String> records, String expected) {
     return records.stream().anyMatch(r -> r.trim().equals(expected));
   }

@@ -2,7 +2,7 @@ package dev.postern.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postern.domains.DkimKey;
+import dev.postern.delivery.dkim.DkimKey;
 import dev.postern.support.DnsResponder;
 import dev.postern.support.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -69,7 +69,7 @@ class DomainsAdminIT {
 
     // The stored private key is ciphertext, and the vault opens it into the published key's pair.
     var row = gateway.gateway().domains().repository().byName("mail.example.org").await().orElseThrow();
-    Optional<DkimKey> key = gateway.gateway().domains().dkimKey("mail.example.org").await();
+    Optional<DkimKey> key = gateway.gateway().dkimKeys().forDomain("mail.example.org").await();
     assertThat(key).isPresent();
     assertThat(key.get().selector()).isEqualTo(selector);
     assertThat(key.get().toString()).doesNotContain(Base64.getEncoder().encodeToString(key.get().privateKey().getEncoded()));
@@ -84,7 +84,7 @@ class DomainsAdminIT {
     check.initVerify(publicKey);
     check.update("dkim".getBytes());
     assertThat(check.verify(signature)).isTrue();
-    assertThat(gateway.gateway().domains().dkimKey("unknown.example").await()).isEmpty();
+    assertThat(gateway.gateway().dkimKeys().forDomain("unknown.example").await()).isEmpty();
   }
 
   @Test
