@@ -44,8 +44,10 @@ public final class ApiKeyAuth {
       String token = Bearer.token(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
       authenticator.verify(token).onComplete(result -> {
         if (result.failed()) {
-          ctx.fail(result.cause() instanceof ApiException api ? api
-              : new ApiException(ApiError.UNAUTHORIZED, "missing or invalid API key"));
+          // A refused key is the one 401; anything else (the database down while the key is
+          // looked up, …) goes to the error handler, which answers 503 rather than blaming the key.
+          ctx.fail(result.cause() instanceof UnauthorizedException
+              ? new ApiException(ApiError.UNAUTHORIZED, "missing or invalid API key") : result.cause());
           return;
         }
         AuthenticatedKey key = result.result();

@@ -106,6 +106,23 @@ class DatabaseOutageIT {
         .filter(SendLoad.Outcome::accepted).toList());
   }
 
+  @Test
+  void aKeyLookedUpWhileTheDatabaseIsDownIs503NotAnInvalidKey() {
+    String key = key(); // created through the admin API: not in this node's key cache
+    postgres.stop();
+    HttpResponse<String> refused = gateway.send("POST", "/v1/emails", new JsonObject()
+        .put("from", FROM).put("to", "someone@example.com").put("subject", "s").put("text", "t").encode(),
+        Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json"));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+    assertThat(new JsonObject(refused.body()).getString("name")).isEqualTo("unavailable");
+
+    postgres.startAgain();
+    Eventually.until(Duration.ofSeconds(30), () -> gateway.send("POST", "/v1/emails", new JsonObject()
+            .put("from", FROM).put("to", "someone@example.com").put("subject", "s").put("text", "t").encode(),
+            Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json")).statusCode() == 200,
+        () -> "the same key works once PostgreSQL is back");
+  }
+
   private void assertEveryAcknowledgedMessageIsStoredAsSent(List<SendLoad.Outcome> accepted) {
     Map<UUID, SendLoad.Outcome> byId = new HashMap<>();
     accepted.forEach(o -> byId.put(UUID.fromString(o.id()), o));
