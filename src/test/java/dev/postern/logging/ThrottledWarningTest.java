@@ -1,4 +1,4 @@
-package dev.postern.ratelimit.redis;
+package dev.postern.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,5 +31,24 @@ class ThrottledWarningTest {
     assertThat(lines.list).hasSize(2);
     assertThat(lines.list.get(0).getFormattedMessage()).contains("(0 similar warnings suppressed");
     assertThat(lines.list.get(1).getFormattedMessage()).contains("(999 similar warnings suppressed");
+  }
+
+  @Test
+  void writesTheDetailAsTextWithoutAStackTrace() {
+    Logger logger = (Logger) LoggerFactory.getLogger("throttled-warning-detail-test");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    ThrottledWarning warning = new ThrottledWarning(logger, Duration.ofSeconds(30));
+
+    warning.warn("audit queue full; entry dropped", "3 dropped in total");
+    warning.warn("audit queue full; entry dropped", "4 dropped in total");
+    new ThrottledWarning(logger, Duration.ofSeconds(30)).warn("store down", new IOException("refused"));
+
+    assertThat(lines.list).hasSize(2);
+    assertThat(lines.list.get(0).getFormattedMessage())
+        .startsWith("audit queue full; entry dropped: 3 dropped in total (0 similar");
+    assertThat(lines.list.get(1).getFormattedMessage()).contains("java.io.IOException: refused");
+    assertThat(lines.list.get(1).getThrowableProxy()).isNull();
   }
 }
