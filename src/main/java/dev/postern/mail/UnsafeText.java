@@ -1,4 +1,4 @@
-package dev.postern.send;
+package dev.postern.mail;
 
 import java.util.Optional;
 
@@ -7,7 +7,7 @@ import java.util.Optional;
  * line (RFC 5322 §2.2); CR, LF, NUL and the Unicode line/paragraph separators that some mail
  * software treats as line breaks must never get into one.
  */
-final class UnsafeText {
+public final class UnsafeText {
 
   private UnsafeText() {}
 
@@ -15,7 +15,7 @@ final class UnsafeText {
    * The reason {@code text} may not be written into a header, if any: a C0 control other than
    * TAB, DEL, NEL (U+0085), U+2028, U+2029, or an unpaired UTF-16 surrogate.
    */
-  static Optional<String> inHeader(String text) {
+  public static Optional<String> inHeader(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '\r' || c == '\n') {
@@ -43,7 +43,7 @@ final class UnsafeText {
   }
 
   /** The reason {@code text} may not be a message body, if any: only unpaired surrogates. */
-  static Optional<String> inBody(String text) {
+  public static Optional<String> inBody(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isSurrogate(c)) {
@@ -59,7 +59,7 @@ final class UnsafeText {
   }
 
   /** Throws {@link InvalidValue} when {@link #inHeader} finds a reason. */
-  static String requireHeaderSafe(String text) {
+  public static String requireHeaderSafe(String text) {
     Optional<String> problem = inHeader(text);
     if (problem.isPresent()) {
       throw new InvalidValue(problem.get());
@@ -67,7 +67,7 @@ final class UnsafeText {
     return text;
   }
 
-  static boolean isAscii(String text) {
+  public static boolean isAscii(String text) {
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) > 0x7f) {
         return false;
