@@ -9,6 +9,9 @@ import java.util.Optional;
  */
 public final class UnsafeText {
 
+  private static final Optional<String> UNPAIRED_SURROGATE =
+      Optional.of("must not contain unpaired surrogates");
+
   private UnsafeText() {}
 
   /**
@@ -31,12 +34,10 @@ public final class UnsafeText {
         return Optional.of("must not contain control characters");
       }
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < text.length()
-            && Character.isLowSurrogate(text.charAt(i + 1))) {
-          i++;
-        } else {
-          return Optional.of("must not contain unpaired surrogates");
+        if (!pairStartsAt(text, i)) {
+          return UNPAIRED_SURROGATE;
         }
+        i++;
       }
     }
     return Optional.empty();
@@ -47,15 +48,19 @@ public final class UnsafeText {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < text.length()
-            && Character.isLowSurrogate(text.charAt(i + 1))) {
-          i++;
-        } else {
-          return Optional.of("must not contain unpaired surrogates");
+        if (!pairStartsAt(text, i)) {
+          return UNPAIRED_SURROGATE;
         }
+        i++;
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether a high surrogate at {@code i} is followed by its low half. */
+  private static boolean pairStartsAt(String text, int i) {
+    return Character.isHighSurrogate(text.charAt(i)) && i + 1 < text.length()
+        && Character.isLowSurrogate(text.charAt(i + 1));
   }
 
   /** Throws {@link InvalidValue} when {@link #inHeader} finds a reason. */

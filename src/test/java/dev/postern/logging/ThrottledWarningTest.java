@@ -13,12 +13,17 @@ import org.slf4j.LoggerFactory;
 
 class ThrottledWarningTest {
 
-  @Test
-  void logsOncePerIntervalWithTheCountOfSuppressedWarnings() {
-    Logger logger = (Logger) LoggerFactory.getLogger("throttled-warning-test");
+  private static ListAppender<ILoggingEvent> linesOf(Logger logger) {
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
     logger.addAppender(lines);
+    return lines;
+  }
+
+  @Test
+  void logsOncePerIntervalWithTheCountOfSuppressedWarnings() {
+    Logger logger = (Logger) LoggerFactory.getLogger("throttled-warning-test");
+    ListAppender<ILoggingEvent> lines = linesOf(logger);
     AtomicLong nanos = new AtomicLong();
     ThrottledWarning warning = new ThrottledWarning(logger, Duration.ofSeconds(10), nanos::get);
 
@@ -36,9 +41,7 @@ class ThrottledWarningTest {
   @Test
   void writesTheDetailAsTextWithoutAStackTrace() {
     Logger logger = (Logger) LoggerFactory.getLogger("throttled-warning-detail-test");
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    logger.addAppender(lines);
+    ListAppender<ILoggingEvent> lines = linesOf(logger);
     ThrottledWarning warning = new ThrottledWarning(logger, Duration.ofSeconds(30));
 
     warning.warn("audit queue full; entry dropped", "3 dropped in total");
