@@ -1,5 +1,6 @@
 package dev.postern.audit;
 
+import dev.postern.logging.ThrottledWarning;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,5 +1,6 @@
 package dev.postern.auth;
 
+import dev.postern.cache.BoundedCache;
 import dev.postern.keys.ApiKeySecret;
 import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyParse;

@@ -1,5 +1,7 @@
 package dev.postern.domains;
 
+import dev.postern.delivery.dkim.DkimAlgorithm;
+import dev.postern.delivery.dkim.DkimRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
@@ -10,7 +12,9 @@ import java.util.UUID;
  * A sending/receiving domain (SPEC §2) without its private key, which never leaves
  * {@link DomainService#dkimKey} unsealed.
  *
- * @param dkimPublicKey base64 SubjectPublicKeyInfo, as published in DNS
+ * @param dkimAlgorithm the {@code a=} tag ({@link DkimAlgorithm#tag()})
+ * @param dkimPublicKey base64 SubjectPublicKeyInfo, from which {@link DkimRecord} derives the
+ *     published {@code p=}
  */
 public record Domain(UUID id, String name, String verificationToken, OffsetDateTime verifiedAt,
     String dkimSelector, String dkimAlgorithm, String dkimPublicKey, OffsetDateTime createdAt) {
@@ -31,19 +35,14 @@ public record Domain(UUID id, String name, String verificationToken, OffsetDateT
     return VERIFICATION_PREFIX + verificationToken;
   }
 
-  /** RFC 6376 §3.6.2.2: {@code <selector>._domainkey.<domain>}. */
-  public String dkimRecordName() {
-    return dkimSelector + "._domainkey." + name;
-  }
-
-  /** RFC 6376 §3.6.1 key record. */
-  public String dkimRecordValue() {
-    String k = dkimAlgorithm.startsWith("ed25519") ? "ed25519" : "rsa";
-    return "v=DKIM1; k=" + k + "; p=" + dkimPublicKey;
+  /** The DKIM key record operators publish (RFC 6376 §3.6.1, RFC 8463 §4.2 for ed25519). */
+  public DkimRecord dkimRecord() {
+    return DkimRecord.of(dkimSelector, name, DkimAlgorithm.fromTag(dkimAlgorithm), dkimPublicKey);
   }
 
   /** The admin API's view: {@code {id, name, verified, verified_at, created_at, dkim, dns}}. */
   public JsonObject toJson() {
+    DkimRecord dkim = dkimRecord();
     return new JsonObject()
         .put("id", id.toString())
         .put("name", name)
@@ -53,7 +52,7 @@ public record Domain(UUID id, String name, String verificationToken, OffsetDateT
         .put("dkim", new JsonObject().put("selector", dkimSelector).put("algorithm", dkimAlgorithm))
         .put("dns", new JsonArray()
             .add(txt(verificationRecordName(), verificationRecordValue()))
-            .add(txt(dkimRecordName(), dkimRecordValue())));
+            .add(txt(dkim.name(), dkim.value())));
   }
 
   private static JsonObject txt(String name, String value) {

@@ -4,6 +4,8 @@ import dev.postern.domains.DomainService;
 import dev.postern.http.ApiError;
 import dev.postern.http.ApiException;
 import dev.postern.http.ApiException.Issue;
+import dev.postern.mail.EmailAddress;
+import dev.postern.mail.InvalidValue;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgException;
@@ -47,10 +49,7 @@ public final class MailboxService {
 
   public Future<Created> create(String rawAddress, String rawTier, String pgpKey) {
     List<Issue> issues = new ArrayList<>();
-    MailboxAddress.Parsed address = MailboxAddress.parse(rawAddress);
-    if (!address.valid()) {
-      issues.add(new Issue("address", address.problem()));
-    }
+    EmailAddress address = parseAddress(rawAddress, issues);
     EncryptionTier tier = rawTier == null
         ? (pgpKey == null ? EncryptionTier.PLAINTEXT : EncryptionTier.STANDARD)
         : parseTier(rawTier, issues);
@@ -104,6 +103,16 @@ public final class MailboxService {
       issues.add(new Issue("encryption_tier", "must be one of standard, plaintext"));
       return EncryptionTier.PLAINTEXT;
     });
+  }
+
+  /** The mailbox's bare address; null, with an issue added, when it is not one. */
+  private static EmailAddress parseAddress(String raw, List<Issue> issues) {
+    try {
+      return EmailAddress.parseBare(raw);
+    } catch (InvalidValue e) {
+      issues.add(new Issue("address", e.getMessage()));
+      return null;
+    }
   }
 
   /** Fails with every issue found; the key is parsed on the cpu worker (untrusted input). */

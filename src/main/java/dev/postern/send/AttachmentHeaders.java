@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import dev.postern.mail.EmailAddress;
 import dev.postern.send.SendRequest.Attachment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

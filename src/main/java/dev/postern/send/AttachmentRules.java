@@ -1,5 +1,7 @@
 package dev.postern.send;
 
+import dev.postern.mail.InvalidValue;
+import dev.postern.mail.UnsafeText;
 import dev.postern.send.SendRequest.Attachment;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

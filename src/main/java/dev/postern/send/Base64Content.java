@@ -1,5 +1,7 @@
 package dev.postern.send;
 
+import dev.postern.mail.InvalidValue;
+
 /**
  * Validates attachment content given as base64 (RFC 4648 §4, the standard alphabet) without
  * decoding it. Whitespace (space, TAB, CR, LF) is tolerated and removed; missing padding is

@@ -1,5 +1,7 @@
 package dev.postern.send;
 
+import dev.postern.mail.InvalidValue;
+import dev.postern.mail.UnsafeText;
 import dev.postern.send.SendRequest.Header;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.postern.send;
 
 import dev.postern.http.ApiException;
+import dev.postern.mail.InvalidValue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import dev.postern.mail.InvalidValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import dev.postern.mail.EmailAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

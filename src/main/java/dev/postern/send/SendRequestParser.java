@@ -1,5 +1,8 @@
 package dev.postern.send;
 
+import dev.postern.mail.EmailAddress;
+import dev.postern.mail.InvalidValue;
+import dev.postern.mail.UnsafeText;
 import dev.postern.send.SendRequest.Tag;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -5,6 +5,7 @@ import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.stream.InputStreamReadStream;
 import dev.postern.http.ApiError;
+import dev.postern.mail.EmailAddress;
 import dev.postern.queue.QueueWakeups;
 import dev.postern.http.ApiException;
 import dev.postern.ratelimit.Decision;

@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import dev.postern.mail.InvalidValue;
 import io.vertx.core.buffer.Buffer;
 
 /**

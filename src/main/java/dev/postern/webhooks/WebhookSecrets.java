@@ -1,12 +1,11 @@
 package dev.postern.webhooks;
 
+import dev.postern.cache.BoundedCache;
 import dev.postern.keys.KeyVault;
 import dev.postern.keys.Sealed;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,26 +21,19 @@ final class WebhookSecrets {
 
   private final KeyVault vault;
   private final WorkerExecutor cpu;
-  private final Map<UUID, Entry> cache;
+  private final BoundedCache<UUID, Entry> cache;
 
   WebhookSecrets(KeyVault vault, WorkerExecutor cpu, int maxSize) {
     this.vault = vault;
     this.cpu = cpu;
-    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<UUID, Entry> eldest) {
-        return size() > maxSize;
-      }
-    };
+    this.cache = BoundedCache.withoutExpiry(maxSize);
   }
 
   Future<StandardWebhookSignature> signer(UUID webhookId, Sealed sealed) {
     byte[] ciphertext = sealed.ciphertext();
-    synchronized (cache) {
-      Entry entry = cache.get(webhookId);
-      if (entry != null && Arrays.equals(entry.ciphertext(), ciphertext)) {
-        return Future.succeededFuture(entry.signer());
-      }
+    Entry entry = cache.get(webhookId);
+    if (entry != null && Arrays.equals(entry.ciphertext(), ciphertext)) {
+      return Future.succeededFuture(entry.signer());
     }
     return cpu.<StandardWebhookSignature>executeBlocking(() -> {
       byte[] secret = vault.open(sealed, webhookId, KeyVault.WEBHOOK_SECRET_INFO);
@@ -50,10 +42,6 @@ final class WebhookSecrets {
       } finally {
         Arrays.fill(secret, (byte) 0);
       }
-    }, false).onSuccess(signer -> {
-      synchronized (cache) {
-        cache.put(webhookId, new Entry(ciphertext, signer));
-      }
-    });
+    }, false).onSuccess(signer -> cache.put(webhookId, new Entry(ciphertext, signer)));
   }
 }

@@ -3,6 +3,7 @@ package dev.postern.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postern.mail.InvalidValue;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

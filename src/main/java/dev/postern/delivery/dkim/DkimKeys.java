@@ -1,5 +1,6 @@
 package dev.postern.delivery.dkim;
 
+import dev.postern.cache.BoundedCache;
 import dev.postern.keys.KeyVault;
 import dev.postern.keys.Sealed;
 import io.vertx.core.Future;
@@ -13,9 +14,7 @@ import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -36,66 +35,33 @@ public final class DkimKeys {
              master_version
         FROM domains WHERE name = $1""";
 
-  private record Cached(Future<Optional<DkimKey>> key, long expiresAtMillis) {}
-
   private final Pool pool;
   private final KeyVault vault;
   private final WorkerExecutor cpu;
-  private final Clock clock;
-  private final int maxSize;
-  private final long ttlMillis;
-  private final LinkedHashMap<String, Cached> cache;
+  private final BoundedCache<String, Future<Optional<DkimKey>>> cache;
 
   public DkimKeys(Pool pool, KeyVault vault, WorkerExecutor cpu, Clock clock, int maxSize,
       long ttlMillis) {
     this.pool = pool;
     this.vault = vault;
     this.cpu = cpu;
-    this.clock = clock;
-    this.maxSize = maxSize;
-    this.ttlMillis = ttlMillis;
-    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
-        return size() > DkimKeys.this.maxSize;
-      }
-    };
+    this.cache = new BoundedCache<>(maxSize, ttlMillis, clock);
   }
 
   /** The key to sign mail from {@code domain} with, or empty if Postern does not host it. */
   public Future<Optional<DkimKey>> forDomain(String domain) {
     String name = domain.toLowerCase(Locale.ROOT);
-    long now = clock.millis();
-    Future<Optional<DkimKey>> loading;
-    synchronized (cache) {
-      Cached cached = cache.get(name);
-      if (cached != null && cached.expiresAtMillis() > now) {
-        return cached.key();
-      }
-      loading = load(name);
-      cache.put(name, new Cached(loading, now + ttlMillis));
-    }
+    Future<Optional<DkimKey>> loading = cache.getOrPut(name, this::load);
     return loading.andThen(result -> {
       if (result.failed() || result.result().isEmpty()) {
-        forget(name, loading);
+        cache.remove(name, loading);
       }
     });
   }
 
   /** Drops a domain's cached key (e.g. after the admin API rotated it on this node). */
   public void invalidate(String domain) {
-    synchronized (cache) {
-      cache.remove(domain.toLowerCase(Locale.ROOT));
-    }
-  }
-
-  private void forget(String name, Future<Optional<DkimKey>> loading) {
-    synchronized (cache) {
-      Cached cached = cache.get(name);
-      if (cached != null && cached.key() == loading) {
-        cache.remove(name);
-      }
-    }
+    cache.remove(domain.toLowerCase(Locale.ROOT));
   }
 
   private Future<Optional<DkimKey>> load(String name) {

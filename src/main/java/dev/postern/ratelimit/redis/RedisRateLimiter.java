@@ -1,5 +1,6 @@
 package dev.postern.ratelimit.redis;
 
+import dev.postern.logging.ThrottledWarning;
 import dev.postern.ratelimit.Decision;
 import dev.postern.ratelimit.FailureMode;
 import dev.postern.ratelimit.HourWindow;

@@ -1,4 +1,4 @@
-package dev.postern.send;
+package dev.postern.mail;
 
 import java.net.IDN;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.Objects;
  * One mailbox: an optional display name and an address. Parsed strictly from the subset real
  * senders use ({@link #parse}); {@code domain} is always the lower-case ASCII (punycode) form,
  * which is what the SMTP envelope and the header use (we never emit SMTPUTF8). The display name
- * keeps its Unicode text; {@link MimeComposer} encodes it (RFC 2047).
+ * keeps its Unicode text; the send path's MimeComposer encodes it (RFC 2047).
  *
  * @param displayName the phrase before {@code <addr>}, unquoted and unescaped; null when absent
  * @param localPart   an RFC 5322 §3.2.3 dot-atom, ≤ 64 octets (RFC 5321 §4.5.3.1.1), case kept
@@ -38,11 +38,7 @@ public record EmailAddress(String displayName, String localPart, String domain) 
    * @throws InvalidValue with a reason that does not echo the input
    */
   public static EmailAddress parse(String text) {
-    UnsafeText.requireHeaderSafe(text);
-    String trimmed = text.strip();
-    if (trimmed.isEmpty()) {
-      throw new InvalidValue("must not be empty");
-    }
+    String trimmed = requireText(text);
     if (!trimmed.endsWith(">")) {
       if (trimmed.indexOf('<') >= 0 || trimmed.indexOf('>') >= 0) {
         throw new InvalidValue("has misplaced angle brackets");
@@ -58,6 +54,20 @@ public record EmailAddress(String displayName, String localPart, String domain) 
       throw new InvalidValue("has misplaced angle brackets");
     }
     return parseAddress(displayName(trimmed.substring(0, open).strip()), address.strip());
+  }
+
+  /**
+   * Parses a bare {@code local@domain}, without display name or angle brackets (a mailbox's own
+   * address); otherwise the rules of {@link #parse}.
+   *
+   * @throws InvalidValue with a reason that does not echo the input
+   */
+  public static EmailAddress parseBare(String text) {
+    String trimmed = requireText(text);
+    if (trimmed.indexOf('<') >= 0 || trimmed.indexOf('>') >= 0) {
+      throw new InvalidValue("must be a bare address (local@domain) without a display name");
+    }
+    return parseAddress(null, trimmed);
   }
 
   /** {@code local@domain} with the domain in lower-case ASCII: the envelope form. */
@@ -88,7 +98,7 @@ public record EmailAddress(String displayName, String localPart, String domain) 
         + " <" + address() + ">";
   }
 
-  static boolean isPhraseOfAtoms(String name) {
+  public static boolean isPhraseOfAtoms(String name) {
     if (name.isEmpty() || name.startsWith(" ") || name.endsWith(" ") || name.contains("  ")) {
       return false;
     }
@@ -102,7 +112,7 @@ public record EmailAddress(String displayName, String localPart, String domain) 
   }
 
   /** RFC 5322 §3.2.4 quoted-string, for printable ASCII names. */
-  static String quoted(String name) {
+  public static String quoted(String name) {
     StringBuilder out = new StringBuilder(name.length() + 2).append('"');
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
@@ -115,9 +125,22 @@ public record EmailAddress(String displayName, String localPart, String domain) 
   }
 
   /** RFC 5322 §3.2.3 atext. */
-  static boolean isAtext(char c) {
+  public static boolean isAtext(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
         || ATEXT_SPECIALS.indexOf(c) >= 0;
+  }
+
+  /** The text without surrounding whitespace, once it is known to be safe for a header line. */
+  private static String requireText(String text) {
+    if (text == null) {
+      throw new InvalidValue("is required");
+    }
+    UnsafeText.requireHeaderSafe(text);
+    String trimmed = text.strip();
+    if (trimmed.isEmpty()) {
+      throw new InvalidValue("must not be empty");
+    }
+    return trimmed;
   }
 
   private static String displayName(String raw) {

@@ -1,4 +1,4 @@
-package dev.postern.send;
+package dev.postern.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -84,5 +84,42 @@ class EmailAddressTest {
   void reasonsNeverEchoTheInput() {
     assertThatThrownBy(() -> EmailAddress.parse("secret\r\n@b.example"))
         .message().doesNotContain("secret");
+  }
+
+  // parseBare: a mailbox's own address (formerly MailboxAddress), same rules without a name.
+
+  @Test
+  void parseBareKeepsTheLocalPartAndNormalisesTheDomain() {
+    EmailAddress parsed = EmailAddress.parseBare("Bot.One+tag@Bücher.Example");
+    assertThat(parsed.address()).isEqualTo("Bot.One+tag@xn--bcher-kva.example");
+    assertThat(parsed.domain()).isEqualTo("xn--bcher-kva.example");
+    assertThat(parsed.displayName()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "bot", "@example.com", "bot@", "bot@@example.com", "b ot@example.com",
+      "bot@example.com\r\nRCPT TO:<x@evil>", "bot\n@example.com", "bot\u0000@example.com",
+      "a@b>\r\nRCPT TO:<x@evil>", ".bot@example.com", "bot.@example.com", "b..ot@example.com",
+      "\"quoted\"@example.com", "bot@localhost", "bot\u2028@example.com",
+      "Bot <bot@example.com>", "<bot@example.com>"})
+  void parseBareRefusesInvalidAddresses(String raw) {
+    assertThatThrownBy(() -> EmailAddress.parseBare(raw)).as(raw).isInstanceOf(InvalidValue.class);
+  }
+
+  @Test
+  void parseBareRefusesNull() {
+    assertThatThrownBy(() -> EmailAddress.parseBare(null))
+        .isInstanceOf(InvalidValue.class).hasMessage("is required");
+  }
+
+  @Test
+  void parseBareLimitsTheLocalPartTo64AndTheAddressTo254() {
+    assertThat(EmailAddress.parseBare("a".repeat(64) + "@example.com").localPart()).hasSize(64);
+    assertThatThrownBy(() -> EmailAddress.parseBare("a".repeat(65) + "@example.com"))
+        .isInstanceOf(InvalidValue.class).hasMessageContaining("64");
+    String domain = ("d".repeat(60) + ".").repeat(3) + "example.com"; // 194 chars
+    assertThat(EmailAddress.parseBare("a".repeat(59) + "@" + domain).address()).hasSize(254);
+    assertThatThrownBy(() -> EmailAddress.parseBare("a".repeat(60) + "@" + domain))
+        .isInstanceOf(InvalidValue.class).hasMessageContaining("254");
   }
 }

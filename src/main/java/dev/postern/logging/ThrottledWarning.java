@@ -1,4 +1,4 @@
-package dev.postern.ratelimit.redis;
+package dev.postern.logging;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 /**
  * Logs a recurring condition at WARN at most once per interval, saying how many occurrences were
  * suppressed since the last line, so an outage that fails every request does not flood the log.
- * The message must be generic: it is shared by all occurrences, whatever bucket caused them.
+ * The message must be generic: it is shared by all occurrences, whatever caused them.
  */
-final class ThrottledWarning {
+public final class ThrottledWarning {
 
   private final Logger log;
   private final long intervalNanos;
@@ -18,13 +18,22 @@ final class ThrottledWarning {
   private long lastLoggedNanos;
   private long suppressed;
 
-  ThrottledWarning(Logger log, Duration interval, LongSupplier nanoTime) {
+  public ThrottledWarning(Logger log, Duration interval) {
+    this(log, interval, System::nanoTime);
+  }
+
+  public ThrottledWarning(Logger log, Duration interval, LongSupplier nanoTime) {
     this.log = log;
     this.intervalNanos = interval.toNanos();
     this.nanoTime = nanoTime;
   }
 
-  void warn(String message, Throwable cause) {
+  /**
+   * Logs {@code message: detail} unless a line went out less than an interval ago. The detail is
+   * written as text ({@code toString()}); a {@link Throwable} gets no stack trace, since an
+   * outage is an expected condition.
+   */
+  public void warn(String message, Object detail) {
     long now = nanoTime.getAsLong();
     long suppressedBefore;
     synchronized (this) {
@@ -37,8 +46,7 @@ final class ThrottledWarning {
       suppressedBefore = suppressed;
       suppressed = 0;
     }
-    // The cause's text only (no stack trace): an outage is an expected condition here.
     log.warn("{}: {} ({} similar warnings suppressed since the last one)",
-        message, cause, suppressedBefore);
+        message, detail, suppressedBefore);
   }
 }
