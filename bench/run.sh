@@ -10,7 +10,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR="$ROOT/target/postern.jar"
+JAR="$ROOT/target/postern.jar"                   # the product, started as the system under test
+BENCH_JAR="$ROOT/bench/target/postern-bench.jar" # the harness: bench/pom.xml, its own module
 RUNS=3 WARMUP=10s DURATION=30s CONCURRENCY=64 SELF_TEST=0 SCENARIO=""
 POSTFIX_MESSAGES_SMALL=${POSTFIX_MESSAGES_SMALL:-20000}
 POSTFIX_MESSAGES_ATTACH=${POSTFIX_MESSAGES_ATTACH:-3000}
@@ -86,12 +87,13 @@ wait_http() { # url seconds pid
 need() { command -v "$1" >/dev/null || { log "installing $2"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; }; }
 
 [[ -f "$JAR" ]] || { log "building $JAR"; (cd "$ROOT" && mvn -B -q package -DskipTests); }
+[[ -f "$BENCH_JAR" ]] || { log "building $BENCH_JAR"; mvn -B -q -f "$ROOT/bench/pom.xml" package -DskipTests; }
 need jq jq
 need curl curl
 
 start_bare() { # name -> sets BARE_PORT, BARE_PID
   BARE_PORT=$(free_port)
-  setsid java -cp "$JAR" dev.postern.bench.BareRouteServer --port "$BARE_PORT" --instances 2 \
+  setsid java -cp "$BENCH_JAR" dev.postern.bench.BareRouteServer --port "$BARE_PORT" --instances 2 \
     >"$OUT/$1.log" 2>&1 &
   BARE_PID=$!
   PIDS+=("$BARE_PID")
@@ -223,13 +225,13 @@ load() { # name workload url [extra LoadGenerator options...]
   local model=(-c "$CONCURRENCY")
   [[ " $* " == *" -R "* ]] && model=()
   log "$name: $workload $url"
-  java -cp "$JAR" dev.postern.bench.LoadGenerator -w "$workload" -u "$url" "${model[@]}" \
+  java -cp "$BENCH_JAR" dev.postern.bench.LoadGenerator -w "$workload" -u "$url" "${model[@]}" \
     --warmup "$WARMUP" --duration "$DURATION" --label "$name" --out "$OUT/$name.json" "$@" \
     | tee -a "$OUT/tables.txt"
 }
 
 compare() { # name posternLabel referenceLabel posternFiles referenceFiles [unit]
-  java -cp "$JAR" dev.postern.bench.CompareResults --name "$1" --postern-label "$2" \
+  java -cp "$BENCH_JAR" dev.postern.bench.CompareResults --name "$1" --postern-label "$2" \
     --reference-label "$3" --postern "$4" --reference "$5" --html "$OUT/${1//\//-vs-}.html" \
     --summary "$OUT/summary.txt" --unit "${6:-req/s}"
 }
@@ -238,7 +240,7 @@ compare() { # name posternLabel referenceLabel posternFiles referenceFiles [unit
 # the sink has every accepted message; msg/s = messages / (last arrival - first submission).
 e2e_postern() { # name
   log "$1: REST sends, -c $CONCURRENCY, until the sink has every accepted message"
-  java -cp "$JAR" dev.postern.bench.E2eRelay --sink-counter "$SINK_COUNTER" \
+  java -cp "$BENCH_JAR" dev.postern.bench.E2eRelay --sink-counter "$SINK_COUNTER" \
     -u "http://127.0.0.1:$POSTERN_PORT/v1/emails" --key "$KEY" -c "$CONCURRENCY" --size 2KB \
     --warmup "$WARMUP" --duration "$DURATION" --drain-timeout "$DRAIN_TIMEOUT" \
     --label "$1" --out "$OUT/$1.json" | tee -a "$OUT/tables.txt"
@@ -248,7 +250,7 @@ e2e_postfix() { # name
   local src="smtp-source -d -s 20 -l 2048 -f bench@bench.test -t sink@bench.test"
   local dst="127.0.0.1:$POSTFIX_PORT"
   log "$1: $POSTFIX_MESSAGES_E2E messages by smtp-source, until the sink has them all"
-  java -cp "$JAR" dev.postern.bench.E2eRelay --sink-counter "$SINK_COUNTER" \
+  java -cp "$BENCH_JAR" dev.postern.bench.E2eRelay --sink-counter "$SINK_COUNTER" \
     --warmup-command "$src -m 500 $dst" --warmup-messages 500 \
     --command "$src -m $POSTFIX_MESSAGES_E2E $dst" --messages "$POSTFIX_MESSAGES_E2E" \
     --drain-timeout "$DRAIN_TIMEOUT" --label "$1" --out "$OUT/$1.json" | tee -a "$OUT/tables.txt"

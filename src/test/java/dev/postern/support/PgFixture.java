@@ -13,7 +13,8 @@ import java.util.UUID;
 /**
  * Real PostgreSQL for tests (TESTING.md): one embedded server per test JVM, a fresh database per
  * caller of {@link #freshDatabaseUrl()}. When {@code POSTERN_TEST_PG_URL} names a server (a
- * superuser URL), databases are created there instead.
+ * superuser URL), databases are created there instead; with {@code POSTERN_TEST_CONTAINERS=1}
+ * and Docker, in a container ({@link ContainerFixture}).
  */
 public final class PgFixture {
 
@@ -46,6 +47,11 @@ public final class PgFixture {
     String external = System.getenv("POSTERN_TEST_PG_URL");
     if (external != null && !external.isBlank()) {
       admin = PgConnectOptions.fromUri(external);
+      return admin;
+    }
+    String container = ContainerFixture.postgresUrl().orElse(null);
+    if (container != null) {
+      admin = PgConnectOptions.fromUri(container);
       return admin;
     }
     try {

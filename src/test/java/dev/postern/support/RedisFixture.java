@@ -10,7 +10,8 @@ import redis.embedded.RedisServer;
 /**
  * Redis for tests (TESTING.md): one embedded Redis 6.2 per test JVM, bound to 127.0.0.1 on a free
  * port, started on first use and stopped by a shutdown hook. {@code POSTERN_TEST_REDIS_URL}
- * replaces it with an external Redis. Tests share the instance, so each uses its own
+ * replaces it with an external Redis, {@code POSTERN_TEST_CONTAINERS=1} with a container when
+ * Docker answers ({@link ContainerFixture}). Tests share the instance, so each uses its own
  * {@link #keyPrefix()}.
  *
  * <p>Tests that stop Redis (outage and recovery) take a {@link #privateInstance()} instead, which
@@ -32,6 +33,10 @@ public final class RedisFixture {
     String external = System.getenv("POSTERN_TEST_REDIS_URL");
     if (external != null && !external.isBlank()) {
       return external;
+    }
+    String container = ContainerFixture.redisUrl().orElse(null);
+    if (container != null) {
+      return container;
     }
     if (shared == null) {
       shared = privateInstance();

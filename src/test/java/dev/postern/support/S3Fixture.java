@@ -15,9 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * An S3 endpoint for tests (TESTING.md): {@code POSTERN_TEST_S3_URL} (with
- * {@code POSTERN_TEST_S3_ACCESS_KEY} / {@code POSTERN_TEST_S3_SECRET_KEY}) when set, otherwise
- * one s3proxy per test JVM on its filesystem backend. s3proxy runs from its own jar in a child
- * JVM because its jclouds/Jetty classpath clashes with ours; a shutdown hook stops it and
+ * {@code POSTERN_TEST_S3_ACCESS_KEY} / {@code POSTERN_TEST_S3_SECRET_KEY}) when set, else MinIO
+ * in a container with {@code POSTERN_TEST_CONTAINERS=1} and Docker ({@link ContainerFixture}),
+ * otherwise one s3proxy per test JVM on its filesystem backend. s3proxy runs from its own jar in a
+ * child JVM because its jclouds/Jetty classpath clashes with ours; a shutdown hook stops it and
  * deletes its data, so no java process outlives the tests. Each test class should use its own
  * {@link #randomBucket()}.
  */
@@ -40,7 +41,7 @@ public final class S3Fixture {
       endpoint = external != null && !external.isBlank()
           ? new Endpoint(external, System.getenv("POSTERN_TEST_S3_ACCESS_KEY"),
               System.getenv("POSTERN_TEST_S3_SECRET_KEY"))
-          : startS3Proxy();
+          : ContainerFixture.s3().orElseGet(S3Fixture::startS3Proxy);
     }
     return endpoint;
   }
