@@ -3,6 +3,7 @@ package dev.postern;
 import dev.postern.config.ConfigError;
 import dev.postern.config.ConfigLoader;
 import dev.postern.config.PosternConfig;
+import dev.postern.http.GuardedMetricsFactory;
 import dev.postern.keys.MasterSecrets;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -72,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
             .setJvmMetricsEnabled(true)
             .addLabels(Label.HTTP_ROUTE)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .withMetrics(new GuardedMetricsFactory(new MicrometerMetricsFactory(metrics)))
         .build();
 
     Gateway gateway;
