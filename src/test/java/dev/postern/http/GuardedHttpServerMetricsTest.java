@@ -29,7 +29,9 @@ class GuardedHttpServerMetricsTest {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final VertxOptions options = new VertxOptions()
-      .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+      // A registry name per test: micrometer keeps registries by name for the whole JVM.
+      .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+          .setRegistryName("guarded-" + java.util.UUID.randomUUID()));
 
   @Test
   void micrometerAloneThrowsOnARequestWithoutASocketMetric() {
