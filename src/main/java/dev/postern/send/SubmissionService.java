@@ -5,6 +5,7 @@ import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.stream.InputStreamReadStream;
 import dev.postern.http.ApiError;
+import dev.postern.queue.MessageStatus;
 import dev.postern.queue.QueueWakeups;
 import dev.postern.http.ApiException;
 import dev.postern.ratelimit.Decision;
@@ -243,7 +244,8 @@ public final class SubmissionService {
       MessageStamp stamp, StoredMime mime) {
     Instant now = clock.instant();
     Optional<Instant> scheduled = request.scheduledAt().filter(at -> at.isAfter(now));
-    String status = key.sandboxed() ? "sandboxed" : scheduled.isPresent() ? "scheduled" : "queued";
+    MessageStatus status = key.sandboxed() ? MessageStatus.SANDBOXED
+        : scheduled.isPresent() ? MessageStatus.SCHEDULED : MessageStatus.QUEUED;
     JsonArray tags = new JsonArray();
     request.tags().forEach(t -> tags.add(new JsonObject().put("name", t.name()).put("value", t.value())));
     return new OutboundMessage(id, key.id(), key.domainId(), key.mailboxId(), key.mode().wire(), source,

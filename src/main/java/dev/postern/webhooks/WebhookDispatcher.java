@@ -31,16 +31,16 @@ public final class WebhookDispatcher {
   private final Vertx vertx;
   private final Clock clock;
   private final WebhookDeliveries deliveries;
-  private final WebhookDeliveryLoop loop;
+  private final WebhookDeliveryVerticle loop;
   private String deployment;
 
   public WebhookDispatcher(Vertx vertx, Pool pool, KeyVault vault, WorkerExecutor cpu,
       Clock clock, WebhookSettings settings) {
     this.vertx = vertx;
     this.clock = clock;
-    this.deliveries = new WebhookDeliveries(pool);
-    this.loop = new WebhookDeliveryLoop(deliveries, new WebhookSecrets(vault, cpu, 10_000),
-        settings, clock, "node-" + UUID.randomUUID());
+    this.deliveries = new WebhookDeliveries(pool, "node-" + UUID.randomUUID());
+    this.loop = new WebhookDeliveryVerticle(deliveries, new WebhookSecrets(vault, cpu, 10_000),
+        settings, clock);
   }
 
   /**

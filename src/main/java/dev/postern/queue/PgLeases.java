@@ -1,0 +1,125 @@
+package dev.postern.queue;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The lease half of every PostgreSQL {@link WorkQueue}: claim, renew, release and next-due over
+ * a table with an id, a due time and {@code lease_owner}/{@code lease_until} columns. Claims use
+ * {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers on any node never take the same row,
+ * and an expired lease makes a row claimable again. Each call is one statement (one round trip)
+ * over any number of rows.
+ */
+public final class PgLeases {
+
+  /**
+   * Where a kind of work lives.
+   *
+   * @param waiting SQL condition (on the table's own columns) of rows still to be worked on,
+   *     {@code TRUE} when finished rows are deleted
+   * @param onClaim extra {@code , col = …} assignments when a row is claimed (alias {@code q})
+   * @param onRelease extra assignments when a row is given back unattempted (alias {@code q})
+   */
+  public record Table(String name, String id, String due, String waiting, String onClaim,
+      String onRelease) {}
+
+  private final Pool pool;
+  private final String owner;
+  private final Table table;
+  private final String claimSteps;
+  private final String renew;
+  private final String release;
+  private final String nextDue;
+
+  /** @param owner this node's lease owner name, unique among live nodes */
+  public PgLeases(Pool pool, String owner, Table t) {
+    this.pool = pool;
+    this.owner = owner;
+    this.table = t;
+    String free = "(lease_until IS NULL OR lease_until < now())";
+    this.claimSteps = """
+        due AS (
+          SELECT %2$s FROM %1$s
+          WHERE %4$s AND %3$s <= now() AND %5$s
+          ORDER BY %3$s
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED),
+        claimed AS (
+          UPDATE %1$s q
+          SET lease_owner = $1, lease_until = now() + $3::bigint * interval '1 millisecond'%6$s
+          FROM due WHERE q.%2$s = due.%2$s
+          RETURNING q.*)""".formatted(t.name(), t.id(), t.due(), t.waiting(), free, t.onClaim());
+    this.renew = """
+        UPDATE %s SET lease_until = now() + $3::bigint * interval '1 millisecond'
+        WHERE lease_owner = $1 AND %s = ANY($2) AND %s""".formatted(t.name(), t.id(), t.waiting());
+    this.release = """
+        UPDATE %1$s q SET lease_owner = NULL, lease_until = NULL,
+            %3$s = CASE WHEN $3::bigint > 0 THEN greatest(q.%3$s, now() + $3::bigint * interval '1 millisecond')
+                        ELSE q.%3$s END%5$s
+        WHERE lease_owner = $1 AND %2$s = ANY($2) AND %4$s"""
+        .formatted(t.name(), t.id(), t.due(), t.waiting(), t.onRelease());
+    this.nextDue = """
+        SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(%s) - now())) * 1000)::bigint
+        FROM %s WHERE %s AND %s""".formatted(t.due(), t.name(), t.waiting(), free);
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  public Table table() {
+    return table;
+  }
+
+  /**
+   * Leases up to {@code max} due rows and reads them with {@code select}, a query over the CTE
+   * {@code claimed} (the leased rows, every column). Parameters $1–$3 are taken; {@code extra}
+   * are passed as $4, $5, ….
+   */
+  public <W> Future<List<W>> claim(int max, Duration lease, String select, Function<Row, W> read,
+      Object... extra) {
+    Tuple args = Tuple.tuple().addValue(owner).addValue(max).addValue(lease.toMillis());
+    for (Object value : extra) {
+      args.addValue(value);
+    }
+    return pool.preparedQuery("WITH " + claimSteps + "\n" + select).execute(args).map(rows -> {
+      List<W> claimed = new ArrayList<>(rows.size());
+      rows.forEach(row -> claimed.add(read.apply(row)));
+      return claimed;
+    });
+  }
+
+  public Future<Void> renew(Collection<UUID> ids, Duration lease) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(renew).execute(idsTuple(ids).addValue(lease.toMillis())).mapEmpty();
+  }
+
+  public Future<Void> release(Collection<UUID> ids, Duration backoff) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(release).execute(idsTuple(ids).addValue(backoff.toMillis())).mapEmpty();
+  }
+
+  public Future<Duration> nextDue() {
+    return pool.query(nextDue).execute().map(rows -> {
+      Long ms = rows.iterator().next().getLong(0);
+      return ms == null ? null : Duration.ofMillis(ms);
+    });
+  }
+
+  /** addValue, not Tuple.of(owner, array): varargs would spread the array into parameters. */
+  private Tuple idsTuple(Collection<UUID> ids) {
+    return Tuple.tuple().addValue(owner).addValue(ids.toArray(UUID[]::new));
+  }
+}
