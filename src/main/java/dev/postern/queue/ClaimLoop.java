@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one claim loop, for any {@link WorkQueue}: claims due work and runs at most
  * {@code capacity} items at a time. Wake-ups (event bus, NOTIFY, the backstop poll, the next due
- * row, a retry due before the poll) coalesce: at most one claim query runs at a time, and it asks
+ * row or lease expiry, a retry due before the poll) coalesce: at most one claim query runs at a time, and it asks
  * for no more rows than there are free slots (and at most {@code batch}). Leases of items in hand
  * are renewed every third of the lease. Confined to the event loop it was built on;
  * {@link #wake()} may be called from anywhere.
@@ -157,7 +157,10 @@ public final class ClaimLoop<W> {
     });
   }
 
-  /** Scheduled work and retries: wake exactly when the next row falls due, if before the poll. */
+  /**
+   * Scheduled work, retries and a dead node's leases: wake exactly when the next row can be
+   * claimed, if before the poll.
+   */
   private void armDueTimer() {
     queue.nextDue().onSuccess(this::wakeIn);
   }

@@ -66,9 +66,11 @@ public final class PgLeases {
                         ELSE q.%3$s END%5$s
         WHERE lease_owner = $1 AND %2$s = ANY($2) AND %4$s"""
         .formatted(t.name(), t.id(), t.due(), t.waiting(), t.onRelease());
+    // Not GREATEST(0, …) over the bare min: GREATEST skips NULLs, so an empty table would read
+    // as "due now" and an idle claim loop would query in a tight circle.
     this.nextDue = """
-        SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(%s) - now())) * 1000)::bigint
-        FROM %s WHERE %s AND %s""".formatted(t.due(), t.name(), t.waiting(), free);
+        SELECT (EXTRACT(EPOCH FROM (min(greatest(%1$s, coalesce(lease_until, %1$s))) - now())) * 1000)::bigint
+        FROM %2$s WHERE %3$s""".formatted(t.due(), t.name(), t.waiting());
   }
 
   public String owner() {
@@ -114,7 +116,7 @@ public final class PgLeases {
   public Future<Duration> nextDue() {
     return pool.query(nextDue).execute().map(rows -> {
       Long ms = rows.iterator().next().getLong(0);
-      return ms == null ? null : Duration.ofMillis(ms);
+      return ms == null ? null : Duration.ofMillis(Math.max(0, ms));
     });
   }
 

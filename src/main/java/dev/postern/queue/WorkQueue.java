@@ -32,6 +32,9 @@ public interface WorkQueue<W> {
    */
   Future<Void> release(Collection<UUID> ids, Duration backoff);
 
-  /** Time until the next unleased row falls due (zero if one is due now), or null if none waits. */
+  /**
+   * Time until the next row can be claimed: it is due and unleased, or its lease expires (zero if
+   * one can be claimed now); null if no work waits.
+   */
   Future<Duration> nextDue();
 }
