@@ -12,12 +12,12 @@ import java.util.UUID;
 
 /**
  * {@link OutboundQueue} over the {@code delivery_queue} table, one row per message still to be
- * (re)tried, deleted when it is finished; leases through {@link PgLeases}. Each call is one
+ * (re)tried, deleted when it is finished. Each call is one
  * statement (one round trip).
  */
-public final class PgOutboundQueue implements OutboundQueue {
+public final class PgOutboundQueue extends PgWorkQueue<Claim> implements OutboundQueue {
 
-  static final PgLeases.Table TABLE = new PgLeases.Table("delivery_queue", "message_id", "due_at",
+  static final Table TABLE = new Table("delivery_queue", "message_id", "due_at",
       "TRUE", "", "");
 
   /** Reads the claimed rows' messages and recipients, over the {@code claimed} step. */
@@ -63,15 +63,9 @@ public final class PgOutboundQueue implements OutboundQueue {
         RETURNING 1)
       SELECT (SELECT count(*) FROM done) + (SELECT count(*) FROM later) AS queue_rows""";
 
-  private final Pool pool;
-  private final String node;
-  private final PgLeases leases;
-
   /** @param node this node's lease owner name, unique among live nodes */
   public PgOutboundQueue(Pool pool, String node) {
-    this.pool = pool;
-    this.node = node;
-    this.leases = new PgLeases(pool, node, TABLE);
+    super(pool, node, TABLE, READ_CLAIMED);
   }
 
   @Override
@@ -85,27 +79,13 @@ public final class PgOutboundQueue implements OutboundQueue {
   }
 
   @Override
-  public Future<List<Claim>> claim(int max, Duration lease) {
-    return leases.claim(max, lease, READ_CLAIMED, PgOutboundQueue::toClaim);
-  }
-
-  private static Claim toClaim(Row row) {
+  protected Claim read(Row row) {
     return new Claim(row.getUUID("message_id"), row.getInteger("attempts"),
         row.getOffsetDateTime("first_queued_at").toInstant(), row.getString("mode"),
         row.getString("envelope_from"), row.getString("message_id_header"),
         row.getUUID("domain_id"), row.getBuffer("mime_inline"), row.getString("blob_key"),
         row.getLong("mime_size"), Arrays.asList(row.getArrayOfStrings("addresses")),
         Arrays.stream(row.getArrayOfStrings("statuses")).map(RecipientStatus::fromWire).toList());
-  }
-
-  @Override
-  public Future<Void> renew(Collection<UUID> messageIds, Duration lease) {
-    return leases.renew(messageIds, lease);
-  }
-
-  @Override
-  public Future<Void> release(Collection<UUID> messageIds, Duration backoff) {
-    return leases.release(messageIds, backoff);
   }
 
   @Override
@@ -132,19 +112,14 @@ public final class PgOutboundQueue implements OutboundQueue {
       eventReplies[i] = e.reply();
     }
     Tuple args = Tuple.tuple()
-        .addUUID(s.messageId()).addString(node)
+        .addUUID(s.messageId()).addString(owner())
         .addArrayOfString(addresses).addArrayOfString(statuses).addArrayOfString(replies)
         .addArrayOfString(types).addArrayOfString(recipients).addArrayOfString(relays)
         .addArrayOfString(eventReplies)
         .addString(s.messageStatus().wire())
         .addLong(s.retryIn() == null ? null : Math.max(1, s.retryIn().toMillis()))
         .addString(s.lastError());
-    return pool.preparedQuery(SETTLE).execute(args)
+    return pool().preparedQuery(SETTLE).execute(args)
         .map(rows -> rows.iterator().next().getLong(0) > 0);
-  }
-
-  @Override
-  public Future<Duration> nextDue() {
-    return leases.nextDue();
   }
 }

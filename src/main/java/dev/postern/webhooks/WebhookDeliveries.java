@@ -1,12 +1,13 @@
 package dev.postern.webhooks;
 
 import dev.postern.keys.Sealed;
-import dev.postern.queue.PgLeases;
+import dev.postern.queue.PgWorkQueue;
 import dev.postern.queue.WorkQueue;
 import dev.postern.queue.WorkState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -17,11 +18,11 @@ import java.util.UUID;
 /**
  * The {@link WorkQueue} of webhook deliveries over the {@code webhook_deliveries} /
  * {@code webhook_attempts} tables: one delivery row per (event, subscribed webhook), leased
- * through {@link PgLeases} (an expired lease, a dead node's, makes it claimable again). The
+ * as every {@link PgWorkQueue} (an expired lease, a dead node's, makes it claimable again). The
  * attempt is counted when the row is claimed; every attempt is a {@code webhook_attempts} row.
  * Each operation is one statement (one round trip).
  */
-final class WebhookDeliveries implements WorkQueue<WebhookDeliveries.Claimed> {
+final class WebhookDeliveries extends PgWorkQueue<WebhookDeliveries.Claimed> {
 
   /** A claimed delivery with what sending it needs. */
   record Claimed(UUID id, UUID webhookId, String eventType, JsonObject payload, int attempt,
@@ -45,7 +46,7 @@ final class WebhookDeliveries implements WorkQueue<WebhookDeliveries.Claimed> {
       SELECT count(*) AS n, (SELECT pg_notify('%s', '') FROM inserted LIMIT 1)::text AS notified
         FROM inserted""".formatted(WebhookDispatcher.CHANNEL);
 
-  static final PgLeases.Table TABLE = new PgLeases.Table("webhook_deliveries", "id",
+  static final Table TABLE = new Table("webhook_deliveries", "id",
       "next_attempt_at", "status = 'pending'",
       ", attempts = q.attempts + 1", ", attempts = greatest(q.attempts - 1, 0)");
 
@@ -72,18 +73,11 @@ final class WebhookDeliveries implements WorkQueue<WebhookDeliveries.Claimed> {
        WHERE id = $1 AND lease_owner = $2
       RETURNING status""";
 
-  private final Pool pool;
-  private final PgLeases leases;
-
   /** @param owner this node's lease owner name, unique among live nodes */
   WebhookDeliveries(Pool pool, String owner) {
-    this.pool = pool;
-    this.leases = new PgLeases(pool, owner, TABLE);
+    super(pool, owner, TABLE, READ_CLAIMED);
   }
 
-  Pool pool() {
-    return pool;
-  }
 
   /** Inserts the deliveries for one event and NOTIFYs (at commit); the number inserted. */
   Future<Integer> insert(SqlClient client, String type, UUID domainId, JsonObject payload) {
@@ -97,29 +91,12 @@ final class WebhookDeliveries implements WorkQueue<WebhookDeliveries.Claimed> {
   }
 
   @Override
-  public Future<List<Claimed>> claim(int max, Duration lease) {
-    return leases.claim(max, lease, READ_CLAIMED, row -> new Claimed(row.getUUID("id"),
-        row.getUUID("webhook_id"), row.getString("event_type"), row.getJsonObject("payload"),
-        row.getInteger("attempts"), row.getString("url"),
+  protected Claimed read(Row row) {
+    return new Claimed(row.getUUID("id"), row.getUUID("webhook_id"), row.getString("event_type"),
+        row.getJsonObject("payload"), row.getInteger("attempts"), row.getString("url"),
         new Sealed(row.getBuffer("secret_salt").getBytes(), row.getBuffer("secret_sealed").getBytes(),
             row.getInteger("master_version")),
-        row.getBoolean("disabled")));
-  }
-
-  @Override
-  public Future<Void> renew(Collection<UUID> ids, Duration lease) {
-    return leases.renew(ids, lease);
-  }
-
-  /** Unattempted deliveries go back; the attempt counted at the claim is taken back. */
-  @Override
-  public Future<Void> release(Collection<UUID> ids, Duration backoff) {
-    return leases.release(ids, backoff);
-  }
-
-  @Override
-  public Future<Duration> nextDue() {
-    return leases.nextDue();
+        row.getBoolean("disabled"));
   }
 
   /**
@@ -128,13 +105,13 @@ final class WebhookDeliveries implements WorkQueue<WebhookDeliveries.Claimed> {
    */
   Future<WorkState> complete(Claimed delivery, Attempt attempt, boolean giveUp,
       WebhookSettings settings, Duration retryDelay) {
-    Tuple args = Tuple.of(delivery.id(), leases.owner(), attempt.responseCode(), attempt.error(),
+    Tuple args = Tuple.of(delivery.id(), owner(), attempt.responseCode(), attempt.error(),
             (int) Math.min(Integer.MAX_VALUE, attempt.durationMillis()), attempt.succeeded())
         .addValue(settings.maxAttempts())
         .addValue(settings.horizon().toMillis() / 1000.0)
         .addValue(giveUp)
         .addValue(retryDelay.toMillis() / 1000.0);
-    return pool.preparedQuery(COMPLETE).execute(args)
+    return pool().preparedQuery(COMPLETE).execute(args)
         .map(rows -> rows.size() == 0 ? null : WorkState.fromWire(rows.iterator().next().getString("status")));
   }
 }

@@ -2,16 +2,12 @@ package dev.postern.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postern.db.Migrations;
 import dev.postern.send.OutboundMessage;
 import dev.postern.send.OutboundRepository;
-import dev.postern.support.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +28,7 @@ class PgOutboundQueueIT implements WorkQueueContract<Claim> {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
-        .connectingTo(PgFixture.freshDatabaseUrl()).using(vertx).build();
-    Migrations.fromClasspath().apply(pool).await();
+    pool = WorkQueueContract.freshPool(vertx);
     domainId = pool.query("""
             INSERT INTO domains (id, name, verification_token, dkim_selector, dkim_public_key,
                                  dkim_private_sealed, dkim_private_salt, master_version)
@@ -61,8 +55,7 @@ class PgOutboundQueueIT implements WorkQueueContract<Claim> {
 
   @Override
   public UUID enqueue() {
-    UUID id = message(MessageStatus.QUEUED, true);
-    return id;
+    return message(MessageStatus.QUEUED, true);
   }
 
   @Override

@@ -2,8 +2,14 @@ package dev.postern.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postern.db.Migrations;
 import dev.postern.support.Eventually;
+import dev.postern.support.PgFixture;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +36,14 @@ public interface WorkQueueContract<W> {
 
   /** Empties the queue's table. */
   void clear();
+
+  /** A pool on a fresh, migrated database, with room for concurrent claimers. */
+  static Pool freshPool(Vertx vertx) {
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
+        .connectingTo(PgFixture.freshDatabaseUrl()).using(vertx).build();
+    Migrations.fromClasspath().apply(pool).await();
+    return pool;
+  }
 
   @BeforeEach
   default void emptyQueue() {

@@ -2,18 +2,14 @@ package dev.postern.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postern.db.Migrations;
 import dev.postern.keys.KeyVault;
 import dev.postern.keys.MasterSecrets;
 import dev.postern.queue.WorkQueue;
 import dev.postern.queue.WorkQueueContract;
 import dev.postern.queue.WorkState;
-import dev.postern.support.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +28,7 @@ class WebhookDeliveriesIT implements WorkQueueContract<WebhookDeliveries.Claimed
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
-        .connectingTo(PgFixture.freshDatabaseUrl()).using(vertx).build();
-    Migrations.fromClasspath().apply(pool).await();
+    pool = WorkQueueContract.freshPool(vertx);
     domain = WebhookRows.domain(pool, "queue.example");
     KeyVault vault = new KeyVault(MasterSecrets.parse(MasterSecrets.generate()));
     WebhookRows.insert(pool, vault, "http://127.0.0.1:9/hook", List.of("*"), domain);

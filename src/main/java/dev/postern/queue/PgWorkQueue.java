@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
- * The lease half of every PostgreSQL {@link WorkQueue}: claim, renew, release and next-due over
- * a table with an id, a due time and {@code lease_owner}/{@code lease_until} columns. Claims use
+ * A {@link WorkQueue} over a PostgreSQL table with an id, a due time and
+ * {@code lease_owner}/{@code lease_until} columns: claim, renew, release and next-due are the
+ * same for every kind of work; an adapter names its table and reads its claimed rows. Claims use
  * {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers on any node never take the same row,
  * and an expired lease makes a row claimable again. Each call is one statement (one round trip)
  * over any number of rows.
  */
-public final class PgLeases {
+public abstract class PgWorkQueue<W> implements WorkQueue<W> {
 
   /**
    * Where a kind of work lives.
@@ -33,20 +33,22 @@ public final class PgLeases {
 
   private final Pool pool;
   private final String owner;
-  private final Table table;
-  private final String claimSteps;
+  private final String claim;
   private final String renew;
   private final String release;
   private final String nextDue;
 
-  /** @param owner this node's lease owner name, unique among live nodes */
-  public PgLeases(Pool pool, String owner, Table t) {
+  /**
+   * @param owner this node's lease owner name, unique among live nodes
+   * @param readClaimed the query that reads what a worker needs of the leased rows, over the CTE
+   *     {@code claimed} (every column of the leased rows)
+   */
+  protected PgWorkQueue(Pool pool, String owner, Table t, String readClaimed) {
     this.pool = pool;
     this.owner = owner;
-    this.table = t;
     String free = "(lease_until IS NULL OR lease_until < now())";
-    this.claimSteps = """
-        due AS (
+    this.claim = """
+        WITH due AS (
           SELECT %2$s FROM %1$s
           WHERE %4$s AND %3$s <= now() AND %5$s
           ORDER BY %3$s
@@ -56,7 +58,8 @@ public final class PgLeases {
           UPDATE %1$s q
           SET lease_owner = $1, lease_until = now() + $3::bigint * interval '1 millisecond'%6$s
           FROM due WHERE q.%2$s = due.%2$s
-          RETURNING q.*)""".formatted(t.name(), t.id(), t.due(), t.waiting(), free, t.onClaim());
+          RETURNING q.*)
+        %7$s""".formatted(t.name(), t.id(), t.due(), t.waiting(), free, t.onClaim(), readClaimed);
     this.renew = """
         UPDATE %s SET lease_until = now() + $3::bigint * interval '1 millisecond'
         WHERE lease_owner = $1 AND %s = ANY($2) AND %s""".formatted(t.name(), t.id(), t.waiting());
@@ -73,47 +76,47 @@ public final class PgLeases {
         FROM %2$s WHERE %3$s""".formatted(t.due(), t.name(), t.waiting());
   }
 
-  public String owner() {
+  /** This node's lease owner name. */
+  protected final String owner() {
     return owner;
   }
 
-  public Table table() {
-    return table;
+  protected final Pool pool() {
+    return pool;
   }
 
-  /**
-   * Leases up to {@code max} due rows and reads them with {@code select}, a query over the CTE
-   * {@code claimed} (the leased rows, every column). Parameters $1–$3 are taken; {@code extra}
-   * are passed as $4, $5, ….
-   */
-  public <W> Future<List<W>> claim(int max, Duration lease, String select, Function<Row, W> read,
-      Object... extra) {
-    Tuple args = Tuple.tuple().addValue(owner).addValue(max).addValue(lease.toMillis());
-    for (Object value : extra) {
-      args.addValue(value);
-    }
-    return pool.preparedQuery("WITH " + claimSteps + "\n" + select).execute(args).map(rows -> {
-      List<W> claimed = new ArrayList<>(rows.size());
-      rows.forEach(row -> claimed.add(read.apply(row)));
-      return claimed;
-    });
+  /** One row of the {@code readClaimed} query as a unit of work. */
+  protected abstract W read(Row row);
+
+  @Override
+  public final Future<List<W>> claim(int max, Duration lease) {
+    return pool.preparedQuery(claim)
+        .execute(Tuple.tuple().addValue(owner).addValue(max).addValue(lease.toMillis()))
+        .map(rows -> {
+          List<W> claimed = new ArrayList<>(rows.size());
+          rows.forEach(row -> claimed.add(read(row)));
+          return claimed;
+        });
   }
 
-  public Future<Void> renew(Collection<UUID> ids, Duration lease) {
+  @Override
+  public final Future<Void> renew(Collection<UUID> ids, Duration lease) {
     if (ids.isEmpty()) {
       return Future.succeededFuture();
     }
     return pool.preparedQuery(renew).execute(idsTuple(ids).addValue(lease.toMillis())).mapEmpty();
   }
 
-  public Future<Void> release(Collection<UUID> ids, Duration backoff) {
+  @Override
+  public final Future<Void> release(Collection<UUID> ids, Duration backoff) {
     if (ids.isEmpty()) {
       return Future.succeededFuture();
     }
     return pool.preparedQuery(release).execute(idsTuple(ids).addValue(backoff.toMillis())).mapEmpty();
   }
 
-  public Future<Duration> nextDue() {
+  @Override
+  public final Future<Duration> nextDue() {
     return pool.query(nextDue).execute().map(rows -> {
       Long ms = rows.iterator().next().getLong(0);
       return ms == null ? null : Duration.ofMillis(Math.max(0, ms));
