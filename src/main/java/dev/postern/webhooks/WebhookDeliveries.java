@@ -11,8 +11,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
 import java.util.UUID;
 
 /**
