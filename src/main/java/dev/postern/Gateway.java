@@ -109,6 +109,7 @@ public final class Gateway {
   private WebhookDispatcher webhookDispatcher;
   private DkimKeys dkimKeys;
   private String deliveryDeployment;
+  private OutboundQueue queue;
   /** Lease owner name of this node's delivery workers: unique per process start. */
   private final String node = "node-" + ProcessHandle.current().pid() + "-"
       + UUID.randomUUID().toString().substring(0, 8);
@@ -207,6 +208,7 @@ public final class Gateway {
     signals = new PgSignals(vertx, database.connectOptions());
     startAdmin();
     ApiKeyAuth apiKeys = startKeys(clock);
+    queue = new PgOutboundQueue(database.pool(), node);
     startSending(apiKeys, clock);
     startWebhooksAndDkim(clock);
     // Queue wake-ups from any node become local ones; a (re)subscribe wakes too, in case
@@ -248,7 +250,7 @@ public final class Gateway {
 
   /** The one submission path and the Resend-compatible email routes. */
   private void startSending(ApiKeyAuth apiKeys, Clock clock) {
-    OutboundRepository outbound = new OutboundRepository(database.pool());
+    OutboundRepository outbound = new OutboundRepository(database.pool(), queue);
     submissions = new SubmissionService(vertx, outbound, blobs, quotas,
         new QueueWakeups(vertx, database.pool(), 20), cpu, clock,
         config.smtp().maxMessageBytes());
@@ -268,7 +270,6 @@ public final class Gateway {
   /** Delivery workers on every node (SPEC §6), claiming from the shared queue. */
   private Future<Void> deployDelivery(Clock clock) {
     PosternConfig.Delivery d = config.delivery();
-    OutboundQueue queue = new PgOutboundQueue(database.pool(), node);
     DeliveryStack.Factory stack = DeliveryStack.factory(d, queue, blobs,
         new DkimMessageSigner(dkimKeys, new DkimSigner(clock), cpu),
         new DeliveryWebhooks(database.pool(), webhookDispatcher), clock);

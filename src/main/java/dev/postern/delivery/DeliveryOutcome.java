@@ -1,7 +1,10 @@
 package dev.postern.delivery;
 
 import dev.postern.delivery.smtp.RecipientResult;
+import dev.postern.delivery.smtp.Verdict;
 import dev.postern.queue.Claim;
+import dev.postern.queue.MessageStatus;
+import dev.postern.queue.RecipientStatus;
 import dev.postern.queue.RetryPolicy;
 import dev.postern.queue.Settlement;
 import dev.postern.queue.Settlement.Event;
@@ -36,7 +39,7 @@ public final class DeliveryOutcome {
   public static Settlement of(Claim claim, RelayAttempt attempt, RetryPolicy policy, Instant now) {
     Duration retryIn = null;
     boolean anyTransient = attempt.recipients().stream()
-        .anyMatch(r -> r.verdict() == dev.postern.delivery.smtp.Verdict.TRANSIENT);
+        .anyMatch(r -> r.verdict() == Verdict.TRANSIENT);
     boolean giveUp = false;
     if (anyTransient) {
       RetryPolicy.Decision decision = policy.next(claim.attempts() + 1, claim.firstQueuedAt(), now);
@@ -53,32 +56,33 @@ public final class DeliveryOutcome {
     }
     String lastError = null;
     for (RecipientResult r : attempt.recipients()) {
-      String status = switch (r.verdict()) {
-        case DELIVERED -> "delivered";
-        case PERMANENT -> "bounced";
-        case TRANSIENT -> giveUp ? "failed" : "deferred";
+      RecipientStatus status = switch (r.verdict()) {
+        case DELIVERED -> RecipientStatus.DELIVERED;
+        case PERMANENT -> RecipientStatus.BOUNCED;
+        case TRANSIENT -> giveUp ? RecipientStatus.FAILED : RecipientStatus.DEFERRED;
       };
-      if (r.verdict() == dev.postern.delivery.smtp.Verdict.TRANSIENT) {
+      if (r.verdict() == Verdict.TRANSIENT) {
         lastError = r.reply();
       }
       updates.add(new RecipientUpdate(r.address(), status, r.reply()));
-      events.add(new Event(status, r.address(), attempt.relay(), r.reply()));
+      events.add(new Event(status.wire(), r.address(), attempt.relay(), r.reply()));
     }
-    String status = messageStatus(claim, updates);
+    MessageStatus status = messageStatus(claim, updates);
     return new Settlement(claim.messageId(), updates, events, status,
-        "deferred".equals(status) ? retryIn : null, lastError);
+        status == MessageStatus.DEFERRED ? retryIn : null, lastError);
   }
 
   /** A test-mode message that somehow has a queue row: never relayed, just marked. */
   public static Settlement sandboxed(Claim claim) {
     List<RecipientUpdate> updates = claim.pendingRecipients().stream()
-        .map(a -> new RecipientUpdate(a, "sandboxed", null)).toList();
+        .map(a -> new RecipientUpdate(a, RecipientStatus.SANDBOXED, null)).toList();
     return new Settlement(claim.messageId(), updates,
-        List.of(new Event("sandboxed", null, null, "test mode: not relayed")), "sandboxed", null, null);
+        List.of(new Event(RecipientStatus.SANDBOXED.wire(), null, null, "test mode: not relayed")),
+        MessageStatus.SANDBOXED, null, null);
   }
 
-  static String messageStatus(Claim claim, List<RecipientUpdate> updates) {
-    Map<String, String> statuses = new HashMap<>();
+  static MessageStatus messageStatus(Claim claim, List<RecipientUpdate> updates) {
+    Map<String, RecipientStatus> statuses = new HashMap<>();
     for (int i = 0; i < claim.addresses().size(); i++) {
       statuses.put(claim.addresses().get(i), claim.statuses().get(i));
     }
@@ -86,34 +90,34 @@ public final class DeliveryOutcome {
     return derive(statuses.values());
   }
 
-  static String derive(Iterable<String> recipientStatuses) {
+  static MessageStatus derive(Iterable<RecipientStatus> recipientStatuses) {
     int total = 0;
     int delivered = 0;
     int bounced = 0;
     int sandboxed = 0;
     boolean pending = false;
-    for (String s : recipientStatuses) {
+    for (RecipientStatus s : recipientStatuses) {
       total++;
       switch (s) {
-        case "delivered" -> delivered++;
-        case "bounced" -> bounced++;
-        case "sandboxed" -> sandboxed++;
-        case "failed" -> { }
-        default -> pending = true;
+        case DELIVERED -> delivered++;
+        case BOUNCED -> bounced++;
+        case SANDBOXED -> sandboxed++;
+        case FAILED -> { }
+        case QUEUED, SCHEDULED, SENDING, DEFERRED -> pending = true;
       }
     }
     if (pending) {
-      return "deferred";
+      return MessageStatus.DEFERRED;
     }
     if (sandboxed == total) {
-      return "sandboxed";
+      return MessageStatus.SANDBOXED;
     }
     if (delivered == total) {
-      return "delivered";
+      return MessageStatus.DELIVERED;
     }
     if (delivered == 0) {
-      return bounced > 0 ? "bounced" : "failed";
+      return bounced > 0 ? MessageStatus.BOUNCED : MessageStatus.FAILED;
     }
-    return "partially_delivered";
+    return MessageStatus.PARTIALLY_DELIVERED;
   }
 }

@@ -8,6 +8,7 @@ import dev.postern.queue.RetryPolicy;
 import dev.postern.queue.Settlement;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,8 @@ final class DeliveryService {
     this.clock = clock;
   }
 
-  Future<Void> deliver(Claim claim) {
+  /** @return how soon the message is due again (its retry), or null when it is finished */
+  Future<Duration> deliver(Claim claim) {
     // Defence in depth: the send path gives test-mode mail no queue row, but never relay it.
     Future<Settlement> settlement = claim.sandbox()
         ? Future.succeededFuture(DeliveryOutcome.sandboxed(claim))
@@ -49,12 +51,9 @@ final class DeliveryService {
           if (!held) {
             log.warn("lease on message {} was lost before its outcome was written", claim.messageId());
           }
-          return s;
-        }))
-        .onSuccess(s -> notifyListener(claim, s))
-        .onFailure(e -> log.warn("could not record the attempt for message {}: {} (retried after the lease)",
-            claim.messageId(), e.getMessage()))
-        .mapEmpty();
+          notifyListener(claim, s);
+          return held ? s.retryIn() : null;
+        }));
   }
 
   private Future<RelayAttempt> attempt(Claim claim) {

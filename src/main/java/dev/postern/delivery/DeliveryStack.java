@@ -3,6 +3,8 @@ package dev.postern.delivery;
 import dev.postern.blob.BlobStore;
 import dev.postern.config.PosternConfig;
 import dev.postern.delivery.smtp.RelayConnector;
+import dev.postern.queue.Claim;
+import dev.postern.queue.ClaimLoop;
 import dev.postern.queue.OutboundQueue;
 import dev.postern.queue.RetryPolicy;
 import io.vertx.core.Vertx;
@@ -16,9 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The parts one delivery verticle owns, built on its event loop: a socket client, one connection
  * pool per relay (each relay's {@code max_connections} is per node, split across the workers),
- * the router, the service and the claim loop.
+ * the router, the service and its claim loop over the queue.
  */
-public record DeliveryStack(RelayRouter router, DeliveryDispatcher dispatcher) {
+public record DeliveryStack(RelayRouter router, ClaimLoop<Claim> loop) {
 
   @FunctionalInterface
   public interface Factory {
@@ -49,8 +51,8 @@ public record DeliveryStack(RelayRouter router, DeliveryDispatcher dispatcher) {
           retries, clock);
       // Without relays every attempt ends at once ("no relay configured"): claim in batches.
       int capacity = pools.isEmpty() ? 32 : router.capacity();
-      return new DeliveryStack(router,
-          new DeliveryDispatcher(vertx, queue, service, capacity, config.lease(), config.pollInterval()));
+      return new DeliveryStack(router, new ClaimLoop<>(vertx, "delivery", queue, service::deliver,
+          new ClaimLoop.Settings(capacity, capacity, config.lease(), config.pollInterval())));
     };
   }
 }

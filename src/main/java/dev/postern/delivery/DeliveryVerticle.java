@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * One of the delivery verticles every node runs (SPEC §1): wires the wake-up address to its
- * dispatcher, and on undeploy drains it within the grace period and closes its relay
+ * claim loop, and on undeploy drains it within the grace period and closes its relay
  * connections. The parts are built on the verticle's own event loop by {@link DeliveryStack}.
  */
 public final class DeliveryVerticle extends VerticleBase {
@@ -26,14 +26,14 @@ public final class DeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     stack = factory.create(vertx);
-    wakeups = vertx.eventBus().localConsumer(OutboundQueue.WAKE_ADDRESS, m -> stack.dispatcher().wake());
-    return wakeups.completion().onSuccess(v -> stack.dispatcher().start());
+    wakeups = vertx.eventBus().localConsumer(OutboundQueue.WAKE_ADDRESS, m -> stack.loop().wake());
+    return wakeups.completion().onSuccess(v -> stack.loop().start());
   }
 
   @Override
   public Future<?> stop() {
     return wakeups.unregister()
-        .compose(v -> stack.dispatcher().drain(grace))
+        .compose(v -> stack.loop().drain(grace))
         .compose(v -> stack.router().close());
   }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -16,10 +15,7 @@ import java.util.UUID;
  */
 public record Claim(UUID messageId, int attempts, Instant firstQueuedAt, String mode,
     String envelopeFrom, String messageIdHeader, UUID domainId, Buffer mimeInline, String blobKey,
-    long mimeSize, List<String> addresses, List<String> statuses) {
-
-  /** Recipient statuses that still want an attempt. */
-  public static final Set<String> PENDING = Set.of("queued", "scheduled", "deferred", "sending");
+    long mimeSize, List<String> addresses, List<RecipientStatus> statuses) {
 
   public boolean sandbox() {
     return "test".equals(mode);
@@ -28,7 +24,7 @@ public record Claim(UUID messageId, int attempts, Instant firstQueuedAt, String 
   public List<String> pendingRecipients() {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < addresses.size(); i++) {
-      if (PENDING.contains(statuses.get(i))) {
+      if (statuses.get(i).pending()) {
         out.add(addresses.get(i));
       }
     }

@@ -4,32 +4,21 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * {@link OutboundQueue} over the {@code delivery_queue} table. Claims use
- * {@code FOR UPDATE SKIP LOCKED} so concurrent claimers on any node never take the same row,
- * and a lease so a dead node's rows come back. Each call is one statement (one round trip).
+ * {@link OutboundQueue} over the {@code delivery_queue} table, one row per message still to be
+ * (re)tried, deleted when it is finished. Each call is one
+ * statement (one round trip).
  */
-public final class PgOutboundQueue implements OutboundQueue {
+public final class PgOutboundQueue extends PgWorkQueue<Claim> implements OutboundQueue {
 
-  private static final String CLAIM = """
-      WITH due AS (
-        SELECT message_id FROM delivery_queue
-        WHERE due_at <= now() AND (lease_until IS NULL OR lease_until < now())
-        ORDER BY due_at
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED),
-      claimed AS (
-        UPDATE delivery_queue q
-        SET lease_owner = $1, lease_until = now() + $3 * interval '1 millisecond'
-        FROM due WHERE q.message_id = due.message_id
-        RETURNING q.message_id, q.attempts, q.first_queued_at)
+  static final Table TABLE = new Table("delivery_queue", "message_id", "due_at",
+      "TRUE", "", "");
+
+  /** Reads the claimed rows' messages and recipients, over the {@code claimed} step. */
+  private static final String READ_CLAIMED = """
       SELECT c.message_id, c.attempts, c.first_queued_at, m.mode, m.envelope_from,
              m.message_id_header, m.domain_id, m.mime_inline, m.blob_key, m.mime_size,
              ARRAY(SELECT r.address FROM outbound_recipients r
@@ -37,14 +26,6 @@ public final class PgOutboundQueue implements OutboundQueue {
              ARRAY(SELECT r.status FROM outbound_recipients r
                    WHERE r.message_id = c.message_id ORDER BY r.address) AS statuses
       FROM claimed c JOIN outbound_messages m ON m.id = c.message_id""";
-
-  private static final String RENEW = """
-      UPDATE delivery_queue SET lease_until = now() + $3 * interval '1 millisecond'
-      WHERE lease_owner = $1 AND message_id = ANY($2)""";
-
-  private static final String RELEASE = """
-      UPDATE delivery_queue SET lease_owner = NULL, lease_until = NULL
-      WHERE lease_owner = $1 AND message_id = ANY($2)""";
 
   /**
    * One statement, so one atomic commit: data-modifying CTEs all run to completion whether or
@@ -79,55 +60,29 @@ public final class PgOutboundQueue implements OutboundQueue {
         RETURNING 1)
       SELECT (SELECT count(*) FROM done) + (SELECT count(*) FROM later) AS queue_rows""";
 
-  private static final String NEXT_DUE = """
-      SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(due_at) - now())) * 1000)::bigint
-      FROM delivery_queue WHERE lease_owner IS NULL OR lease_until < now()""";
-
-  private final Pool pool;
-  private final String node;
-
   /** @param node this node's lease owner name, unique among live nodes */
   public PgOutboundQueue(Pool pool, String node) {
-    this.pool = pool;
-    this.node = node;
+    super(pool, node, TABLE, READ_CLAIMED);
   }
 
   @Override
-  public Future<List<Claim>> claim(int max, Duration lease) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(node, max, lease.toMillis()))
-        .map(rows -> {
-          List<Claim> claims = new ArrayList<>(rows.size());
-          rows.forEach(row -> claims.add(toClaim(row)));
-          return claims;
-        });
+  public UUID idOf(Claim claim) {
+    return claim.messageId();
   }
 
-  private static Claim toClaim(Row row) {
+  @Override
+  public String enqueue(String messages) {
+    return "INSERT INTO delivery_queue (message_id, due_at) SELECT id, due_at FROM " + messages;
+  }
+
+  @Override
+  protected Claim read(Row row) {
     return new Claim(row.getUUID("message_id"), row.getInteger("attempts"),
         row.getOffsetDateTime("first_queued_at").toInstant(), row.getString("mode"),
         row.getString("envelope_from"), row.getString("message_id_header"),
         row.getUUID("domain_id"), row.getBuffer("mime_inline"), row.getString("blob_key"),
         row.getLong("mime_size"), Arrays.asList(row.getArrayOfStrings("addresses")),
-        Arrays.asList(row.getArrayOfStrings("statuses")));
-  }
-
-  @Override
-  public Future<Void> renew(Collection<UUID> messageIds, Duration lease) {
-    if (messageIds.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return pool.preparedQuery(RENEW)
-        .execute(Tuple.of(node, messageIds.toArray(UUID[]::new), lease.toMillis())).mapEmpty();
-  }
-
-  @Override
-  public Future<Void> release(Collection<UUID> messageIds) {
-    if (messageIds.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return pool.preparedQuery(RELEASE)
-        // addValue, not Tuple.of(node, array): varargs would spread the array into parameters.
-        .execute(Tuple.tuple().addValue(node).addValue(messageIds.toArray(UUID[]::new))).mapEmpty();
+        Arrays.stream(row.getArrayOfStrings("statuses")).map(RecipientStatus::fromWire).toList());
   }
 
   @Override
@@ -138,7 +93,7 @@ public final class PgOutboundQueue implements OutboundQueue {
     String[] replies = new String[n];
     for (int i = 0; i < n; i++) {
       addresses[i] = s.recipients().get(i).address();
-      statuses[i] = s.recipients().get(i).status();
+      statuses[i] = s.recipients().get(i).status().wire();
       replies[i] = s.recipients().get(i).reply();
     }
     int m = s.events().size();
@@ -154,22 +109,14 @@ public final class PgOutboundQueue implements OutboundQueue {
       eventReplies[i] = e.reply();
     }
     Tuple args = Tuple.tuple()
-        .addUUID(s.messageId()).addString(node)
+        .addUUID(s.messageId()).addString(owner())
         .addArrayOfString(addresses).addArrayOfString(statuses).addArrayOfString(replies)
         .addArrayOfString(types).addArrayOfString(recipients).addArrayOfString(relays)
         .addArrayOfString(eventReplies)
-        .addString(s.messageStatus())
+        .addString(s.messageStatus().wire())
         .addLong(s.retryIn() == null ? null : Math.max(1, s.retryIn().toMillis()))
         .addString(s.lastError());
-    return pool.preparedQuery(SETTLE).execute(args)
+    return pool().preparedQuery(SETTLE).execute(args)
         .map(rows -> rows.iterator().next().getLong(0) > 0);
-  }
-
-  @Override
-  public Future<Duration> nextDue() {
-    return pool.query(NEXT_DUE).execute().map(rows -> {
-      Long ms = rows.iterator().next().getLong(0);
-      return ms == null ? null : Duration.ofMillis(ms);
-    });
   }
 }

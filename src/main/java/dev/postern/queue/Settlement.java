@@ -9,9 +9,9 @@ import java.util.UUID;
  * derived status, and either the end of its queue row ({@code retryIn} null) or the next try.
  */
 public record Settlement(UUID messageId, List<RecipientUpdate> recipients, List<Event> events,
-    String messageStatus, Duration retryIn, String lastError) {
+    MessageStatus messageStatus, Duration retryIn, String lastError) {
 
-  public record RecipientUpdate(String address, String status, String reply) {}
+  public record RecipientUpdate(String address, RecipientStatus status, String reply) {}
 
   /** One outbound_events row; recipient and relay may be null. */
   public record Event(String type, String recipient, String relay, String reply) {}

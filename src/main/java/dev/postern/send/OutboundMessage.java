@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import dev.postern.queue.MessageStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import java.time.Instant;
@@ -14,7 +15,7 @@ public record OutboundMessage(
     UUID id, UUID apiKeyId, UUID domainId, UUID mailboxId, String mode, String source,
     String messageIdHeader, String envelopeFrom, String fromHeader,
     List<String> to, List<String> cc, List<String> bcc, List<String> replyTo,
-    String subject, JsonArray tags, String inReplyTo, String status,
+    String subject, JsonArray tags, String inReplyTo, MessageStatus status,
     Buffer mimeInline, String blobKey, long mimeSize, byte[] mimeSha256, Instant scheduledAt,
     List<Recipient> recipients, boolean enqueue, Instant dueAt) {
 

@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import dev.postern.queue.OutboundQueue;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -19,7 +20,8 @@ import java.util.UUID;
 /**
  * Outbound mail in PostgreSQL. A message, its recipients, its first event and its queue row
  * commit in ONE statement (data-modifying CTEs): one round trip and one WAL flush per accept,
- * which is what makes the durable accept fast (BENCHMARKS.md). Deliberately no NOTIFY in it: see
+ * which is what makes the durable accept fast (BENCHMARKS.md); the queue row is the queue's own
+ * {@link OutboundQueue#enqueue} step. Deliberately no NOTIFY in it: see
  * {@link dev.postern.queue.QueueWakeups}.
  */
 public final class OutboundRepository {
@@ -35,18 +37,21 @@ public final class OutboundRepository {
         RETURNING id),
       r AS (
         INSERT INTO outbound_recipients (message_id, address, kind, status)
-        SELECT m.id, t.address, t.kind, $17 FROM m, unnest($23::text[], $24::text[]) AS t(address, kind)),
+        SELECT m.id, t.address, t.kind, $27 FROM m, unnest($23::text[], $24::text[]) AS t(address, kind)),
       e AS (INSERT INTO outbound_events (message_id, type) SELECT id, $17 FROM m),
-      q AS (INSERT INTO delivery_queue (message_id, due_at) SELECT id, $26 FROM m WHERE $25)
+      q AS (%s)
       SELECT 1""";
 
   /** A stored idempotency record: the request digest and the response it got. */
   public record IdempotencyRecord(byte[] requestSha256, int status, JsonObject body) {}
 
   private final Pool pool;
+  private final String insert;
 
-  public OutboundRepository(Pool pool) {
+  public OutboundRepository(Pool pool, OutboundQueue queue) {
     this.pool = pool;
+    this.insert = INSERT.formatted(
+        queue.enqueue("(SELECT id, $26::timestamptz AS due_at FROM m WHERE $25) AS live"));
   }
 
   /** Commits every message of a submission (a batch is all or nothing). */
@@ -136,8 +141,8 @@ public final class OutboundRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }
 
-  private static Future<Void> insert(SqlClient client, OutboundMessage m) {
-    List<Object> values = new ArrayList<>(26);
+  private Future<Void> insert(SqlClient client, OutboundMessage m) {
+    List<Object> values = new ArrayList<>(27);
     values.add(m.id());
     values.add(m.apiKeyId());
     values.add(m.domainId());
@@ -154,7 +159,7 @@ public final class OutboundRepository {
     values.add(m.subject());
     values.add(m.tags());
     values.add(m.inReplyTo());
-    values.add(m.status());
+    values.add(m.status().wire());
     values.add(m.mimeInline());
     values.add(m.blobKey());
     values.add(m.mimeSize());
@@ -164,7 +169,8 @@ public final class OutboundRepository {
     values.add(m.recipients().stream().map(OutboundMessage.Recipient::kind).toArray(String[]::new));
     values.add(m.enqueue());
     values.add(utc(m.dueAt()));
-    return client.preparedQuery(INSERT).execute(Tuple.from(values)).mapEmpty();
+    values.add(m.status().initialRecipientStatus().wire());
+    return client.preparedQuery(insert).execute(Tuple.from(values)).mapEmpty();
   }
 
   private static OffsetDateTime utc(Instant instant) {

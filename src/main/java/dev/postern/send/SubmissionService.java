@@ -7,6 +7,7 @@ import dev.postern.blob.stream.InputStreamReadStream;
 import dev.postern.http.ApiError;
 import dev.postern.mail.EmailAddress;
 import dev.postern.queue.QueueWakeups;
+import dev.postern.queue.MessageStatus;
 import dev.postern.http.ApiException;
 import dev.postern.ratelimit.Decision;
 import io.vertx.core.Future;
@@ -244,7 +245,8 @@ public final class SubmissionService {
       MessageStamp stamp, StoredMime mime) {
     Instant now = clock.instant();
     Optional<Instant> scheduled = request.scheduledAt().filter(at -> at.isAfter(now));
-    String status = key.sandboxed() ? "sandboxed" : scheduled.isPresent() ? "scheduled" : "queued";
+    MessageStatus status = key.sandboxed() ? MessageStatus.SANDBOXED
+        : scheduled.isPresent() ? MessageStatus.SCHEDULED : MessageStatus.QUEUED;
     JsonArray tags = new JsonArray();
     request.tags().forEach(t -> tags.add(new JsonObject().put("name", t.name()).put("value", t.value())));
     return new OutboundMessage(id, key.id(), key.domainId(), key.mailboxId(), key.mode().wire(), source,

@@ -1,6 +1,9 @@
 package dev.postern.webhooks;
 
 import dev.postern.keys.Sealed;
+import dev.postern.queue.PgWorkQueue;
+import dev.postern.queue.WorkQueue;
+import dev.postern.queue.WorkState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -8,17 +11,16 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * The {@code webhook_deliveries} / {@code webhook_attempts} tables: one delivery row per
- * (event, subscribed webhook), claimed by one node at a time with {@code FOR UPDATE SKIP LOCKED}
- * and a lease; an expired lease (a dead node) makes the row claimable again. Every attempt is a
- * {@code webhook_attempts} row. Each operation is one statement (one round trip).
+ * The {@link WorkQueue} of webhook deliveries over the {@code webhook_deliveries} /
+ * {@code webhook_attempts} tables: one delivery row per (event, subscribed webhook), leased
+ * as every {@link PgWorkQueue} (an expired lease, a dead node's, makes it claimable again). The
+ * attempt is counted when the row is claimed; every attempt is a {@code webhook_attempts} row.
+ * Each operation is one statement (one round trip).
  */
-final class WebhookDeliveries {
+final class WebhookDeliveries extends PgWorkQueue<WebhookDeliveries.Claimed> {
 
   /** A claimed delivery with what sending it needs. */
   record Claimed(UUID id, UUID webhookId, String eventType, JsonObject payload, int attempt,
@@ -42,21 +44,15 @@ final class WebhookDeliveries {
       SELECT count(*) AS n, (SELECT pg_notify('%s', '') FROM inserted LIMIT 1)::text AS notified
         FROM inserted""".formatted(WebhookDispatcher.CHANNEL);
 
-  private static final String CLAIM = """
-      WITH due AS (
-        SELECT id FROM webhook_deliveries
-         WHERE status = 'pending' AND next_attempt_at <= now()
-           AND (lease_until IS NULL OR lease_until < now())
-         ORDER BY next_attempt_at
-         LIMIT $3
-         FOR UPDATE SKIP LOCKED)
-      UPDATE webhook_deliveries d
-         SET lease_owner = $1, lease_until = now() + make_interval(secs => $2),
-             attempts = d.attempts + 1
-        FROM due, webhooks w
-       WHERE d.id = due.id AND w.id = d.webhook_id
-      RETURNING d.id, d.webhook_id, d.event_type, d.payload, d.attempts, w.url, w.secret_sealed,
-                w.secret_salt, w.master_version, w.disabled_at IS NOT NULL AS disabled""";
+  static final Table TABLE = new Table("webhook_deliveries", "id",
+      "next_attempt_at", "status = 'pending'",
+      ", attempts = q.attempts + 1", ", attempts = greatest(q.attempts - 1, 0)");
+
+  /** The claimed deliveries with their webhooks, over the {@code claimed} step. */
+  private static final String READ_CLAIMED = """
+      SELECT c.id, c.webhook_id, c.event_type, c.payload, c.attempts, w.url, w.secret_sealed,
+             w.secret_salt, w.master_version, w.disabled_at IS NOT NULL AS disabled
+        FROM claimed c JOIN webhooks w ON w.id = c.webhook_id""";
 
   /** Records the attempt and settles the row, only if this node still holds the lease. */
   private static final String COMPLETE = """
@@ -75,21 +71,11 @@ final class WebhookDeliveries {
        WHERE id = $1 AND lease_owner = $2
       RETURNING status""";
 
-  /** On graceful stop: claims not started go back, their attempt not counted. */
-  private static final String RELEASE = """
-      UPDATE webhook_deliveries
-         SET lease_owner = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0)
-       WHERE lease_owner = $1 AND status = 'pending'""";
-
-  private final Pool pool;
-
-  WebhookDeliveries(Pool pool) {
-    this.pool = pool;
+  /** @param owner this node's lease owner name, unique among live nodes */
+  WebhookDeliveries(Pool pool, String owner) {
+    super(pool, owner, TABLE, READ_CLAIMED);
   }
 
-  Pool pool() {
-    return pool;
-  }
 
   /** Inserts the deliveries for one event and NOTIFYs (at commit); the number inserted. */
   Future<Integer> insert(SqlClient client, String type, UUID domainId, JsonObject payload) {
@@ -97,40 +83,33 @@ final class WebhookDeliveries {
         .map(rows -> rows.iterator().next().getLong("n").intValue());
   }
 
-  Future<List<Claimed>> claim(String owner, Duration lease, int limit) {
-    return pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(owner, lease.toMillis() / 1000.0, limit))
-        .map(rows -> {
-          List<Claimed> claimed = new ArrayList<>(rows.size());
-          for (Row row : rows) {
-            claimed.add(new Claimed(row.getUUID("id"), row.getUUID("webhook_id"),
-                row.getString("event_type"), row.getJsonObject("payload"),
-                row.getInteger("attempts"), row.getString("url"),
-                new Sealed(row.getBuffer("secret_salt").getBytes(),
-                    row.getBuffer("secret_sealed").getBytes(), row.getInteger("master_version")),
-                row.getBoolean("disabled")));
-          }
-          return claimed;
-        });
+  @Override
+  public UUID idOf(Claimed delivery) {
+    return delivery.id();
+  }
+
+  @Override
+  protected Claimed read(Row row) {
+    return new Claimed(row.getUUID("id"), row.getUUID("webhook_id"), row.getString("event_type"),
+        row.getJsonObject("payload"), row.getInteger("attempts"), row.getString("url"),
+        new Sealed(row.getBuffer("secret_salt").getBytes(), row.getBuffer("secret_sealed").getBytes(),
+            row.getInteger("master_version")),
+        row.getBoolean("disabled"));
   }
 
   /**
    * @param giveUp fail now whatever the attempt count (e.g. the webhook was disabled)
-   * @return the row's new status, or null if the lease was lost meanwhile
+   * @return the row's new state, or null if the lease was lost meanwhile
    */
-  Future<String> complete(Claimed delivery, String owner, Attempt attempt, boolean giveUp,
+  Future<WorkState> complete(Claimed delivery, Attempt attempt, boolean giveUp,
       WebhookSettings settings, Duration retryDelay) {
-    Tuple args = Tuple.of(delivery.id(), owner, attempt.responseCode(), attempt.error(),
+    Tuple args = Tuple.of(delivery.id(), owner(), attempt.responseCode(), attempt.error(),
             (int) Math.min(Integer.MAX_VALUE, attempt.durationMillis()), attempt.succeeded())
         .addValue(settings.maxAttempts())
         .addValue(settings.horizon().toMillis() / 1000.0)
         .addValue(giveUp)
         .addValue(retryDelay.toMillis() / 1000.0);
-    return pool.preparedQuery(COMPLETE).execute(args)
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("status"));
-  }
-
-  Future<Integer> release(String owner) {
-    return pool.preparedQuery(RELEASE).execute(Tuple.of(owner)).map(rows -> rows.rowCount());
+    return pool().preparedQuery(COMPLETE).execute(args)
+        .map(rows -> rows.size() == 0 ? null : WorkState.fromWire(rows.iterator().next().getString("status")));
   }
 }

@@ -29,18 +29,20 @@ public final class WebhookDispatcher {
   public static final String CHANNEL = "postern_webhooks";
 
   private final Vertx vertx;
+  private final Pool pool;
   private final Clock clock;
   private final WebhookDeliveries deliveries;
-  private final WebhookDeliveryLoop loop;
+  private final WebhookDeliveryVerticle loop;
   private String deployment;
 
   public WebhookDispatcher(Vertx vertx, Pool pool, KeyVault vault, WorkerExecutor cpu,
       Clock clock, WebhookSettings settings) {
     this.vertx = vertx;
+    this.pool = pool;
     this.clock = clock;
-    this.deliveries = new WebhookDeliveries(pool);
-    this.loop = new WebhookDeliveryLoop(deliveries, new WebhookSecrets(vault, cpu, 10_000),
-        settings, clock, "node-" + UUID.randomUUID());
+    this.deliveries = new WebhookDeliveries(pool, "node-" + UUID.randomUUID());
+    this.loop = new WebhookDeliveryVerticle(deliveries, new WebhookSecrets(vault, cpu, 10_000),
+        settings, clock);
   }
 
   /**
@@ -73,7 +75,7 @@ public final class WebhookDispatcher {
         .put("type", type)
         .put("created_at", clock.instant().toString())
         .put("data", data);
-    return deliveries.insert(client == null ? deliveries.pool() : client, type, domainId, payload)
+    return deliveries.insert(client == null ? pool : client, type, domainId, payload)
         .onSuccess(n -> {
           if (n > 0 && client == null) {
             wake();

@@ -1,5 +1,6 @@
 package dev.postern.webhooks;
 
+import dev.postern.queue.Backoff;
 import java.time.Duration;
 
 /**
@@ -51,8 +52,10 @@ public record WebhookSettings(Duration requestTimeout, Duration firstRetry, doub
 
   /** Delay before attempt {@code attempts + 1}, given {@code attempts} failed, jitter in [0,1). */
   Duration retryDelay(int attempts, double jitter) {
-    double base = firstRetry.toMillis() * Math.pow(multiplier, Math.max(0, attempts - 1));
-    double capped = Math.min(base, maxRetry.toMillis());
-    return Duration.ofMillis(Math.max(1, Math.round(capped * (0.8 + 0.4 * jitter))));
+    return backoff().delay(attempts, jitter);
+  }
+
+  Backoff backoff() {
+    return new Backoff(firstRetry, multiplier, maxRetry);
   }
 }

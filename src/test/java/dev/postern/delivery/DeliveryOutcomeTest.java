@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postern.delivery.smtp.RecipientResult;
 import dev.postern.delivery.smtp.Verdict;
 import dev.postern.queue.Claim;
+import dev.postern.queue.MessageStatus;
+import dev.postern.queue.RecipientStatus;
 import dev.postern.queue.RetryPolicy;
 import dev.postern.queue.Settlement;
 import java.time.Duration;
@@ -21,7 +23,11 @@ class DeliveryOutcomeTest {
 
   private Claim claim(Instant firstQueued, List<String> addresses, List<String> statuses) {
     return new Claim(UUID.randomUUID(), 0, firstQueued, "live", "s@example.com", "<m@example.com>",
-        UUID.randomUUID(), null, "k", 10, addresses, statuses);
+        UUID.randomUUID(), null, "k", 10, addresses, statuses(statuses));
+  }
+
+  private static List<RecipientStatus> statuses(List<String> wire) {
+    return wire.stream().map(RecipientStatus::fromWire).toList();
   }
 
   private static RecipientResult r(String address, Verdict verdict, String reply) {
@@ -34,7 +40,7 @@ class DeliveryOutcomeTest {
     Settlement s = DeliveryOutcome.of(c, new RelayAttempt("r1", List.of(
         r("a@x", Verdict.DELIVERED, "250 ok"), r("b@x", Verdict.DELIVERED, "250 ok")), true, "250 ok"),
         retries, now);
-    assertThat(s.messageStatus()).isEqualTo("delivered");
+    assertThat(s.messageStatus()).isEqualTo(MessageStatus.DELIVERED);
     assertThat(s.finished()).isTrue();
     assertThat(s.events()).extracting(Settlement.Event::type).containsExactly("sent", "delivered", "delivered");
   }
@@ -45,7 +51,7 @@ class DeliveryOutcomeTest {
     Settlement s = DeliveryOutcome.of(c, new RelayAttempt("r1", List.of(
         r("a@x", Verdict.DELIVERED, "250 ok"), r("b@x", Verdict.TRANSIENT, "451 later")), true, "250 ok"),
         retries, now);
-    assertThat(s.messageStatus()).isEqualTo("deferred");
+    assertThat(s.messageStatus()).isEqualTo(MessageStatus.DEFERRED);
     assertThat(s.retryIn()).isEqualTo(Duration.ofMinutes(1));
     assertThat(s.lastError()).isEqualTo("451 later");
   }
@@ -55,9 +61,9 @@ class DeliveryOutcomeTest {
     Claim c = claim(now.minus(Duration.ofHours(49)), List.of("a@x"), List.of("deferred"));
     Settlement s = DeliveryOutcome.of(c, RelayAttempt.allFailed("r1", List.of("a@x"), Verdict.TRANSIENT,
         "451 still down"), retries, now);
-    assertThat(s.messageStatus()).isEqualTo("failed");
+    assertThat(s.messageStatus()).isEqualTo(MessageStatus.FAILED);
     assertThat(s.finished()).isTrue();
-    assertThat(s.recipients()).singleElement().extracting(Settlement.RecipientUpdate::status).isEqualTo("failed");
+    assertThat(s.recipients()).singleElement().extracting(Settlement.RecipientUpdate::status).isEqualTo(RecipientStatus.FAILED);
   }
 
   @Test
@@ -65,25 +71,25 @@ class DeliveryOutcomeTest {
     Claim c = claim(now, List.of("a@x", "b@x"), List.of("delivered", "deferred"));
     Settlement s = DeliveryOutcome.of(c, new RelayAttempt("r1", List.of(
         r("b@x", Verdict.PERMANENT, "550 no such user")), false, null), retries, now);
-    assertThat(s.messageStatus()).isEqualTo("partially_delivered");
+    assertThat(s.messageStatus()).isEqualTo(MessageStatus.PARTIALLY_DELIVERED);
     assertThat(s.finished()).isTrue();
   }
 
   @Test
   void statusRule() {
-    assertThat(DeliveryOutcome.derive(List.of("delivered", "delivered"))).isEqualTo("delivered");
-    assertThat(DeliveryOutcome.derive(List.of("delivered", "deferred"))).isEqualTo("deferred");
-    assertThat(DeliveryOutcome.derive(List.of("bounced", "failed"))).isEqualTo("bounced");
-    assertThat(DeliveryOutcome.derive(List.of("failed"))).isEqualTo("failed");
-    assertThat(DeliveryOutcome.derive(List.of("delivered", "failed"))).isEqualTo("partially_delivered");
-    assertThat(DeliveryOutcome.derive(List.of("sandboxed"))).isEqualTo("sandboxed");
+    assertThat(DeliveryOutcome.derive(statuses(List.of("delivered", "delivered")))).isEqualTo(MessageStatus.DELIVERED);
+    assertThat(DeliveryOutcome.derive(statuses(List.of("delivered", "deferred")))).isEqualTo(MessageStatus.DEFERRED);
+    assertThat(DeliveryOutcome.derive(statuses(List.of("bounced", "failed")))).isEqualTo(MessageStatus.BOUNCED);
+    assertThat(DeliveryOutcome.derive(statuses(List.of("failed")))).isEqualTo(MessageStatus.FAILED);
+    assertThat(DeliveryOutcome.derive(statuses(List.of("delivered", "failed")))).isEqualTo(MessageStatus.PARTIALLY_DELIVERED);
+    assertThat(DeliveryOutcome.derive(statuses(List.of("sandboxed")))).isEqualTo(MessageStatus.SANDBOXED);
   }
 
   @Test
   void sandboxMessagesAreMarkedNotRelayed() {
     Claim c = claim(now, List.of("a@x"), List.of("sandboxed"));
     Settlement s = DeliveryOutcome.sandboxed(c);
-    assertThat(s.messageStatus()).isEqualTo("sandboxed");
+    assertThat(s.messageStatus()).isEqualTo(MessageStatus.SANDBOXED);
     assertThat(s.finished()).isTrue();
   }
 }

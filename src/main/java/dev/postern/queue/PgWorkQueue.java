@@ -1,0 +1,130 @@
+package dev.postern.queue;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A {@link WorkQueue} over a PostgreSQL table with an id, a due time and
+ * {@code lease_owner}/{@code lease_until} columns: claim, renew, release and next-due are the
+ * same for every kind of work; an adapter names its table and reads its claimed rows. Claims use
+ * {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers on any node never take the same row,
+ * and an expired lease makes a row claimable again. Each call is one statement (one round trip)
+ * over any number of rows.
+ */
+public abstract class PgWorkQueue<W> implements WorkQueue<W> {
+
+  /**
+   * Where a kind of work lives.
+   *
+   * @param waiting SQL condition (on the table's own columns) of rows still to be worked on,
+   *     {@code TRUE} when finished rows are deleted
+   * @param onClaim extra {@code , col = …} assignments when a row is claimed (alias {@code q})
+   * @param onRelease extra assignments when a row is given back unattempted (alias {@code q})
+   */
+  public record Table(String name, String id, String due, String waiting, String onClaim,
+      String onRelease) {}
+
+  private final Pool pool;
+  private final String owner;
+  private final String claim;
+  private final String renew;
+  private final String release;
+  private final String nextDue;
+
+  /**
+   * @param owner this node's lease owner name, unique among live nodes
+   * @param readClaimed the query that reads what a worker needs of the leased rows, over the CTE
+   *     {@code claimed} (every column of the leased rows)
+   */
+  protected PgWorkQueue(Pool pool, String owner, Table t, String readClaimed) {
+    this.pool = pool;
+    this.owner = owner;
+    String free = "(lease_until IS NULL OR lease_until < now())";
+    this.claim = """
+        WITH due AS (
+          SELECT %2$s FROM %1$s
+          WHERE %4$s AND %3$s <= now() AND %5$s
+          ORDER BY %3$s
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED),
+        claimed AS (
+          UPDATE %1$s q
+          SET lease_owner = $1, lease_until = now() + $3::bigint * interval '1 millisecond'%6$s
+          FROM due WHERE q.%2$s = due.%2$s
+          RETURNING q.*)
+        %7$s""".formatted(t.name(), t.id(), t.due(), t.waiting(), free, t.onClaim(), readClaimed);
+    this.renew = """
+        UPDATE %s SET lease_until = now() + $3::bigint * interval '1 millisecond'
+        WHERE lease_owner = $1 AND %s = ANY($2) AND %s""".formatted(t.name(), t.id(), t.waiting());
+    this.release = """
+        UPDATE %1$s q SET lease_owner = NULL, lease_until = NULL,
+            %3$s = CASE WHEN $3::bigint > 0 THEN greatest(q.%3$s, now() + $3::bigint * interval '1 millisecond')
+                        ELSE q.%3$s END%5$s
+        WHERE lease_owner = $1 AND %2$s = ANY($2) AND %4$s"""
+        .formatted(t.name(), t.id(), t.due(), t.waiting(), t.onRelease());
+    // Not GREATEST(0, …) over the bare min: GREATEST skips NULLs, so an empty table would read
+    // as "due now" and an idle claim loop would query in a tight circle.
+    this.nextDue = """
+        SELECT (EXTRACT(EPOCH FROM (min(greatest(%1$s, coalesce(lease_until, %1$s))) - now())) * 1000)::bigint
+        FROM %2$s WHERE %3$s""".formatted(t.due(), t.name(), t.waiting());
+  }
+
+  /** This node's lease owner name. */
+  protected final String owner() {
+    return owner;
+  }
+
+  protected final Pool pool() {
+    return pool;
+  }
+
+  /** One row of the {@code readClaimed} query as a unit of work. */
+  protected abstract W read(Row row);
+
+  @Override
+  public final Future<List<W>> claim(int max, Duration lease) {
+    return pool.preparedQuery(claim)
+        .execute(Tuple.tuple().addValue(owner).addValue(max).addValue(lease.toMillis()))
+        .map(rows -> {
+          List<W> claimed = new ArrayList<>(rows.size());
+          rows.forEach(row -> claimed.add(read(row)));
+          return claimed;
+        });
+  }
+
+  @Override
+  public final Future<Void> renew(Collection<UUID> ids, Duration lease) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(renew).execute(idsTuple(ids).addValue(lease.toMillis())).mapEmpty();
+  }
+
+  @Override
+  public final Future<Void> release(Collection<UUID> ids, Duration backoff) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(release).execute(idsTuple(ids).addValue(backoff.toMillis())).mapEmpty();
+  }
+
+  @Override
+  public final Future<Duration> nextDue() {
+    return pool.query(nextDue).execute().map(rows -> {
+      Long ms = rows.iterator().next().getLong(0);
+      return ms == null ? null : Duration.ofMillis(Math.max(0, ms));
+    });
+  }
+
+  /** addValue, not Tuple.of(owner, array): varargs would spread the array into parameters. */
+  private Tuple idsTuple(Collection<UUID> ids) {
+    return Tuple.tuple().addValue(owner).addValue(ids.toArray(UUID[]::new));
+  }
+}

@@ -1,0 +1,113 @@
+package dev.postern.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.send.OutboundMessage;
+import dev.postern.send.OutboundRepository;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The work-queue contract for the delivery queue; work enters through the send path's statement. */
+class PgOutboundQueueIT implements WorkQueueContract<Claim> {
+
+  private static Vertx vertx;
+  private static Pool pool;
+  private static UUID keyId;
+  private static UUID domainId;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    pool = WorkQueueContract.freshPool(vertx);
+    domainId = pool.query("""
+            INSERT INTO domains (id, name, verification_token, dkim_selector, dkim_public_key,
+                                 dkim_private_sealed, dkim_private_salt, master_version)
+            VALUES (gen_random_uuid(), 'example.com', 'seed', 'seed', 'seed', '\\x00', '\\x00', 1)
+            RETURNING id""").execute().await().iterator().next().getUUID(0);
+    keyId = UUID.randomUUID();
+    pool.preparedQuery("""
+            INSERT INTO api_keys (id, name, mode, lookup_prefix, key_sealed, key_salt,
+                                  master_version, domain_id)
+            VALUES ($1, 'seed', 'live', $2, '\\x00', '\\x00', 1, $3)""")
+        .execute(Tuple.of(keyId, keyId.toString().replace("-", "").substring(0, 12), domainId)).await();
+  }
+
+  @AfterAll
+  static void stop() {
+    pool.close().await();
+    vertx.close().await();
+  }
+
+  @Override
+  public WorkQueue<Claim> claimer(String owner) {
+    return new PgOutboundQueue(pool, owner);
+  }
+
+  @Override
+  public UUID enqueue() {
+    return message(MessageStatus.QUEUED, true);
+  }
+
+  @Override
+  public void clear() {
+    pool.query("DELETE FROM delivery_queue").execute().await();
+  }
+
+  /** A message stored the way the send path stores it, in its one statement. */
+  private static UUID message(MessageStatus status, boolean enqueue) {
+    UUID id = UUID.randomUUID();
+    Buffer mime = Buffer.buffer("Subject: t\r\n\r\nbody\r\n");
+    OutboundMessage m = new OutboundMessage(id, keyId, domainId, null, "live", "api",
+        "<" + id + "@example.com>", "s@example.com", "s@example.com", List.of("r@example.net"),
+        List.of(), List.of(), List.of(), "t", new JsonArray(), null, status, mime, null,
+        mime.length(), new byte[32], null, List.of(new OutboundMessage.Recipient("r@example.net", "to")),
+        enqueue, Instant.now());
+    new OutboundRepository(pool, new PgOutboundQueue(pool, "producer")).insert(List.of(m)).await();
+    return id;
+  }
+
+  @Test
+  void aClaimCarriesTheMessageAndItsRecipientStatuses() {
+    UUID id = enqueue();
+    List<Claim> claims = claimer("node-a").claim(10, LONG).await();
+    assertThat(claims).singleElement().satisfies(c -> {
+      assertThat(c.messageId()).isEqualTo(id);
+      assertThat(c.attempts()).isZero();
+      assertThat(c.addresses()).containsExactly("r@example.net");
+      assertThat(c.statuses()).containsExactly(RecipientStatus.QUEUED);
+      assertThat(c.pendingRecipients()).containsExactly("r@example.net");
+    });
+  }
+
+  @Test
+  void sandboxedMailGetsNoQueueRow() {
+    message(MessageStatus.SANDBOXED, false);
+    assertThat(claimer("node-a").claim(10, LONG).await()).isEmpty();
+  }
+
+  @Test
+  void settlingWithARetryBacksOffAndCountsTheAttempt() {
+    UUID id = enqueue();
+    OutboundQueue a = new PgOutboundQueue(pool, "node-a");
+    assertThat(a.claim(10, LONG).await()).hasSize(1);
+    boolean held = a.settle(new Settlement(id,
+        List.of(new Settlement.RecipientUpdate("r@example.net", RecipientStatus.DEFERRED, "451 later")),
+        List.of(new Settlement.Event("deferred", "r@example.net", "relay", "451 later")),
+        MessageStatus.DEFERRED, Duration.ofHours(1), "451 later")).await();
+    assertThat(held).isTrue();
+    assertThat(a.claim(10, LONG).await()).isEmpty();
+    assertThat(a.nextDue().await()).isBetween(Duration.ofMinutes(59), Duration.ofHours(1));
+    assertThat(pool.preparedQuery("SELECT status FROM outbound_messages WHERE id = $1")
+        .execute(Tuple.of(id)).await().iterator().next().getString(0)).isEqualTo("deferred");
+  }
+}
