@@ -6,11 +6,12 @@ import dev.postern.db.Migrations;
 import dev.postern.admin.AdminAuth;
 import dev.postern.admin.AdminKeyRoutes;
 import dev.postern.admin.AdminTrail;
-import dev.postern.audit.RequestAudit;
-import dev.postern.auth.ApiKeyAuth;
+import dev.postern.http.RequestAudit;
+import dev.postern.http.ApiKeyAuth;
+import dev.postern.http.QuotaSteps;
 import dev.postern.auth.KeyAuthenticator;
 import dev.postern.auth.LastUsedTracker;
-import dev.postern.auth.PingRoutes;
+import dev.postern.http.PingRoutes;
 import dev.postern.auth.Quotas;
 import dev.postern.db.PgSignals;
 import dev.postern.delivery.DkimMessageSigner;
@@ -26,7 +27,7 @@ import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyIssuer;
 import dev.postern.keys.KeyRepository;
 import dev.postern.queue.QueueWakeups;
-import dev.postern.send.EmailRoutes;
+import dev.postern.http.EmailRoutes;
 import dev.postern.send.OrphanBlobSweeper;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.SendRequestParser;
@@ -241,7 +242,7 @@ public final class Gateway {
     lastUsed = new LastUsedTracker(vertx, keys, clock, 15_000);
     quotas = new Quotas(limiter, clock, keyConfig.inboxReadsPerHour());
     ApiKeyAuth apiKeys = new ApiKeyAuth(authenticator, lastUsed, new RequestAudit(audit));
-    routes.add(new PingRoutes(apiKeys, quotas));
+    routes.add(new PingRoutes(apiKeys, new QuotaSteps(quotas)));
     KeyIssuer issuer = new KeyIssuer(format, keys, vault, cpu, authenticator::invalidate);
     routes.add(new AdminKeyRoutes(adminAuth, issuer, keys, keyConfig.defaultRateLimitPerHour(),
         new AdminTrail(audit)));
@@ -254,7 +255,7 @@ public final class Gateway {
     submissions = new SubmissionService(vertx, outbound, blobs, quotas,
         new QueueWakeups(vertx, database.pool(), 20), cpu, clock,
         config.smtp().maxMessageBytes());
-    routes.add(new EmailRoutes(apiKeys, quotas, submissions, outbound, new SendRequestParser(clock), cpu));
+    routes.add(new EmailRoutes(apiKeys, new QuotaSteps(quotas), submissions, outbound, new SendRequestParser(clock), cpu));
     orphans = new OrphanBlobSweeper(vertx, blobs, database.pool(), clock, Duration.ofHours(1));
     orphans.start(Duration.ofMinutes(15));
   }

@@ -2,7 +2,7 @@ package dev.postern.admin;
 
 import dev.postern.http.ApiError;
 import dev.postern.http.ApiException;
-import dev.postern.http.ApiException.Issue;
+import dev.postern.refusal.Issue;
 import dev.postern.http.ApiRouter;
 import dev.postern.http.RouteGroup;
 import dev.postern.keys.KeyIssuer;

@@ -2,7 +2,7 @@ package dev.postern.admin;
 
 import dev.postern.http.ApiError;
 import dev.postern.http.ApiException;
-import dev.postern.http.ApiException.Issue;
+import dev.postern.refusal.Issue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -9,8 +9,8 @@ import dev.postern.keys.KeyVault;
 import dev.postern.keys.Scopes;
 import dev.postern.keys.StoredKey;
 import dev.postern.keys.VaultException;
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
@@ -132,7 +132,7 @@ public final class KeyAuthenticator implements AuthenticationProvider {
     if (query == null) {
       if (lookups.incrementAndGet() > settings.maxLookupsInFlight()) {
         lookups.decrementAndGet();
-        return Future.failedFuture(new ApiException(ApiError.UNAVAILABLE,
+        return Future.failedFuture(Refusal.of(Reason.UNAVAILABLE,
             "too many key lookups in progress; try again shortly"));
       }
       Future<Optional<StoredKey>> started = keys.findByLookupPrefix(prefix)

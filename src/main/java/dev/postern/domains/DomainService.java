@@ -1,7 +1,8 @@
 package dev.postern.domains;
 
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
+import dev.postern.refusal.Issue;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
 import dev.postern.keys.KeyVault;
 import dev.postern.keys.Sealed;
 import io.vertx.core.Future;
@@ -57,7 +58,7 @@ public final class DomainService {
   public Future<Domain> create(String name) {
     return generate()
         .compose(m -> insert(name, m))
-        .map(created -> created.orElseThrow(() -> new ApiException(ApiError.CONFLICT,
+        .map(created -> created.orElseThrow(() -> Refusal.of(Reason.CONFLICT,
             "domain " + name + " already exists")));
   }
 
@@ -84,7 +85,7 @@ public final class DomainService {
    */
   public Future<Verification> verify(UUID id) {
     return repository.byId(id)
-        .map(found -> found.orElseThrow(() -> new ApiException(ApiError.NOT_FOUND, "domain not found")))
+        .map(found -> found.orElseThrow(() -> Refusal.of(Reason.NOT_FOUND, "domain not found")))
         .compose(domain -> dns.txt(domain.verificationRecordName())
             .transform(lookup -> {
               if (lookup.failed()) {

@@ -1,5 +1,6 @@
 package dev.postern.http;
 
+import dev.postern.refusal.Issue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -9,9 +10,6 @@ import java.util.List;
  * JSON body by {@link ErrorHandler} alone. Carries no stack trace: it is a value, not a bug.
  */
 public final class ApiException extends RuntimeException {
-
-  /** One failing field of a validation error. */
-  public record Issue(String path, String message) {}
 
   private final ApiError error;
   private final List<Issue> issues;

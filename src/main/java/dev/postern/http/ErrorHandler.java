@@ -1,5 +1,6 @@
 package dev.postern.http;
 
+import dev.postern.refusal.Refusal;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -40,6 +41,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       response.reset();
       return;
     }
+    if (ctx.failure() instanceof Refusal refusal && refusal.quota().isPresent()) {
+      RateLimitHeaders.write(response, refusal.quota().get());
+      response.putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+    }
     if (error.error() == ApiError.INTERNAL_SERVER_ERROR) {
       log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
@@ -59,6 +64,9 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   ApiException translate(Throwable failure, int status) {
     if (failure instanceof ApiException api) {
       return api;
+    }
+    if (failure instanceof Refusal refusal) {
+      return HttpRefusals.toApi(refusal);
     }
     if (failure != null) {
       for (Translator translator : translators) {

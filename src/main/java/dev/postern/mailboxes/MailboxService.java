@@ -1,9 +1,9 @@
 package dev.postern.mailboxes;
 
 import dev.postern.domains.DomainService;
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
-import dev.postern.http.ApiException.Issue;
+import dev.postern.refusal.Issue;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
 import dev.postern.mail.EmailAddress;
 import dev.postern.mail.InvalidValue;
 import io.vertx.core.Future;
@@ -57,8 +57,7 @@ public final class MailboxService {
         .compose(v -> domains.ensure(address.domain()))
         .compose(ensured -> repository.insert(UUID.randomUUID(), address.address(),
                 ensured.domain().id(), tier, pgpKey)
-            .map(inserted -> new Created(inserted.orElseThrow(() -> new ApiException(
-                ApiError.CONFLICT, "mailbox " + address.address() + " already exists")),
+            .map(inserted -> new Created(inserted.orElseThrow(() -> Refusal.of(Reason.CONFLICT, "mailbox " + address.address() + " already exists")),
                 ensured.created())));
   }
 
@@ -88,7 +87,7 @@ public final class MailboxService {
   public Future<Mailbox> delete(UUID id) {
     return get(id).compose(mailbox -> repository.delete(id)
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
-            ? new ApiException(ApiError.CONFLICT, "mailbox has sent mail on record; revoke its keys instead")
+            ? Refusal.of(Reason.CONFLICT, "mailbox has sent mail on record; revoke its keys instead")
             : e))
         .map(deleted -> {
           if (!deleted) {
@@ -121,17 +120,17 @@ public final class MailboxService {
       if (tier == EncryptionTier.STANDARD && issues.stream().noneMatch(i -> i.path().equals("encryption_tier"))) {
         issues.add(new Issue("pgp_public_key", "is required for the standard tier"));
       }
-      return issues.isEmpty() ? Future.succeededFuture() : Future.failedFuture(ApiException.validation(issues));
+      return issues.isEmpty() ? Future.succeededFuture() : Future.failedFuture(Refusal.invalid(issues));
     }
     return cpu.executeBlocking(() -> PgpPublicKeys.check(key), false).compose(checked -> {
       if (!checked.valid()) {
         issues.add(new Issue("pgp_public_key", checked.problem()));
       }
-      return issues.isEmpty() ? Future.succeededFuture() : Future.failedFuture(ApiException.validation(issues));
+      return issues.isEmpty() ? Future.succeededFuture() : Future.failedFuture(Refusal.invalid(issues));
     });
   }
 
-  static ApiException notFound() {
-    return new ApiException(ApiError.NOT_FOUND, "mailbox not found");
+  static Refusal notFound() {
+    return Refusal.of(Reason.NOT_FOUND, "mailbox not found");
   }
 }

@@ -1,6 +1,7 @@
 package dev.postern.send;
 
-import dev.postern.http.ApiException;
+import dev.postern.refusal.Issue;
+import dev.postern.refusal.Refusal;
 import dev.postern.mail.InvalidValue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,10 +13,10 @@ import java.util.function.Function;
 /** Collects every failing field of one body so the client sees them all in one 400. */
 final class Issues {
 
-  private final List<ApiException.Issue> list = new ArrayList<>();
+  private final List<Issue> list = new ArrayList<>();
 
   void add(String path, String message) {
-    list.add(new ApiException.Issue(path, message));
+    list.add(new Issue(path, message));
   }
 
   /** Applies {@code rule}; an {@link InvalidValue} becomes an issue on {@code path}. */
@@ -76,7 +77,7 @@ final class Issues {
 
   void throwIfAny() {
     if (!list.isEmpty()) {
-      throw ApiException.validation(List.copyOf(list));
+      throw Refusal.invalid(List.copyOf(list));
     }
   }
 }

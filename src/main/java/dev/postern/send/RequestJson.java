@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import dev.postern.http.ApiException;
+import dev.postern.refusal.Refusal;
 import dev.postern.mail.InvalidValue;
 import dev.postern.mail.UnsafeText;
 import io.vertx.core.buffer.Buffer;
@@ -70,7 +70,7 @@ public final class RequestJson {
     if (value instanceof JsonObject object) {
       return object;
     }
-    throw ApiException.validation(PATH, "must be a JSON object");
+    throw Refusal.invalid(PATH, "must be a JSON object");
   }
 
   /** The body as a JSON array (a batch); anything else is a validation error. */
@@ -79,7 +79,7 @@ public final class RequestJson {
     if (value instanceof JsonArray array) {
       return array;
     }
-    throw ApiException.validation(PATH, "must be a JSON array");
+    throw Refusal.invalid(PATH, "must be a JSON array");
   }
 
   public JsonObject object(byte[] body) {
@@ -106,13 +106,13 @@ public final class RequestJson {
         return root;
       }
     } catch (InvalidValue e) {
-      throw ApiException.validation(PATH, e.getMessage());
+      throw Refusal.invalid(PATH, e.getMessage());
     } catch (StreamConstraintsException e) {
-      throw ApiException.validation(PATH, limitReason(e));
+      throw Refusal.invalid(PATH, limitReason(e));
     } catch (JsonParseException e) {
-      throw ApiException.validation(PATH, parseReason(e));
+      throw Refusal.invalid(PATH, parseReason(e));
     } catch (IOException e) {
-      throw ApiException.validation(PATH, "is not valid JSON");
+      throw Refusal.invalid(PATH, "is not valid JSON");
     }
   }
 

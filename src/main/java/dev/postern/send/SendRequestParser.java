@@ -47,7 +47,7 @@ public final class SendRequestParser {
     this.schedule = new ScheduleParser(clock);
   }
 
-  /** @throws dev.postern.http.ApiException 400 validation_error with every issue */
+  /** @throws dev.postern.refusal.Refusal {@code INVALID} with every issue */
   public SendRequest parse(JsonObject body) {
     Issues issues = new Issues();
     Optional<EmailAddress> from = issues.requiredString(body, "from", "from")

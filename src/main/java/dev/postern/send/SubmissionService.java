@@ -4,11 +4,11 @@ import dev.postern.auth.AuthenticatedKey;
 import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.stream.InputStreamReadStream;
-import dev.postern.http.ApiError;
 import dev.postern.mail.EmailAddress;
 import dev.postern.queue.QueueWakeups;
 import dev.postern.queue.MessageStatus;
-import dev.postern.http.ApiException;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
 import dev.postern.ratelimit.Decision;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,7 +96,7 @@ public final class SubmissionService {
         ? from.address().equalsIgnoreCase(key.mailboxAddress())
         : from.domain().equalsIgnoreCase(key.domainName());
     if (!allowed) {
-      throw new ApiException(ApiError.FORBIDDEN_SENDER, "from must be "
+      throw Refusal.of(Reason.SENDER_NOT_ALLOWED, "from must be "
           + (key.mailboxBound() ? key.mailboxAddress() : "an address of " + key.domainName())
           + " for this key");
     }
@@ -117,10 +117,7 @@ public final class SubmissionService {
       if (found.isPresent()) {
         return replay(found.get(), idempotency.get());
       }
-      return quotas.consumeSends(key, requests.size()).compose(decision -> {
-        if (!decision.allowed()) {
-          return Future.failedFuture(new Quotas.SendQuotaExceeded(decision));
-        }
+      return quotas.chargeSends(key, requests.size()).compose(decision -> {
         return prepareAll(key, requests, source).compose(messages -> commit(key, messages,
                 idempotency, response)
                 .andThen(result -> {
@@ -145,7 +142,7 @@ public final class SubmissionService {
 
   private Future<Result> replay(OutboundRepository.IdempotencyRecord record, Idempotency idempotency) {
     if (!MessageDigest.isEqual(record.requestSha256(), idempotency.requestSha256())) {
-      return Future.failedFuture(new ApiException(ApiError.IDEMPOTENCY_CONFLICT,
+      return Future.failedFuture(Refusal.of(Reason.IDEMPOTENCY_CONFLICT,
           "this Idempotency-Key was already used with a different request body"));
     }
     return Future.succeededFuture(new Result(List.of(), null, Optional.of(record)));
@@ -189,7 +186,7 @@ public final class SubmissionService {
         ? storeSmall(id, composer.compose(request, stamp))
         : cpu.executeBlocking(() -> composer.measure(request, stamp), false).compose(size -> {
           if (size > maxMessageBytes) {
-            return Future.failedFuture(new ApiException(ApiError.PAYLOAD_TOO_LARGE,
+            return Future.failedFuture(Refusal.of(Reason.TOO_LARGE,
                 "the composed message is " + size + " bytes; the limit is " + maxMessageBytes));
           }
           return size <= INLINE_LIMIT

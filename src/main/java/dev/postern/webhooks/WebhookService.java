@@ -3,9 +3,9 @@ package dev.postern.webhooks;
 import dev.postern.domains.Domain;
 import dev.postern.domains.DomainName;
 import dev.postern.domains.DomainRepository;
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
-import dev.postern.http.ApiException.Issue;
+import dev.postern.refusal.Issue;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
 import dev.postern.keys.KeyVault;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -69,11 +69,11 @@ public final class WebhookService {
       issues.add(new Issue("domain", domainName.problem()));
     }
     if (!issues.isEmpty()) {
-      return Future.failedFuture(ApiException.validation(issues));
+      return Future.failedFuture(Refusal.invalid(issues));
     }
     Future<UUID> domainId = domainName == null ? Future.succeededFuture(null)
         : domains.byName(domainName.name()).map(found -> found.map(Domain::id).orElseThrow(
-            () -> ApiException.validation("domain", "no such domain: " + domainName.name())));
+            () -> Refusal.invalid("domain", "no such domain: " + domainName.name())));
     UUID id = UUID.randomUUID();
     return domainId.compose(d -> cpu.executeBlocking(() -> {
       byte[] raw = new byte[SECRET_BYTES];
@@ -154,7 +154,7 @@ public final class WebhookService {
     return out.contains(WebhookEvents.ALL) ? List.of(WebhookEvents.ALL) : List.copyOf(out);
   }
 
-  static ApiException notFound() {
-    return new ApiException(ApiError.NOT_FOUND, "webhook not found");
+  static Refusal notFound() {
+    return Refusal.of(Reason.NOT_FOUND, "webhook not found");
   }
 }

@@ -5,8 +5,9 @@ import static dev.postern.send.ComposedMail.parts;
 import static dev.postern.send.ComposedMail.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
+import dev.postern.refusal.Issue;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
 import dev.postern.mail.UnsafeText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,8 +62,8 @@ class MimeComposerPropertiesTest {
     SendRequest request;
     try {
       request = ComposedMail.request(body);
-    } catch (ApiException e) {
-      assertThat(e.error()).isEqualTo(ApiError.VALIDATION_ERROR);
+    } catch (Refusal e) {
+      assertThat(e.reason()).isEqualTo(Reason.INVALID);
       Statistics.collect("refused");
       return;
     }

@@ -3,8 +3,9 @@ package dev.postern.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
+import dev.postern.refusal.Issue;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -15,15 +16,15 @@ class RequestJsonTest {
 
   private final RequestJson json = new RequestJson();
 
-  private ApiException rejected(byte[] body) {
-    ApiException e = catchThrowableOfType(ApiException.class, () -> json.object(body));
+  private Refusal rejected(byte[] body) {
+    Refusal e = catchThrowableOfType(Refusal.class, () -> json.object(body));
     assertThat(e).as("expected a validation error").isNotNull();
-    assertThat(e.error()).isEqualTo(ApiError.VALIDATION_ERROR);
-    assertThat(e.issues()).singleElement().extracting(ApiException.Issue::path).isEqualTo("body");
+    assertThat(e.reason()).isEqualTo(Reason.INVALID);
+    assertThat(e.issues()).singleElement().extracting(Issue::path).isEqualTo("body");
     return e;
   }
 
-  private ApiException rejected(String body) {
+  private Refusal rejected(String body) {
     return rejected(body.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -132,7 +133,7 @@ class RequestJsonTest {
 
   @Test
   void errorMessagesDoNotEchoTheInput() {
-    ApiException e = rejected("{\"secret-token-123\": nope}");
+    Refusal e = rejected("{\"secret-token-123\": nope}");
     assertThat(e.getMessage()).doesNotContain("secret").doesNotContain("nope");
   }
 }

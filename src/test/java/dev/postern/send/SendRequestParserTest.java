@@ -4,8 +4,9 @@ import static dev.postern.send.ComposedMail.minimal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
+import dev.postern.refusal.Issue;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -19,15 +20,15 @@ class SendRequestParserTest {
 
   private final SendRequestParser parser = new SendRequestParser(ComposedMail.CLOCK);
 
-  private List<ApiException.Issue> issues(JsonObject body) {
-    ApiException e = catchThrowableOfType(ApiException.class, () -> parser.parse(body));
+  private List<Issue> issues(JsonObject body) {
+    Refusal e = catchThrowableOfType(Refusal.class, () -> parser.parse(body));
     assertThat(e).as("expected a validation error").isNotNull();
-    assertThat(e.error()).isEqualTo(ApiError.VALIDATION_ERROR);
+    assertThat(e.reason()).isEqualTo(Reason.INVALID);
     return e.issues();
   }
 
   private List<String> paths(JsonObject body) {
-    return issues(body).stream().map(ApiException.Issue::path).toList();
+    return issues(body).stream().map(Issue::path).toList();
   }
 
   private static JsonObject attachment(String filename, String content) {

@@ -2,8 +2,9 @@ package dev.postern.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
+import dev.postern.refusal.Issue;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,9 +36,9 @@ class SendValidatorPropertiesTest {
         text.getBytes(StandardCharsets.UTF_16))) {
       try {
         json.value(Buffer.buffer(body));
-      } catch (ApiException e) {
-        assertThat(e.error()).isEqualTo(ApiError.VALIDATION_ERROR);
-        assertThat(e.issues()).extracting(ApiException.Issue::path).containsExactly("body");
+      } catch (Refusal e) {
+        assertThat(e.reason()).isEqualTo(Reason.INVALID);
+        assertThat(e.issues()).extracting(Issue::path).containsExactly("body");
       }
     }
   }
@@ -53,8 +54,8 @@ class SendValidatorPropertiesTest {
       SendRequest request = parser.parse(body);
       assertThat(request.envelopeRecipients()).isNotEmpty().hasSizeLessThanOrEqualTo(100);
       ComposedMail.of(request).assertWellFormedLines();
-    } catch (ApiException e) {
-      assertThat(e.error()).isEqualTo(ApiError.VALIDATION_ERROR);
+    } catch (Refusal e) {
+      assertThat(e.reason()).isEqualTo(Reason.INVALID);
       assertThat(e.issues()).isNotEmpty();
     }
   }

@@ -1,6 +1,8 @@
-package dev.postern.audit;
+package dev.postern.http;
 
-import dev.postern.auth.ApiKeyAuth;
+import dev.postern.audit.ActorType;
+import dev.postern.audit.AuditEntry;
+import dev.postern.audit.AuditLog;
 import dev.postern.auth.AuthenticatedKey;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;

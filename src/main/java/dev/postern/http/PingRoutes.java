@@ -1,7 +1,6 @@
-package dev.postern.auth;
+package dev.postern.http;
 
-import dev.postern.http.ApiRouter;
-import dev.postern.http.RouteGroup;
+import dev.postern.auth.AuthenticatedKey;
 import dev.postern.keys.Scopes;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -20,9 +19,9 @@ import java.util.TreeSet;
 public final class PingRoutes implements RouteGroup {
 
   private final ApiKeyAuth auth;
-  private final Quotas quotas;
+  private final QuotaSteps quotas;
 
-  public PingRoutes(ApiKeyAuth auth, Quotas quotas) {
+  public PingRoutes(ApiKeyAuth auth, QuotaSteps quotas) {
     this.auth = auth;
     this.quotas = quotas;
   }

@@ -1,8 +1,9 @@
-package dev.postern.auth;
+package dev.postern.http;
 
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
-import dev.postern.http.Bearer;
+import dev.postern.auth.AuthenticatedKey;
+import dev.postern.auth.KeyAuthenticator;
+import dev.postern.auth.LastUsedTracker;
+import dev.postern.auth.UnauthorizedException;
 import dev.postern.keys.Scope;
 import dev.postern.keys.Scopes;
 import io.vertx.core.Handler;

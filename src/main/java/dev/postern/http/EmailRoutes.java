@@ -1,14 +1,15 @@
-package dev.postern.send;
+package dev.postern.http;
 
-import dev.postern.auth.ApiKeyAuth;
 import dev.postern.auth.AuthenticatedKey;
-import dev.postern.auth.Quotas;
-import dev.postern.http.ApiError;
-import dev.postern.http.ApiException;
-import dev.postern.http.ApiException.Issue;
-import dev.postern.http.ApiRouter;
-import dev.postern.http.RouteGroup;
 import dev.postern.keys.Scope;
+import dev.postern.refusal.Issue;
+import dev.postern.refusal.Reason;
+import dev.postern.refusal.Refusal;
+import dev.postern.send.OutboundRepository;
+import dev.postern.send.RequestJson;
+import dev.postern.send.SendRequest;
+import dev.postern.send.SendRequestParser;
+import dev.postern.send.SubmissionService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
@@ -37,14 +38,14 @@ public final class EmailRoutes implements RouteGroup {
   private static final int EVENT_LOOP_PARSE_LIMIT = 256 * 1024;
 
   private final ApiKeyAuth auth;
-  private final Quotas quotas;
+  private final QuotaSteps quotas;
   private final SubmissionService submissions;
   private final OutboundRepository outbound;
   private final SendRequestParser parser;
   private final RequestJson json = new RequestJson();
   private final WorkerExecutor cpu;
 
-  public EmailRoutes(ApiKeyAuth auth, Quotas quotas, SubmissionService submissions,
+  public EmailRoutes(ApiKeyAuth auth, QuotaSteps quotas, SubmissionService submissions,
       OutboundRepository outbound, SendRequestParser parser, WorkerExecutor cpu) {
     this.auth = auth;
     this.quotas = quotas;
@@ -74,7 +75,7 @@ public final class EmailRoutes implements RouteGroup {
               ids -> new JsonObject().put("id", ids.get(0).toString()));
         })
         .onSuccess(result -> respond(ctx, result, ids -> new JsonObject().put("id", ids.get(0).toString())))
-        .onFailure(e -> fail(ctx, e));
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -97,15 +98,15 @@ public final class EmailRoutes implements RouteGroup {
       for (int i = 0; i < items.size(); i++) {
         try {
           if (!(items.getValue(i) instanceof JsonObject item)) {
-            throw ApiException.validation("", "must be an email object");
+            throw Refusal.invalid("", "must be an email object");
           }
           SendRequest request = parser.parse(item);
           SubmissionService.checkSender(key, request);
           valid.add(request);
           validIndexes.add(i);
-        } catch (ApiException e) {
-          if (!permissive && e.error() == ApiError.FORBIDDEN_SENDER) {
-            throw new ApiException(ApiError.FORBIDDEN_SENDER, "[" + i + "]: " + e.getMessage());
+        } catch (Refusal e) {
+          if (!permissive && e.reason() == Reason.SENDER_NOT_ALLOWED) {
+            throw e.prefixed("[" + i + "]: ");
           }
           for (Issue issue : e.issues().isEmpty() ? List.of(new Issue("", e.getMessage())) : e.issues()) {
             issues.add(new Issue("[" + i + "]" + (issue.path().isEmpty() ? "" : "." + issue.path()), issue.message()));
@@ -122,7 +123,7 @@ public final class EmailRoutes implements RouteGroup {
       Function<List<UUID>, JsonObject> body = ids -> batchBody(ids, permissive ? errors : null);
       return submissions.submit(key, valid, "api", idempotency(ctx, raw), body)
           .onSuccess(result -> respond(ctx, result, body));
-    }).onFailure(e -> fail(ctx, e));
+    }).onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
@@ -152,16 +153,8 @@ public final class EmailRoutes implements RouteGroup {
       ApiRouter.json(ctx, result.replay().get().status(), result.replay().get().body());
       return;
     }
-    Quotas.headers(ctx, result.quota());
+    RateLimitHeaders.write(ctx.response(), result.quota());
     ApiRouter.json(ctx, 200, body.apply(result.ids()));
-  }
-
-  private void fail(RoutingContext ctx, Throwable e) {
-    if (e instanceof Quotas.SendQuotaExceeded exceeded) {
-      quotas.respond(ctx, exceeded.decision());
-    } else {
-      ctx.fail(e);
-    }
   }
 
   private static JsonObject batchBody(List<UUID> ids, JsonArray errors) {
