@@ -110,7 +110,7 @@ class AdminCliIT {
 
     // webhooks.delete was the last write: once it is in the feed, the earlier ones are too.
     Run[] polled = new Run[1];
-    Eventually.untilAsserted(Duration.ofSeconds(30), () -> {
+    Eventually.untilAsserted(Duration.ofSeconds(60), () -> { // each run starts a JVM
       polled[0] = cli("activity", "--limit", "100");
       assertThat(polled[0].out()).contains("webhooks.delete");
     });
