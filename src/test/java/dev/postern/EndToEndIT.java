@@ -6,7 +6,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.postern.delivery.dkim.DkimAlgorithm;
 import dev.postern.delivery.dkim.DkimRecord;
 import dev.postern.delivery.dkim.PythonDkim;
-import dev.postern.support.FreePort;
+import dev.postern.support.Eventually;
 import dev.postern.support.GreenMailFixture;
 import dev.postern.support.TestGateway;
 import io.vertx.core.http.HttpServer;
@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,12 +39,12 @@ class EndToEndIT {
   static void start() {
     relay = GreenMailFixture.start();
     gateway = TestGateway.start(Map.of("POSTERN_RELAY_URL", relay.relayUrl()));
-    int port = FreePort.next();
     receiver = gateway.vertx().createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       webhookIds.add(req.getHeader("webhook-id") + " " + (req.getHeader("webhook-signature") != null));
       webhooks.add(body.toJsonObject());
       req.response().setStatusCode(200).end();
-    })).listen(port, "127.0.0.1").await();
+    })).listen(0, "127.0.0.1").await();
+    int port = receiver.actualPort();
     assertThat(gateway.admin("POST", "/admin/v1/webhooks", new JsonObject()
         .put("url", "http://127.0.0.1:" + port + "/hooks").put("events", new io.vertx.core.json.JsonArray()
             .add("email.delivered"))).statusCode()).isEqualTo(201);
@@ -72,14 +73,12 @@ class EndToEndIT {
     assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
     String id = new JsonObject(sent.body()).getString("id");
 
-    JsonObject status = null;
-    for (int i = 0; i < 150; i++) {
-      status = new JsonObject(gateway.withKey(key, "GET", "/v1/emails/" + id, null).body());
-      if ("delivered".equals(status.getString("status"))) {
-        break;
-      }
-      Thread.sleep(100);
-    }
+    JsonObject[] polled = new JsonObject[1];
+    Eventually.until(Duration.ofSeconds(15), () -> {
+      polled[0] = new JsonObject(gateway.withKey(key, "GET", "/v1/emails/" + id, null).body());
+      return "delivered".equals(polled[0].getString("status"));
+    }, () -> polled[0].encodePrettily());
+    JsonObject status = polled[0];
     assertThat(status.getString("status")).as(status.encodePrettily()).isEqualTo("delivered");
     assertThat(status.getJsonArray("recipients")).hasSize(2);
     assertThat(status.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("type")))
@@ -102,10 +101,7 @@ class EndToEndIT {
       assertThat(verdict.verified()).as(verdict.output()).isTrue();
     }
 
-    for (int i = 0; i < 100 && webhooks.isEmpty(); i++) {
-      Thread.sleep(100);
-    }
-    assertThat(webhooks).isNotEmpty();
+    Eventually.until(Duration.ofSeconds(10), () -> !webhooks.isEmpty(), () -> "no webhook arrived");
     JsonObject event = webhooks.get(0);
     assertThat(event.getString("type")).isEqualTo("email.delivered");
     assertThat(event.getJsonObject("data").getString("email_id")).isEqualTo(id);

@@ -2,7 +2,7 @@ package dev.postern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postern.support.FreePort;
+import dev.postern.support.ClosedPort;
 import dev.postern.support.GatewayProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,13 +84,13 @@ class GatewayProcessIT {
 
   @Test
   void unreachablePostgresUrlIsOneClearLineAndNonZeroExit() throws Exception {
-    int closedPort = FreePort.next();
-    try (GatewayProcess gateway = GatewayProcess.start(work, Map.of(
+    try (ClosedPort closed = ClosedPort.hold();
+        GatewayProcess gateway = GatewayProcess.start(work, Map.of(
         "POSTERN_DATA_DIR", work.resolve("d").toString(),
-        "POSTERN_PG_URL", "postgresql://postern:secret@127.0.0.1:" + closedPort + "/postern"))) {
+        "POSTERN_PG_URL", "postgresql://postern:secret@127.0.0.1:" + closed.port() + "/postern"))) {
       assertThat(gateway.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
       assertThat(gateway.stderr().lines()).singleElement().asString()
-          .startsWith("postern: cannot start: postgres.url (POSTERN_PG_URL): cannot connect to 127.0.0.1:" + closedPort)
+          .startsWith("postern: cannot start: postgres.url (POSTERN_PG_URL): cannot connect to 127.0.0.1:" + closed.port())
           .doesNotContain("secret");
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.audit.ActorType;
 import dev.postern.audit.AuditEntry;
+import dev.postern.support.Eventually;
 import dev.postern.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,10 +38,9 @@ class ActivityAdminIT {
   }
 
   /** Audit rows are written in batches: poll until {@code n} rows match. */
-  static List<JsonObject> awaitActivity(String action, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+  static List<JsonObject> awaitActivity(String action, int n) {
     List<JsonObject> found = new ArrayList<>();
-    while (System.nanoTime() < deadline) {
+    Eventually.until(Duration.ofSeconds(10), () -> {
       found.clear();
       json(gateway.admin("GET", "/admin/v1/activity?limit=100", null)).getJsonArray("data")
           .forEach(o -> {
@@ -48,12 +48,9 @@ class ActivityAdminIT {
               found.add((JsonObject) o);
             }
           });
-      if (found.size() >= n) {
-        return found;
-      }
-      Thread.sleep(100);
-    }
-    return found;
+      return found.size() >= n;
+    }, () -> found.size() + " " + action + " entries in the feed, expected " + n);
+    return List.copyOf(found);
   }
 
   @Test
@@ -80,7 +77,7 @@ class ActivityAdminIT {
   }
 
   @Test
-  void adminActionsAppearInTheActivityFeedWithoutSecrets() throws Exception {
+  void adminActionsAppearInTheActivityFeedWithoutSecrets() {
     HttpResponse<String> domain = gateway.send("POST", "/admin/v1/domains", "{\"name\":\"audited.example\"}",
         Map.of("Authorization", "Bearer " + gateway.adminToken(), "X-Postern-Actor", "ops:alice",
             "Content-Type", "application/json"));
@@ -106,6 +103,15 @@ class ActivityAdminIT {
     assertThat(awaitActivity("webhooks.create", 1)).hasSize(1);
     assertThat(awaitActivity("webhooks.delete", 1)).hasSize(1);
 
+    // The feed reads above were queued for the audit writer before this write (one FIFO queue):
+    // once the write is in the feed, any audited read would be too.
+    String marker = json(gateway.admin("POST", "/admin/v1/mailboxes",
+        new JsonObject().put("address", "after-reads@audited.example"))).getString("id");
+    Eventually.until(Duration.ofSeconds(10), () -> json(gateway.admin("GET", "/admin/v1/activity?limit=100", null))
+            .getJsonArray("data").stream().map(JsonObject.class::cast)
+            .anyMatch(e -> "mailboxes.create".equals(e.getString("action"))
+                && marker.equals(e.getJsonObject("details", new JsonObject()).getString("mailbox_id"))),
+        () -> "mailboxes.create of " + marker + " not in the feed");
     String feed = gateway.admin("GET", "/admin/v1/activity?limit=100", null).body();
     assertThat(feed).doesNotContain(hook.getString("secret")).doesNotContain(gateway.adminToken())
         .doesNotContain("whsec_");
@@ -116,7 +122,7 @@ class ActivityAdminIT {
   }
 
   @Test
-  void activityAndKeyHistoryArePagedNewestFirstWithACursor() throws Exception {
+  void activityAndKeyHistoryArePagedNewestFirstWithACursor() {
     UUID key = UUID.randomUUID();
     UUID other = UUID.randomUUID();
     for (int i = 0; i < 7; i++) {
@@ -126,11 +132,9 @@ class ActivityAdminIT {
           "GET /v1/inbox/messages", "GET", "/v1/inbox/messages", 200, null, null, null));
     }
     String base = "/admin/v1/keys/" + key + "/audit";
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (json(gateway.admin("GET", base + "?limit=100", null)).getJsonArray("data").size() < 7
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Eventually.until(Duration.ofSeconds(10),
+        () -> json(gateway.admin("GET", base + "?limit=100", null)).getJsonArray("data").size() >= 7,
+        () -> "key history: " + gateway.admin("GET", base + "?limit=100", null).body());
 
     List<Integer> seen = new ArrayList<>();
     String cursor = null;

@@ -2,6 +2,7 @@ package dev.postern.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postern.support.Eventually;
 import dev.postern.support.GatewayProcess;
 import dev.postern.support.PgFixture;
 import io.vertx.core.json.JsonObject;
@@ -107,12 +108,13 @@ class AdminCliIT {
     assertThat(cli("webhooks", "list").out()).doesNotContain(hook.json().getString("secret"));
     assertThat(cli("webhooks", "delete", hook.json().getString("id")).exit()).isZero();
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    Run activity;
-    do {
-      activity = cli("activity", "--limit", "100");
-      Thread.sleep(200);
-    } while (activity.json().getJsonArray("data").size() < 6 && System.nanoTime() < deadline);
+    // webhooks.delete was the last write: once it is in the feed, the earlier ones are too.
+    Run[] polled = new Run[1];
+    Eventually.untilAsserted(Duration.ofSeconds(60), () -> { // each run starts a JVM
+      polled[0] = cli("activity", "--limit", "100");
+      assertThat(polled[0].out()).contains("webhooks.delete");
+    });
+    Run activity = polled[0];
     assertThat(activity.exit()).isZero();
     assertThat(activity.out()).contains("domains.create", "mailboxes.delete", "webhooks.create", "\"cli:");
     assertThat(cli("activity", "--limit", "2").json().getString("next_cursor")).isNotNull();

@@ -2,11 +2,11 @@ package dev.postern.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postern.support.ClosedPort;
 import dev.postern.support.Eventually;
 import dev.postern.support.FaultRelay;
 import dev.postern.support.FaultRelay.Fault;
 import dev.postern.support.FaultRelay.Script;
-import dev.postern.support.FreePort;
 import dev.postern.support.OutboundSeed;
 import dev.postern.support.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryFaultsIT {
 
   private static FaultRelay relay;
+  private static ClosedPort dead;
   private static TestGateway gateway;
   private static OutboundSeed seed;
 
@@ -41,8 +42,9 @@ class DeliveryFaultsIT {
   @BeforeAll
   static void start() {
     relay = FaultRelay.start();
+    dead = ClosedPort.hold();
     JsonArray relays = new JsonArray()
-        .add(new JsonObject().put("name", "dead").put("host", "127.0.0.1").put("port", FreePort.next())
+        .add(new JsonObject().put("name", "dead").put("host", "127.0.0.1").put("port", dead.port())
             .put("weight", 100))
         .add(new JsonObject().put("name", "fault").put("host", "127.0.0.1").put("port", relay.port())
             .put("weight", 50).put("username", "user").put("password", "secret"));
@@ -55,6 +57,7 @@ class DeliveryFaultsIT {
     seed.close();
     gateway.close();
     relay.close();
+    dead.close();
   }
 
   private static void awaitStatus(UUID id, String status) {
@@ -87,7 +90,7 @@ class DeliveryFaultsIT {
   }
 
   @Test
-  void permanentReplyBouncesWithTheExactReply() throws Exception {
+  void permanentReplyBouncesWithTheExactReply() {
     relay.script(Script.rcpt("550 5.1.1 no such user"));
     UUID id = seed.live("nobody@dest.test");
     awaitStatus(id, "bounced");
@@ -96,7 +99,8 @@ class DeliveryFaultsIT {
       assertThat(r.getString("reply")).isEqualTo("550 5.1.1 no such user");
     });
     assertThat(seed.queueRow(id)).isNull();
-    Thread.sleep(500);
+    // A message queued after it being delivered shows the workers have claimed since.
+    awaitStatus(seed.live("after-bounce@dest.test"), "delivered");
     assertThat(eventTypes(id)).containsExactly("queued", "bounced");
     assertThat(arrivals(id)).isZero();
   }

@@ -83,20 +83,26 @@ class DeliveryGreenMailIT {
   }
 
   @Test
-  void sandboxMessageWithAQueueRowIsNeverRelayed() throws Exception {
+  void sandboxMessageWithAQueueRowIsNeverRelayed() {
     UUID id = seed.sandboxWithQueueRow("sandbox@dest.test");
     Eventually.until(Duration.ofSeconds(20), () -> seed.queueRow(id) == null, () -> "queue row left");
     assertThat(seed.status(id)).isEqualTo("sandboxed");
-    Thread.sleep(300);
+    // A live message queued after it reaching the relay shows the workers have moved past it.
+    arrivedWith(seed.live("next-in-queue@dest.test"), 1);
     assertThat(relay.server().getReceivedMessagesForDomain("sandbox@dest.test")).isEmpty();
     assertThat(seed.events(id)).extracting(e -> e.getString("type")).doesNotContain("sent", "delivered");
   }
 
   @Test
-  void scheduledMessageWaitsUntilDue() throws Exception {
-    UUID id = seed.scheduled(Duration.ofSeconds(2), "later@dest.test");
-    Thread.sleep(1000);
+  void scheduledMessageWaitsUntilDue() {
+    UUID id = seed.scheduled(Duration.ofHours(1), "later@dest.test");
+    // A live message queued after it being delivered shows the workers have claimed since.
+    UUID after = seed.live("next-in-queue@dest.test");
+    arrivedWith(after, 1);
+    awaitStatus(after, "delivered");
     assertThat(seed.status(id)).isEqualTo("scheduled");
+    assertThat(relay.server().getReceivedMessagesForDomain("later@dest.test")).isEmpty();
+    seed.makeDue(id); // the hour has passed
     arrivedWith(id, 1);
     awaitStatus(id, "delivered");
   }

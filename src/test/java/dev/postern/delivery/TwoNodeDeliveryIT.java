@@ -37,9 +37,13 @@ class TwoNodeDeliveryIT {
       for (int i = 0; i < MESSAGES / 200; i++) {
         ids.addAll(seed.live(200, "rcpt" + i + "@dest.test"));
       }
+      // Settled, not just delivered: no queue row left, so no claim is still in flight on either
+      // node that could send a second copy after the count below.
       Eventually.until(Duration.ofSeconds(120),
-          () -> seed.count("SELECT count(*) FROM outbound_messages WHERE status = 'delivered'") == MESSAGES,
-          () -> seed.count("SELECT count(*) FROM outbound_messages WHERE status = 'delivered'") + " delivered");
+          () -> seed.count("SELECT count(*) FROM outbound_messages WHERE status = 'delivered'") == MESSAGES
+              && seed.count("SELECT count(*) FROM delivery_queue") == 0,
+          () -> seed.count("SELECT count(*) FROM outbound_messages WHERE status = 'delivered'") + " delivered, "
+              + seed.count("SELECT count(*) FROM delivery_queue") + " queue rows left");
       double seconds = (System.nanoTime() - started) / 1e9;
       log.info("two nodes delivered {} messages in {} s ({} msg/s)", MESSAGES,
           String.format("%.2f", seconds), String.format("%.0f", MESSAGES / seconds));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.support.Eventually;
 import dev.postern.support.FaultProxy;
+import dev.postern.support.HourWindow;
 import dev.postern.support.RedisFixture;
 import dev.postern.support.SqlSeed;
 import dev.postern.support.TestGateway;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +34,12 @@ class RedisOutageIT {
   private static final String FROM = "app@quota.example";
 
   private final List<AutoCloseable> started = new ArrayList<>();
+
+  /** Every case here counts an hourly quota across an outage. */
+  @BeforeEach
+  void notAcrossTheTopOfAnHour() {
+    HourWindow.awaitRoomFor(Duration.ofMinutes(3));
+  }
 
   @AfterEach
   void stop() throws Exception {

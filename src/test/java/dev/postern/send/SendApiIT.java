@@ -2,6 +2,7 @@ package dev.postern.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postern.support.HourWindow;
 import dev.postern.support.SqlSeed;
 import dev.postern.support.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -209,6 +211,7 @@ class SendApiIT {
 
   @Test
   void quotaOf100AcceptsExactly100Of1000ConcurrentSends() throws Exception {
+    HourWindow.awaitRoomFor(Duration.ofMinutes(2));
     String limited = key(new JsonObject().put("mailbox", "app@shop.example").put("rate_limit_per_hour", 100));
     String body = email().encode();
     ExecutorService pool = Executors.newFixedThreadPool(32);

@@ -85,6 +85,16 @@ public final class OutboundSeed implements AutoCloseable {
     return insert(1, "live", in, null, true, recipients).get(0);
   }
 
+  /**
+   * Moves a scheduled message's queue row to now and wakes the workers: what the passing of
+   * its scheduled time does (the queue's clock is the database's {@code now()}).
+   */
+  public void makeDue(UUID id) {
+    pool.withTransaction(c -> c.preparedQuery("UPDATE delivery_queue SET due_at = now() WHERE message_id = $1")
+        .execute(Tuple.of(id))
+        .compose(rows -> c.query("SELECT pg_notify('" + NOTIFY_CHANNEL + "', '')").execute())).await();
+  }
+
   /** MIME left for the test to store under {@code blobKey} (large-message path). */
   public UUID liveInBlob(String blobKey, long size, String... recipients) {
     UUID id = insert(1, "live", null, blobKey, true, recipients).get(0);

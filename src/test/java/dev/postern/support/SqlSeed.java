@@ -14,6 +14,22 @@ public final class SqlSeed {
 
   private SqlSeed() {}
 
+  /** Moves a key's expiry into the past (the admin API accepts only future expiries). */
+  public static void expireKey(String pgUrl, String keyId) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = PgBuilder.pool().connectingTo(pgUrl).using(vertx).build();
+      int updated = pool.preparedQuery("UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = $1")
+          .execute(Tuple.of(UUID.fromString(keyId))).await().rowCount();
+      pool.close().await();
+      if (updated != 1) {
+        throw new IllegalStateException("no api key " + keyId);
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
   /** A domain (with placeholder DKIM columns) and a plaintext-tier mailbox on it. */
   public static UUID mailbox(String pgUrl, String address) {
     String domain = address.substring(address.indexOf('@') + 1).toLowerCase();

@@ -1,6 +1,7 @@
 package dev.postern.support;
 
 import dev.postern.Gateway;
+import dev.postern.StartupException;
 import dev.postern.config.ConfigLoader;
 import dev.postern.config.PosternConfig;
 import dev.postern.keys.MasterSecrets;
@@ -60,6 +61,23 @@ public final class TestGateway implements AutoCloseable {
    * @param conf an operator configuration file's content (e.g. {@code delivery} tuning), or null
    */
   public static TestGateway start(Map<String, String> overrides, JsonObject conf) {
+    Map<String, String> settings = new HashMap<>(overrides);
+    settings.computeIfAbsent("POSTERN_PG_URL", k -> PgFixture.freshDatabaseUrl());
+    // The HTTP port is one that was free when asked; another build on this machine may bind it
+    // first. Then the fixture asks again (never when the test chose the port itself).
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(settings, conf);
+      } catch (StartupException e) {
+        boolean portTaken = String.valueOf(e.getMessage()).contains("Address already in use");
+        if (!portTaken || overrides.containsKey("POSTERN_HTTP_PORT") || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static TestGateway startOnce(Map<String, String> overrides, JsonObject conf) {
     try {
       Path dataDir = Files.createTempDirectory("postern-test-");
       Map<String, String> env = new HashMap<>();
@@ -70,15 +88,20 @@ public final class TestGateway implements AutoCloseable {
       env.put("POSTERN_ADMIN_TOKEN", "admin-" + UUID.randomUUID());
       env.put("POSTERN_MASTER_SECRET", MasterSecrets.generate());
       env.putAll(overrides);
-      env.computeIfAbsent("POSTERN_PG_URL", k -> PgFixture.freshDatabaseUrl());
       Path confFile = null;
       if (conf != null) {
         confFile = Files.writeString(dataDir.resolve("test-conf.json"), conf.encode());
       }
       PosternConfig config = ConfigLoader.load(confFile, env);
       Vertx vertx = Vertx.vertx();
-      Gateway gateway = Gateway.start(vertx, config, MasterSecrets.parse(env.get("POSTERN_MASTER_SECRET")),
-          env.get("POSTERN_ADMIN_TOKEN"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await();
+      Gateway gateway;
+      try {
+        gateway = Gateway.start(vertx, config, MasterSecrets.parse(env.get("POSTERN_MASTER_SECRET")),
+            env.get("POSTERN_ADMIN_TOKEN"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await();
+      } catch (RuntimeException e) {
+        vertx.close().await();
+        throw e;
+      }
       return new TestGateway(vertx, gateway, config, env.get("POSTERN_ADMIN_TOKEN"),
           env.get("POSTERN_MASTER_SECRET"), dataDir);
     } catch (IOException e) {
