@@ -59,6 +59,7 @@ import dev.postern.ratelimit.RateLimiter;
 import dev.postern.ratelimit.memory.MemoryRateLimiter;
 import dev.postern.ratelimit.redis.RedisRateLimiter;
 import dev.postern.delivery.dkim.DkimKeys;
+import dev.postern.webhooks.WebhookDeliveries;
 import dev.postern.webhooks.WebhookDispatcher;
 import dev.postern.webhooks.WebhookSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -262,7 +263,8 @@ public final class Gateway {
 
   /** Webhook delivery (one loop per node) and the DKIM keys delivery signs with. */
   private void startWebhooksAndDkim(Clock clock) {
-    webhookDispatcher = new WebhookDispatcher(vertx, database.pool(), vault, cpu, clock,
+    webhookDispatcher = new WebhookDispatcher(vertx, database.pool(),
+        new WebhookDeliveries(database.pool(), node), vault, cpu, clock,
         WebhookSettings.defaults());
     signals.listen(WebhookDispatcher.CHANNEL, p -> webhookDispatcher.wake(), v -> webhookDispatcher.wake());
     dkimKeys = new DkimKeys(database.pool(), vault, cpu, clock, 1_000, 600_000);

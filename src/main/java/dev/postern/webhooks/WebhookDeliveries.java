@@ -20,7 +20,7 @@ import java.util.UUID;
  * attempt is counted when the row is claimed; every attempt is a {@code webhook_attempts} row.
  * Each operation is one statement (one round trip).
  */
-final class WebhookDeliveries extends PgWorkQueue<WebhookDeliveries.Claimed> {
+public final class WebhookDeliveries extends PgWorkQueue<WebhookDeliveries.Claimed> {
 
   /** A claimed delivery with what sending it needs. */
   record Claimed(UUID id, UUID webhookId, String eventType, JsonObject payload, int attempt,
@@ -72,7 +72,7 @@ final class WebhookDeliveries extends PgWorkQueue<WebhookDeliveries.Claimed> {
       RETURNING status""";
 
   /** @param owner this node's lease owner name, unique among live nodes */
-  WebhookDeliveries(Pool pool, String owner) {
+  public WebhookDeliveries(Pool pool, String owner) {
     super(pool, owner, TABLE, READ_CLAIMED);
   }
 

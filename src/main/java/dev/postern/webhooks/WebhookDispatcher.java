@@ -35,12 +35,13 @@ public final class WebhookDispatcher {
   private final WebhookDeliveryVerticle loop;
   private String deployment;
 
-  public WebhookDispatcher(Vertx vertx, Pool pool, KeyVault vault, WorkerExecutor cpu,
-      Clock clock, WebhookSettings settings) {
+  /** @param deliveries the webhook work queue (an adapter: built by the wiring) */
+  public WebhookDispatcher(Vertx vertx, Pool pool, WebhookDeliveries deliveries, KeyVault vault,
+      WorkerExecutor cpu, Clock clock, WebhookSettings settings) {
     this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
-    this.deliveries = new WebhookDeliveries(pool, "node-" + UUID.randomUUID());
+    this.deliveries = deliveries;
     this.loop = new WebhookDeliveryVerticle(deliveries, new WebhookSecrets(vault, cpu, 10_000),
         settings, clock);
   }

@@ -59,7 +59,8 @@ class WebhookDispatcherIT {
     Migrations.fromClasspath().apply(pool).await();
     cpu = vertx.createSharedWorkerExecutor("test-cpu", 2);
     vault = new KeyVault(MasterSecrets.parse(MasterSecrets.generate()));
-    dispatcher = new WebhookDispatcher(vertx, pool, vault, cpu, Clock.systemUTC(), FAST);
+    dispatcher = new WebhookDispatcher(vertx, pool,
+        new WebhookDeliveries(pool, "node-" + java.util.UUID.randomUUID()), vault, cpu, Clock.systemUTC(), FAST);
     dispatcher.start().await();
     receiver = WebhookReceiver.start();
   }

@@ -56,7 +56,8 @@ class WebhookLeasesIT {
     UUID domain = WebhookRows.domain(pool, "dead.example");
     WebhookRows.Webhook hook = WebhookRows.insert(pool, vault, receiver.url("/dead"), List.of("*"), domain);
     receiver.expectSecret("/dead", hook.secret());
-    WebhookDispatcher dispatcher = new WebhookDispatcher(vertx, pool, vault, cpu, Clock.systemUTC(),
+    WebhookDispatcher dispatcher = new WebhookDispatcher(vertx, pool,
+        new WebhookDeliveries(pool, "node-" + java.util.UUID.randomUUID()), vault, cpu, Clock.systemUTC(),
         WebhookDispatcherIT.FAST);
     dispatcher.emit(WebhookEvents.EMAIL_SENT, domain, WebhookDispatcherIT.email("em_dead")).await();
     // A node claimed it and died: its lease runs for another second.
@@ -82,7 +83,8 @@ class WebhookLeasesIT {
     WebhookRows.Webhook hook = WebhookRows.insert(pool, vault, receiver.url("/stop"), List.of("*"), domain);
     receiver.expectSecret("/stop", hook.secret());
     receiver.script("/stop", WebhookReceiver.HANG);
-    WebhookDispatcher dispatcher = new WebhookDispatcher(vertx, pool, vault, cpu, Clock.systemUTC(),
+    WebhookDispatcher dispatcher = new WebhookDispatcher(vertx, pool,
+        new WebhookDeliveries(pool, "node-" + java.util.UUID.randomUUID()), vault, cpu, Clock.systemUTC(),
         WebhookDispatcherIT.FAST);
     dispatcher.start().await();
     dispatcher.emit(WebhookEvents.EMAIL_SENT, domain, WebhookDispatcherIT.email("em_stop")).await();
