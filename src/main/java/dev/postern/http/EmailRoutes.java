@@ -3,13 +3,14 @@ package dev.postern.http;
 import dev.postern.auth.AuthenticatedKey;
 import dev.postern.keys.Scope;
 import dev.postern.refusal.Issue;
-import dev.postern.refusal.Reason;
 import dev.postern.refusal.Refusal;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.RequestJson;
-import dev.postern.send.SendRequest;
 import dev.postern.send.SendRequestParser;
+import dev.postern.send.Submission;
 import dev.postern.send.SubmissionService;
+import dev.postern.send.SubmissionService.Accepted;
+import dev.postern.send.SubmissionService.Batch;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
@@ -23,7 +24,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -69,12 +72,9 @@ public final class EmailRoutes implements RouteGroup {
     AuthenticatedKey key = ApiKeyAuth.key(ctx);
     Buffer raw = ctx.body().buffer();
     parse(raw, b -> parser.parse(json.object(b)))
-        .compose(request -> {
-          SubmissionService.checkSender(key, request);
-          return submissions.submit(key, List.of(request), "api", idempotency(ctx, raw),
-              ids -> new JsonObject().put("id", ids.get(0).toString()));
-        })
-        .onSuccess(result -> respond(ctx, result, ids -> new JsonObject().put("id", ids.get(0).toString())))
+        .compose(request -> submissions.accept(key, List.of(Submission.composed(request)), "api",
+            idempotency(ctx, raw), Batch.SINGLE))
+        .onSuccess(accepted -> respond(ctx, accepted, new JsonObject().put("id", accepted.ids().get(0).toString())))
         .onFailure(ctx::fail);
   }
 
@@ -91,39 +91,56 @@ public final class EmailRoutes implements RouteGroup {
       if (items.isEmpty() || items.size() > MAX_BATCH) {
         throw ApiException.validation("body", "a batch holds 1 to " + MAX_BATCH + " emails");
       }
-      List<SendRequest> valid = new ArrayList<>();
+      List<Submission> valid = new ArrayList<>();
       List<Integer> validIndexes = new ArrayList<>();
-      List<Issue> issues = new ArrayList<>();
-      JsonArray errors = new JsonArray();
+      Map<Integer, Refusal> refused = new TreeMap<>();
       for (int i = 0; i < items.size(); i++) {
         try {
           if (!(items.getValue(i) instanceof JsonObject item)) {
             throw Refusal.invalid("", "must be an email object");
           }
-          SendRequest request = parser.parse(item);
-          SubmissionService.checkSender(key, request);
-          valid.add(request);
+          valid.add(Submission.composed(parser.parse(item)));
           validIndexes.add(i);
         } catch (Refusal e) {
-          if (!permissive && e.reason() == Reason.SENDER_NOT_ALLOWED) {
-            throw e.prefixed("[" + i + "]: ");
-          }
-          for (Issue issue : e.issues().isEmpty() ? List.of(new Issue("", e.getMessage())) : e.issues()) {
-            issues.add(new Issue("[" + i + "]" + (issue.path().isEmpty() ? "" : "." + issue.path()), issue.message()));
-          }
-          errors.add(new JsonObject().put("index", i).put("message", e.getMessage()));
+          refused.put(i, e);
         }
       }
-      if (!permissive && !issues.isEmpty()) {
-        throw ApiException.validation(issues);
+      if (!permissive && !refused.isEmpty()) {
+        throw Refusal.invalid(issues(refused));
       }
       if (valid.isEmpty()) {
-        throw ApiException.validation(issues);
+        throw Refusal.invalid(issues(refused));
       }
-      Function<List<UUID>, JsonObject> body = ids -> batchBody(ids, permissive ? errors : null);
-      return submissions.submit(key, valid, "api", idempotency(ctx, raw), body)
-          .onSuccess(result -> respond(ctx, result, body));
+      return submissions.accept(key, valid, "api", idempotency(ctx, raw),
+              permissive ? Batch.SKIP_REFUSED : Batch.ALL_OR_NOTHING)
+          .map(accepted -> {
+            // Sender-policy refusals name the item by its index in the request.
+            accepted.skipped().forEach(s -> refused.put(validIndexes.get(s.index()), s.refusal()));
+            if (accepted.ids().isEmpty()) {
+              throw Refusal.invalid(issues(refused));
+            }
+            return accepted;
+          })
+          .onSuccess(accepted -> respond(ctx, accepted, batchBody(accepted.ids(),
+              permissive ? errors(refused) : null)));
     }).onFailure(ctx::fail);
+  }
+
+  /** Each refused item's issues, with paths prefixed by the item's index. */
+  private static List<Issue> issues(Map<Integer, Refusal> refused) {
+    List<Issue> issues = new ArrayList<>();
+    refused.forEach((i, e) -> {
+      for (Issue issue : e.issues().isEmpty() ? List.of(new Issue("", e.getMessage())) : e.issues()) {
+        issues.add(new Issue("[" + i + "]" + (issue.path().isEmpty() ? "" : "." + issue.path()), issue.message()));
+      }
+    });
+    return issues;
+  }
+
+  private static JsonArray errors(Map<Integer, Refusal> refused) {
+    JsonArray errors = new JsonArray();
+    refused.forEach((i, e) -> errors.add(new JsonObject().put("index", i).put("message", e.getMessage())));
+    return errors;
   }
 
   private void get(RoutingContext ctx) {
@@ -146,15 +163,14 @@ public final class EmailRoutes implements RouteGroup {
         .onFailure(ctx::fail);
   }
 
-  private void respond(RoutingContext ctx, SubmissionService.Result result,
-      Function<List<UUID>, JsonObject> body) {
-    if (result.replay().isPresent()) {
+  /** A replay renders the first request's ids the same way, marked, without quota headers. */
+  private void respond(RoutingContext ctx, Accepted accepted, JsonObject body) {
+    if (accepted.replayed()) {
       ctx.response().putHeader("Idempotent-Replayed", "true");
-      ApiRouter.json(ctx, result.replay().get().status(), result.replay().get().body());
-      return;
+    } else {
+      RateLimitHeaders.write(ctx.response(), accepted.quota());
     }
-    RateLimitHeaders.write(ctx.response(), result.quota());
-    ApiRouter.json(ctx, 200, body.apply(result.ids()));
+    ApiRouter.json(ctx, 200, body);
   }
 
   private static JsonObject batchBody(List<UUID> ids, JsonArray errors) {

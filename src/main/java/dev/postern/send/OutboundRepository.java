@@ -42,8 +42,8 @@ public final class OutboundRepository {
       q AS (%s)
       SELECT 1""";
 
-  /** A stored idempotency record: the request digest and the response it got. */
-  public record IdempotencyRecord(byte[] requestSha256, int status, JsonObject body) {}
+  /** A stored idempotency record: the request digest and the ids accepted for it, in order. */
+  public record IdempotencyRecord(byte[] requestSha256, List<UUID> messageIds) {}
 
   private final Pool pool;
   private final String insert;
@@ -69,22 +69,25 @@ public final class OutboundRepository {
   }
 
   /**
-   * Commits the messages together with an idempotency record holding {@code response}, or — if a
-   * live record for this key already exists — commits nothing and returns that record. Concurrent
+   * Commits the messages together with an idempotency record holding their ids, or — if a live
+   * record for this key already exists — commits nothing and returns that record. Concurrent
    * requests with one key serialise on the record's primary key, so exactly one of them sends.
    */
   public Future<Optional<IdempotencyRecord>> insertIdempotent(List<OutboundMessage> messages,
-      UUID apiKeyId, String idempotencyKey, byte[] requestSha256, int status, JsonObject response) {
+      UUID apiKeyId, String idempotencyKey, byte[] requestSha256) {
+    UUID[] ids = messages.stream().map(OutboundMessage::id).toArray(UUID[]::new);
     return pool.withTransaction(tx -> tx.preparedQuery("""
             INSERT INTO idempotency_records (api_key_id, idempotency_key, request_sha256,
-              response_status, response_body, expires_at)
-            VALUES ($1, $2, $3, $4, $5, now() + interval '24 hours')
+              message_ids, expires_at)
+            VALUES ($1, $2, $3, $4, now() + interval '24 hours')
             ON CONFLICT (api_key_id, idempotency_key) DO UPDATE SET
-              request_sha256 = EXCLUDED.request_sha256, response_status = EXCLUDED.response_status,
-              response_body = EXCLUDED.response_body, created_at = now(), expires_at = EXCLUDED.expires_at
+              request_sha256 = EXCLUDED.request_sha256, message_ids = EXCLUDED.message_ids,
+              created_at = now(), expires_at = EXCLUDED.expires_at
               WHERE idempotency_records.expires_at < now()
             RETURNING 1""")
-        .execute(Tuple.of(apiKeyId, idempotencyKey, Buffer.buffer(requestSha256), status, response))
+        // Tuple.of would spread the array (varargs): add it as one value.
+        .execute(Tuple.tuple().addValue(apiKeyId).addValue(idempotencyKey)
+            .addValue(Buffer.buffer(requestSha256)).addValue(ids))
         .compose(rows -> {
           if (rows.size() == 0) {
             return findIdempotency(tx, apiKeyId, idempotencyKey);
@@ -105,7 +108,7 @@ public final class OutboundRepository {
   private static Future<Optional<IdempotencyRecord>> findIdempotency(SqlClient client, UUID apiKeyId,
       String idempotencyKey) {
     return client.preparedQuery("""
-            SELECT request_sha256, response_status, response_body FROM idempotency_records
+            SELECT request_sha256, message_ids FROM idempotency_records
              WHERE api_key_id = $1 AND idempotency_key = $2 AND expires_at > now()""")
         .execute(Tuple.of(apiKeyId, idempotencyKey))
         .map(rows -> {
@@ -113,9 +116,8 @@ public final class OutboundRepository {
             return Optional.empty();
           }
           Row row = rows.iterator().next();
-          Object body = row.getValue("response_body");
-          return Optional.of(new IdempotencyRecord(row.getBuffer(0).getBytes(), row.getInteger(1),
-              body instanceof JsonObject json ? json : new JsonObject(String.valueOf(body))));
+          return Optional.of(new IdempotencyRecord(row.getBuffer(0).getBytes(),
+              List.of(row.getArrayOfUUIDs(1))));
         });
   }
 

@@ -57,8 +57,26 @@ public final class SubmissionService {
   private static final int PIPE_READERS = 8;
   private static final DateTimeFormatter BLOB_DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
 
-  /** The outcome of a submission: ids in request order, or the stored response of a replay. */
-  public record Result(List<UUID> ids, Decision quota, Optional<OutboundRepository.IdempotencyRecord> replay) {}
+  /**
+   * What the core accepted: ids in submission order (of the submissions not skipped), the quota
+   * after charging, whether this was a replay of an earlier identical request (nothing sent, no
+   * quota charged, {@code quota} null), and the submissions skipped by sender policy
+   * ({@link Batch#SKIP_REFUSED} only).
+   */
+  public record Accepted(List<UUID> ids, Decision quota, boolean replayed, List<Skipped> skipped) {}
+
+  /** A submission left out of a {@link Batch#SKIP_REFUSED} batch, by its index in the list. */
+  public record Skipped(int index, Refusal refusal) {}
+
+  /** How a list of submissions is taken. */
+  public enum Batch {
+    /** One message; a refusal is the request's. */
+    SINGLE,
+    /** All or none; a refusal names the index of the submission it concerns. */
+    ALL_OR_NOTHING,
+    /** Submissions refused by sender policy are skipped and reported; the rest are accepted. */
+    SKIP_REFUSED
+  }
 
   /** Idempotency-Key of a request and the digest of its body. */
   public record Idempotency(String key, byte[] requestSha256) {}
@@ -89,76 +107,79 @@ public final class SubmissionService {
     this.maxMessageBytes = maxMessageBytes;
   }
 
-  /** SPEC §3: {@code from} must be the key's mailbox, or an address of the key's domain. */
-  public static void checkSender(AuthenticatedKey key, SendRequest request) {
-    EmailAddress from = request.from();
-    boolean allowed = key.mailboxBound()
-        ? from.address().equalsIgnoreCase(key.mailboxAddress())
-        : from.domain().equalsIgnoreCase(key.domainName());
-    if (!allowed) {
-      throw Refusal.of(Reason.SENDER_NOT_ALLOWED, "from must be "
-          + (key.mailboxBound() ? key.mailboxAddress() : "an address of " + key.domainName())
-          + " for this key");
-    }
-  }
-
   /**
-   * Accepts every request or none. With an idempotency key, a live record short-circuits: the
-   * same body replays the first response (nothing sent, no quota charged), a different body is
-   * 409 {@code idempotency_conflict}.
+   * The one way into the queue. Sender policy, then — with an idempotency key — a live record
+   * short-circuits (the same request replays the first ids: nothing sent, no quota charged; a
+   * different request is {@code IDEMPOTENCY_CONFLICT}); then quota, MIME, one durable commit.
+   * Accepts every (unskipped) submission or none.
    */
-  public Future<Result> submit(AuthenticatedKey key, List<SendRequest> requests, String source,
-      Optional<Idempotency> idempotency, java.util.function.Function<List<UUID>, JsonObject> response) {
-    requests.forEach(r -> checkSender(key, r));
+  public Future<Accepted> accept(AuthenticatedKey key, List<Submission> submissions, String source,
+      Optional<Idempotency> idempotency, Batch batch) {
+    List<Submission> allowed = new ArrayList<>();
+    List<Skipped> skipped = new ArrayList<>();
+    for (int i = 0; i < submissions.size(); i++) {
+      Optional<Refusal> refused = SenderPolicy.refusal(key, submissions.get(i).from());
+      if (refused.isEmpty()) {
+        allowed.add(submissions.get(i));
+      } else if (batch == Batch.SKIP_REFUSED) {
+        skipped.add(new Skipped(i, refused.get()));
+      } else {
+        return Future.failedFuture(batch == Batch.SINGLE ? refused.get() : refused.get().prefixed("[" + i + "]: "));
+      }
+    }
+    if (allowed.isEmpty()) {
+      return Future.succeededFuture(new Accepted(List.of(), null, false, skipped));
+    }
     Future<Optional<OutboundRepository.IdempotencyRecord>> earlier = idempotency.isEmpty()
         ? Future.succeededFuture(Optional.empty())
         : outbound.findIdempotency(key.id(), idempotency.get().key());
     return earlier.compose(found -> {
       if (found.isPresent()) {
-        return replay(found.get(), idempotency.get());
+        return replay(found.get(), idempotency.get(), skipped);
       }
-      return quotas.chargeSends(key, requests.size()).compose(decision -> {
-        return prepareAll(key, requests, source).compose(messages -> commit(key, messages,
-                idempotency, response)
-                .andThen(result -> {
-                  // Blobs whose rows did not commit (a failure, or a replay that won elsewhere)
-                  // are deleted now; a crash in between is left to OrphanBlobSweeper.
-                  if (result.failed() || result.result().replay().isPresent()) {
-                    deleteBlobs(messages);
-                  }
-                }))
-            .andThen(result -> {
-              // Only accepted messages count (SPEC §3): nothing stored, nothing charged.
-              if (result.failed() || result.result().replay().isPresent()) {
-                quotas.refundSends(key, requests.size());
-              }
-            })
-            .map(committed -> new Result(committed.ids(), decision, committed.replay()));
-      });
+      return quotas.chargeSends(key, allowed.size()).compose(decision -> prepareAll(key, allowed, source)
+              .compose(messages -> commit(key, messages, idempotency)
+                  .andThen(result -> {
+                    // Blobs whose rows did not commit (a failure, or a replay that won elsewhere)
+                    // are deleted now; a crash in between is left to OrphanBlobSweeper.
+                    if (result.failed() || result.result().replay().isPresent()) {
+                      deleteBlobs(messages);
+                    }
+                  }))
+              .andThen(result -> {
+                // Only accepted messages count (SPEC §3): nothing stored, nothing charged.
+                if (result.failed() || result.result().replay().isPresent()) {
+                  quotas.refundSends(key, allowed.size());
+                }
+              })
+              .compose(committed -> committed.replay().isPresent()
+                  ? replay(committed.replay().get(), idempotency.get(), skipped)
+                  : Future.succeededFuture(new Accepted(committed.ids(), decision, false, skipped))));
     });
   }
 
   private record Committed(List<UUID> ids, Optional<OutboundRepository.IdempotencyRecord> replay) {}
 
-  private Future<Result> replay(OutboundRepository.IdempotencyRecord record, Idempotency idempotency) {
+  private Future<Accepted> replay(OutboundRepository.IdempotencyRecord record, Idempotency idempotency,
+      List<Skipped> skipped) {
     if (!MessageDigest.isEqual(record.requestSha256(), idempotency.requestSha256())) {
       return Future.failedFuture(Refusal.of(Reason.IDEMPOTENCY_CONFLICT,
           "this Idempotency-Key was already used with a different request body"));
     }
-    return Future.succeededFuture(new Result(List.of(), null, Optional.of(record)));
+    return Future.succeededFuture(new Accepted(record.messageIds(), null, true, skipped));
   }
 
   private Future<Committed> commit(AuthenticatedKey key, List<OutboundMessage> messages,
-      Optional<Idempotency> idempotency, java.util.function.Function<List<UUID>, JsonObject> response) {
+      Optional<Idempotency> idempotency) {
     List<UUID> ids = messages.stream().map(OutboundMessage::id).toList();
     Future<Optional<OutboundRepository.IdempotencyRecord>> stored = idempotency.isEmpty()
         ? outbound.insert(messages).map(v -> Optional.empty())
         : outbound.insertIdempotent(messages, key.id(), idempotency.get().key(),
-            idempotency.get().requestSha256(), 200, response.apply(ids));
+            idempotency.get().requestSha256());
     return stored.compose(replayed -> {
       if (replayed.isPresent()) {
         // Lost a race with a concurrent request carrying the same key: nothing was committed.
-        return replay(replayed.get(), idempotency.get()).map(r -> new Committed(List.of(), r.replay()));
+        return Future.succeededFuture(new Committed(List.of(), replayed));
       }
       messages.stream().filter(OutboundMessage::enqueue).forEach(m -> wakeups.announce(m.id()));
       return Future.succeededFuture(new Committed(ids, Optional.empty()));
@@ -170,17 +191,19 @@ public final class SubmissionService {
     messages.stream().filter(m -> m.blobKey() != null).forEach(m -> blobs.delete(m.blobKey()));
   }
 
-  private Future<List<OutboundMessage>> prepareAll(AuthenticatedKey key, List<SendRequest> requests,
+  private Future<List<OutboundMessage>> prepareAll(AuthenticatedKey key, List<Submission> submissions,
       String source) {
     List<Future<OutboundMessage>> prepared = new ArrayList<>();
-    for (SendRequest request : requests) {
-      prepared.add(prepare(key, request, source));
+    for (Submission submission : submissions) {
+      prepared.add(prepare(key, submission, source));
     }
     return Future.all(prepared).map(all -> all.<OutboundMessage>list());
   }
 
-  private Future<OutboundMessage> prepare(AuthenticatedKey key, SendRequest request, String source) {
+  private Future<OutboundMessage> prepare(AuthenticatedKey key, Submission submission, String source) {
     UUID id = UUID.randomUUID();
+    // The only source until the SMTP edge adds a streamed one (MimeSource).
+    SendRequest request = ((MimeSource.Composed) submission.mime()).request();
     MessageStamp stamp = MessageStamp.create(clock, request.from());
     Future<StoredMime> mime = estimate(request) < EVENT_LOOP_COMPOSE_LIMIT
         ? storeSmall(id, composer.compose(request, stamp))
@@ -193,7 +216,7 @@ public final class SubmissionService {
               ? cpu.executeBlocking(() -> composer.compose(request, stamp), false).compose(b -> storeSmall(id, b))
               : storeLarge(id, request, stamp);
         });
-    return mime.map(stored -> toRow(id, key, request, source, stamp, stored));
+    return mime.map(stored -> toRow(id, key, submission, source, stamp.messageId(), stored));
   }
 
   private record StoredMime(Buffer inline, String blobKey, long size, byte[] sha256) {}
@@ -238,46 +261,21 @@ public final class SubmissionService {
     });
   }
 
-  private OutboundMessage toRow(UUID id, AuthenticatedKey key, SendRequest request, String source,
-      MessageStamp stamp, StoredMime mime) {
+  private OutboundMessage toRow(UUID id, AuthenticatedKey key, Submission submission, String source,
+      String messageId, StoredMime mime) {
     Instant now = clock.instant();
-    Optional<Instant> scheduled = request.scheduledAt().filter(at -> at.isAfter(now));
+    Optional<Instant> scheduled = submission.scheduledAt().filter(at -> at.isAfter(now));
     MessageStatus status = key.sandboxed() ? MessageStatus.SANDBOXED
         : scheduled.isPresent() ? MessageStatus.SCHEDULED : MessageStatus.QUEUED;
+    Submission.HeaderSummary headers = submission.headers();
     JsonArray tags = new JsonArray();
-    request.tags().forEach(t -> tags.add(new JsonObject().put("name", t.name()).put("value", t.value())));
+    headers.tags().forEach(t -> tags.add(new JsonObject().put("name", t.name()).put("value", t.value())));
     return new OutboundMessage(id, key.id(), key.domainId(), key.mailboxId(), key.mode().wire(), source,
-        stamp.messageId(), request.envelopeSender(), request.from().toString(),
-        addresses(request.to()), addresses(request.cc()), addresses(request.bcc()), addresses(request.replyTo()),
-        request.subject(), tags, request.inReplyTo().orElse(null), status,
+        messageId, submission.envelopeSender(), headers.from(),
+        headers.to(), headers.cc(), headers.bcc(), headers.replyTo(),
+        headers.subject(), tags, headers.inReplyTo().orElse(null), status,
         mime.inline(), mime.blobKey(), mime.size(), mime.sha256(), scheduled.orElse(null),
-        recipients(request), !key.sandboxed(), scheduled.orElse(now));
-  }
-
-  /** Envelope recipients, deduplicated case-insensitively, each with the header it came from. */
-  static List<OutboundMessage.Recipient> recipients(SendRequest request) {
-    List<OutboundMessage.Recipient> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (EmailAddress a : request.to()) {
-      if (seen.add(a.address().toLowerCase(Locale.ROOT))) {
-        out.add(new OutboundMessage.Recipient(a.address(), "to"));
-      }
-    }
-    for (EmailAddress a : request.cc()) {
-      if (seen.add(a.address().toLowerCase(Locale.ROOT))) {
-        out.add(new OutboundMessage.Recipient(a.address(), "cc"));
-      }
-    }
-    for (EmailAddress a : request.bcc()) {
-      if (seen.add(a.address().toLowerCase(Locale.ROOT))) {
-        out.add(new OutboundMessage.Recipient(a.address(), "bcc"));
-      }
-    }
-    return out;
-  }
-
-  private static List<String> addresses(List<EmailAddress> list) {
-    return list.stream().map(EmailAddress::toString).toList();
+        submission.recipients(), !key.sandboxed(), scheduled.orElse(now));
   }
 
   private static long estimate(SendRequest request) {
