@@ -255,9 +255,19 @@ public final class SubmissionService {
           return composer.writeTo(request, stamp, sink);
         }
       }, false);
-      // The permit goes back only when both sides are done, not at the first failure.
-      Future.join(written, stored).onComplete(done -> largeCompositions.release());
-      return Future.all(written, stored).map(v -> new StoredMime(null, key, written.result(), digest.digest()));
+      // Waits for both sides: the permit goes back only when both are done, and when the store
+      // fails, the composer's "Pipe closed" (its reader went away) is a consequence, not the cause
+      // — the store's failure is the one reported (502 storage_unavailable, not a 500).
+      return Future.join(written, stored).transform(done -> {
+        largeCompositions.release();
+        if (stored.failed()) {
+          return Future.failedFuture(stored.cause());
+        }
+        if (written.failed()) {
+          return Future.failedFuture(written.cause());
+        }
+        return Future.succeededFuture(new StoredMime(null, key, written.result(), digest.digest()));
+      });
     });
   }
 
