@@ -70,9 +70,6 @@ public final class ConfigLoader {
     if (redisUrl != null && !redisUrl.matches("(?i)^rediss?://.+")) {
       r.problem("redis.url", "must be a redis:// or rediss:// URL");
     }
-    if (r.string("redis.key_prefix", "postern:rl").isBlank()) {
-      r.problem("redis.key_prefix", "must not be empty");
-    }
     Redis redis = new Redis(redisUrl,
         Duration.ofMillis(r.integer("redis.timeout_ms", 250, 10, 60_000)),
         r.choice("redis.failure_mode", FailureMode.class, FailureMode.FAIL_OPEN),
@@ -120,7 +117,7 @@ public final class ConfigLoader {
         Duration.ofSeconds(r.integer("delivery.shutdown_grace_seconds", 10, 0, 600)),
         r.optionalString("delivery.tls_ca_file"),
         r.string("delivery.helo_name", "localhost"),
-        Duration.ofMillis(r.integer("delivery.wakeup_coalesce_ms", 20, 0, 10_000)),
+        Duration.ofMillis(r.integer("delivery.wakeup_coalesce_ms", 20, 1, 10_000)),
         r.integer("delivery.dkim_cache_size", 1_000, 1, 1_000_000),
         Duration.ofSeconds(r.integer("delivery.dkim_cache_ttl_seconds", 600, 1, 86_400)));
 
