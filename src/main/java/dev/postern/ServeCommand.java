@@ -15,6 +15,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,7 +79,8 @@ final class ServeCommand implements Callable<Integer> {
 
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, config, masters, secrets.adminToken(), metrics).await();
+      gateway = Gateway.start(vertx, config, Clock.systemUTC(), masters, secrets.adminToken(),
+          metrics).await();
     } catch (StartupException e) {
       System.err.println("postern: cannot start: " + e.getMessage());
       vertx.close().await();

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -31,14 +32,16 @@ public final class AdminKeyRoutes implements RouteGroup {
   private final KeyRepository keys;
   private final int defaultRateLimit;
   private final AdminTrail trail;
+  private final Clock clock;
 
   public AdminKeyRoutes(AdminAuth admin, KeyIssuer issuer, KeyRepository keys, int defaultRateLimit,
-      AdminTrail trail) {
+      AdminTrail trail, Clock clock) {
     this.admin = admin;
     this.issuer = issuer;
     this.keys = keys;
     this.defaultRateLimit = defaultRateLimit;
     this.trail = trail;
+    this.clock = clock;
   }
 
   @Override
@@ -67,7 +70,7 @@ public final class AdminKeyRoutes implements RouteGroup {
       issues.add(new Issue("mode", "must be live or test"));
     }
     int rateLimit = rateLimit(json, issues);
-    Instant expiresAt = expiresAt(json, issues);
+    Instant expiresAt = expiresAt(json, clock.instant(), issues);
     if (!issues.isEmpty()) {
       throw ApiException.validation(issues);
     }
@@ -192,14 +195,14 @@ public final class AdminKeyRoutes implements RouteGroup {
     return 0;
   }
 
-  private static Instant expiresAt(JsonObject json, List<Issue> issues) {
+  private static Instant expiresAt(JsonObject json, Instant now, List<Issue> issues) {
     Object value = json.getValue("expires_at");
     if (value == null) {
       return null;
     }
     try {
       Instant at = java.time.OffsetDateTime.parse((String) value).toInstant();
-      if (!at.isAfter(Instant.now())) {
+      if (!at.isAfter(now)) {
         issues.add(new Issue("expires_at", "must be in the future"));
       }
       return at;

@@ -1,6 +1,5 @@
 package dev.postern.admin;
 
-import dev.postern.audit.AuditLog;
 import dev.postern.audit.AuditReader;
 import dev.postern.domains.DomainService;
 import dev.postern.http.RouteGroup;
@@ -22,9 +21,8 @@ public final class AdminRoutes implements RouteGroup {
   private final WebhookHandlers webhooks;
   private final ActivityHandlers activity;
 
-  public AdminRoutes(AdminAuth admin, AuditLog audit, AuditReader reader, DomainService domains,
+  public AdminRoutes(AdminAuth admin, AdminTrail trail, AuditReader reader, DomainService domains,
       MailboxService mailboxes, WebhookService webhooks) {
-    AdminTrail trail = new AdminTrail(audit);
     this.admin = admin;
     this.domains = new DomainHandlers(domains, trail);
     this.mailboxes = new MailboxHandlers(mailboxes, trail);

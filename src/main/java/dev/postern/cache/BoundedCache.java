@@ -1,6 +1,8 @@
 package dev.postern.cache;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -36,9 +38,12 @@ public final class BoundedCache<K, V> {
     };
   }
 
-  /** A cache bounded by size only: entries leave when evicted or removed, never by age. */
+  /**
+   * A cache bounded by size only: entries leave when evicted or removed, never by age. It reads
+   * no clock (a fixed one stands in: age never matters).
+   */
   public static <K, V> BoundedCache<K, V> withoutExpiry(int maxSize) {
-    return new BoundedCache<>(maxSize, Long.MAX_VALUE, Clock.systemUTC());
+    return new BoundedCache<>(maxSize, Long.MAX_VALUE, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
   }
 
   /** The live value for {@code key}, or null. */

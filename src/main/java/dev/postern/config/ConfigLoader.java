@@ -72,7 +72,8 @@ public final class ConfigLoader {
     }
     Redis redis = new Redis(redisUrl,
         Duration.ofMillis(r.integer("redis.timeout_ms", 250, 10, 60_000)),
-        r.choice("redis.failure_mode", FailureMode.class, FailureMode.FAIL_OPEN));
+        r.choice("redis.failure_mode", FailureMode.class, FailureMode.FAIL_OPEN),
+        r.string("redis.key_prefix", "postern:rl"));
 
     Blobs blobs = readBlobs(r);
 
@@ -99,7 +100,8 @@ public final class ConfigLoader {
         r.integer("keys.default_rate_limit_per_hour", 1000, 1, Integer.MAX_VALUE),
         r.integer("keys.inbox_reads_per_hour", 3600, 1, Integer.MAX_VALUE),
         r.integer("keys.cache_size", 10_000, 16, 10_000_000),
-        Duration.ofSeconds(r.integer("keys.cache_ttl_seconds", 60, 1, 86_400)));
+        Duration.ofSeconds(r.integer("keys.cache_ttl_seconds", 60, 1, 86_400)),
+        Duration.ofSeconds(r.integer("keys.last_used_flush_seconds", 15, 1, 3600)));
 
     Delivery delivery = new Delivery(readRelays(r),
         Duration.ofHours(r.integer("delivery.retry_horizon_hours", 48, 1, 24 * 30)),
@@ -114,27 +116,43 @@ public final class ConfigLoader {
         Duration.ofSeconds(r.integer("delivery.idle_timeout_seconds", 30, 1, 3600)),
         Duration.ofSeconds(r.integer("delivery.shutdown_grace_seconds", 10, 0, 600)),
         r.optionalString("delivery.tls_ca_file"),
-        r.string("delivery.helo_name", "localhost"));
+        r.string("delivery.helo_name", "localhost"),
+        Duration.ofMillis(r.integer("delivery.wakeup_coalesce_ms", 20, 1, 10_000)),
+        r.integer("delivery.dkim_cache_size", 1_000, 1, 1_000_000),
+        Duration.ofSeconds(r.integer("delivery.dkim_cache_ttl_seconds", 600, 1, 86_400)));
 
     return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
-        keys, delivery, readDns(r));
+        keys, delivery, readWebhooks(r), readDns(r), r.integer("cpu_threads", 0, 0, 256));
+  }
+
+  private static PosternConfig.Webhooks readWebhooks(ConfigReader r) {
+    return new PosternConfig.Webhooks(
+        Duration.ofSeconds(r.integer("webhooks.request_timeout_seconds", 10, 1, 300)),
+        Duration.ofSeconds(r.integer("webhooks.first_retry_seconds", 5, 1, 86_400)),
+        Duration.ofSeconds(r.integer("webhooks.max_retry_seconds", 7_200, 1, 86_400)),
+        r.integer("webhooks.max_attempts", 15, 1, 100),
+        Duration.ofHours(r.integer("webhooks.horizon_hours", 24, 1, 24 * 30)),
+        Duration.ofMillis(r.integer("webhooks.poll_interval_ms", 5_000, 50, 3_600_000)),
+        r.integer("webhooks.concurrency", 16, 1, 1024),
+        r.integer("webhooks.batch_size", 16, 1, 1000));
   }
 
   /** {@code host[:port]} or {@code [v6]:port}; unset = first nameserver of /etc/resolv.conf. */
   private static PosternConfig.Dns readDns(ConfigReader r) {
+    Duration timeout = Duration.ofMillis(r.integer("dns.timeout_ms", 5_000, 100, 60_000));
     String server = r.optionalString("dns.server");
     if (server == null) {
       return new PosternConfig.Dns(ResolvConf.firstNameserver(Path.of("/etc/resolv.conf"))
-          .orElse("127.0.0.53"), 53);
+          .orElse("127.0.0.53"), 53, timeout);
     }
     java.util.regex.Matcher m = java.util.regex.Pattern
         .compile("^(?:\\[([0-9a-fA-F:.]+)\\]|([^\\s:\\[\\]]+))(?::(\\d{1,5}))?$").matcher(server.trim());
     int port = m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3)) : 53;
     if (!m.matches() || port < 1 || port > 65535) {
       r.problem("dns.server", "must be host or host:port (e.g. 1.1.1.1:53), got \"" + server + "\"");
-      return new PosternConfig.Dns("127.0.0.53", 53);
+      return new PosternConfig.Dns("127.0.0.53", 53, timeout);
     }
-    return new PosternConfig.Dns(m.group(1) != null ? m.group(1) : m.group(2), port);
+    return new PosternConfig.Dns(m.group(1) != null ? m.group(1) : m.group(2), port, timeout);
   }
 
   private static Blobs readBlobs(ConfigReader r) {
@@ -163,7 +181,9 @@ public final class ConfigLoader {
       r.problem("blobs.s3_bucket", "must be a valid S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)");
     }
     return new Blobs(endpoint, bucket, r.string("blobs.s3_region", "us-east-1"), access, secret,
-        Duration.ofSeconds(r.integer("blobs.timeout_seconds", 10, 1, 600)));
+        Duration.ofSeconds(r.integer("blobs.timeout_seconds", 10, 1, 600)),
+        Duration.ofMinutes(r.integer("blobs.orphan_min_age_minutes", 60, 1, 7 * 24 * 60)),
+        Duration.ofMinutes(r.integer("blobs.orphan_sweep_interval_minutes", 15, 1, 24 * 60)));
   }
 
   private static List<Relay> readRelays(ConfigReader r) {

@@ -8,6 +8,9 @@ import java.util.List;
 /**
  * The whole configuration, typed and validated, built once at start-up by {@link ConfigLoader}.
  * Nothing below the composition root reads files or the environment.
+ *
+ * @param cpuThreads threads of the pool for CPU-bound work (key decryption, DKIM, large MIME);
+ *     0 means one per core, at least two
  */
 public record PosternConfig(
     Deployment deployment,
@@ -20,7 +23,9 @@ public record PosternConfig(
     Secrets secrets,
     Keys keys,
     Delivery delivery,
-    Dns dns) {
+    Webhooks webhooks,
+    Dns dns,
+    int cpuThreads) {
 
   public enum Deployment { EMBEDDED, PRODUCTION }
 
@@ -39,12 +44,19 @@ public record PosternConfig(
     }
   }
 
-  /** @param url null selects the in-process rate limiter */
-  public record Redis(String url, Duration timeout, FailureMode failureMode) {}
+  /**
+   * @param url null selects the in-process rate limiter
+   * @param keyPrefix prefix of every counter key, so several deployments can share one Redis
+   */
+  public record Redis(String url, Duration timeout, FailureMode failureMode, String keyPrefix) {}
 
-  /** @param s3Endpoint null selects the filesystem blob store under the data directory */
+  /**
+   * @param s3Endpoint null selects the filesystem blob store under the data directory
+   * @param orphanMinAge a blob no message references is deleted once it is this old
+   * @param orphanSweepInterval how often this node looks for such blobs
+   */
   public record Blobs(String s3Endpoint, String s3Bucket, String s3Region, String s3AccessKey,
-      String s3SecretKey, Duration timeout) {
+      String s3SecretKey, Duration timeout, Duration orphanMinAge, Duration orphanSweepInterval) {
     public boolean s3() {
       return s3Endpoint != null;
     }
@@ -63,8 +75,9 @@ public record PosternConfig(
     }
   }
 
+  /** @param lastUsedFlush how often the keys' {@code last_used_at} times are written */
   public record Keys(String prefix, int defaultRateLimitPerHour, int inboxReadsPerHour,
-      int cacheSize, Duration cacheTtl) {}
+      int cacheSize, Duration cacheTtl, Duration lastUsedFlush) {}
 
   /**
    * @param workers delivery verticle instances per node
@@ -73,14 +86,30 @@ public record PosternConfig(
    * @param retryBase first back-off after a transient failure, doubled per attempt up to retryMax
    * @param tlsCaFile PEM bundle to verify relay certificates with instead of the JDK's, or null
    * @param heloName the name this node gives in EHLO
+   * @param wakeupCoalesce queue NOTIFYs for new mail are sent at most once per this interval
+   * @param dkimCacheSize signing keys (one per domain) kept decrypted in memory
+   * @param dkimCacheTtl how long a decrypted signing key is used before it is read again
    */
   public record Delivery(List<Relay> relays, Duration retryHorizon, int workers,
       Duration pollInterval, Duration lease, Duration retryBase, Duration retryMax,
       Duration connectTimeout, Duration replyTimeout, Duration dataTimeout, Duration idleTimeout,
-      Duration shutdownGrace, String tlsCaFile, String heloName) {}
+      Duration shutdownGrace, String tlsCaFile, String heloName, Duration wakeupCoalesce,
+      int dkimCacheSize, Duration dkimCacheTtl) {}
 
-  /** The DNS server used for domain verification lookups. */
-  public record Dns(String host, int port) {}
+  /**
+   * Outgoing webhook delivery (SPEC §6).
+   *
+   * @param firstRetry delay after the first failed attempt; each later one is six times longer,
+   *     capped at {@code maxRetry}
+   * @param maxAttempts attempts after which a delivery is marked failed
+   * @param horizon age after which a delivery is marked failed after its next failed attempt
+   * @param concurrency in-flight requests per node
+   */
+  public record Webhooks(Duration requestTimeout, Duration firstRetry, Duration maxRetry,
+      int maxAttempts, Duration horizon, Duration pollInterval, int concurrency, int batchSize) {}
+
+  /** The DNS server used for domain verification lookups, and the bound on each query. */
+  public record Dns(String host, int port, Duration timeout) {}
 
   public enum RelayTls { NONE, STARTTLS, IMPLICIT }
 

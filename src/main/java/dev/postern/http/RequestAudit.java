@@ -5,7 +5,7 @@ import dev.postern.audit.AuditEntry;
 import dev.postern.audit.AuditLog;
 import dev.postern.auth.AuthenticatedKey;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
@@ -16,9 +16,11 @@ import java.util.function.Consumer;
 public final class RequestAudit implements Consumer<RoutingContext> {
 
   private final AuditLog audit;
+  private final Clock clock;
 
-  public RequestAudit(AuditLog audit) {
+  public RequestAudit(AuditLog audit, Clock clock) {
     this.audit = audit;
+    this.clock = clock;
   }
 
   /** Called once the request is authenticated. */
@@ -30,7 +32,7 @@ public final class RequestAudit implements Consumer<RoutingContext> {
       String method = ctx.request().method().name();
       // The path only: a query string might carry a key someone pasted in the wrong place.
       String path = ctx.request().path();
-      audit.record(new AuditEntry(Instant.now(), ActorType.API_KEY, key.id(), method + " " + path,
+      audit.record(new AuditEntry(clock.instant(), ActorType.API_KEY, key.id(), method + " " + path,
           method, path, ctx.response().getStatusCode(), remote == null ? null : remote.hostAddress(),
           ctx.request().getHeader(ApiKeyAuth.ACTOR_HEADER), null));
     });

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -25,12 +26,14 @@ public final class DeliveryWebhooks implements DeliveryListener {
 
   private final Pool pool;
   private final WebhookDispatcher dispatcher;
+  private final Clock clock;
   private volatile java.util.Set<String> subscribed = java.util.Set.of();
   private volatile long subscribedAt; // 0: never read, so the first event reads
 
-  public DeliveryWebhooks(Pool pool, WebhookDispatcher dispatcher) {
+  public DeliveryWebhooks(Pool pool, WebhookDispatcher dispatcher, Clock clock) {
     this.pool = pool;
     this.dispatcher = dispatcher;
+    this.clock = clock;
   }
 
   /**
@@ -40,7 +43,7 @@ public final class DeliveryWebhooks implements DeliveryListener {
    * that interval.
    */
   private io.vertx.core.Future<java.util.Set<String>> subscriptions() {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (now - subscribedAt < SUBSCRIPTIONS_TTL_MS) {
       return io.vertx.core.Future.succeededFuture(subscribed);
     }

@@ -126,9 +126,9 @@ class ActivityAdminIT {
     UUID key = UUID.randomUUID();
     UUID other = UUID.randomUUID();
     for (int i = 0; i < 7; i++) {
-      gateway.gateway().audit().record(new AuditEntry(Instant.now(), ActorType.API_KEY, key,
+      gateway.core().audit().record(new AuditEntry(Instant.now(), ActorType.API_KEY, key,
           "POST /v1/emails", "POST", "/v1/emails", 200, "10.0.0." + i, null, new JsonObject().put("i", i)));
-      gateway.gateway().audit().record(new AuditEntry(Instant.now(), ActorType.API_KEY, other,
+      gateway.core().audit().record(new AuditEntry(Instant.now(), ActorType.API_KEY, other,
           "GET /v1/inbox/messages", "GET", "/v1/inbox/messages", 200, null, null, null));
     }
     String base = "/admin/v1/keys/" + key + "/audit";

@@ -68,8 +68,8 @@ class DomainsAdminIT {
     assertThat(dkim.getString("value")).startsWith("v=DKIM1; k=rsa; p=");
 
     // The stored private key is ciphertext, and the vault opens it into the published key's pair.
-    var row = gateway.gateway().domains().repository().byName("mail.example.org").await().orElseThrow();
-    Optional<DkimKey> key = gateway.gateway().dkimKeys().forDomain("mail.example.org").await();
+    var row = gateway.core().domains().repository().byName("mail.example.org").await().orElseThrow();
+    Optional<DkimKey> key = gateway.core().dkimKeys().forDomain("mail.example.org").await();
     assertThat(key).isPresent();
     assertThat(key.get().selector()).isEqualTo(selector);
     assertThat(key.get().toString()).doesNotContain(Base64.getEncoder().encodeToString(key.get().privateKey().getEncoded()));
@@ -84,7 +84,7 @@ class DomainsAdminIT {
     check.initVerify(publicKey);
     check.update("dkim".getBytes());
     assertThat(check.verify(signature)).isTrue();
-    assertThat(gateway.gateway().dkimKeys().forDomain("unknown.example").await()).isEmpty();
+    assertThat(gateway.core().dkimKeys().forDomain("unknown.example").await()).isEmpty();
   }
 
   @Test

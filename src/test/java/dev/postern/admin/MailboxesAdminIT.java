@@ -61,7 +61,7 @@ class MailboxesAdminIT {
     assertThat(mailbox.getString("encryption_tier")).isEqualTo("plaintext");
     assertThat(mailbox.getString("created_at")).isNotBlank();
     // The domain now exists, with its DKIM key.
-    assertThat(gateway.gateway().dkimKeys().forDomain("life.example").await()).isPresent();
+    assertThat(gateway.core().dkimKeys().forDomain("life.example").await()).isPresent();
 
     assertThat(json(gateway.admin("GET", "/admin/v1/mailboxes/" + id, null))).isEqualTo(mailbox);
     assertThat(json(gateway.admin("GET", "/admin/v1/mailboxes?domain=LIFE.example", null))

@@ -59,7 +59,7 @@ class WebhooksAdminIT {
     assertThat(list.encode()).contains(id).doesNotContain(secret.substring(6));
 
     // Sealed at rest, and the vault opens it back for dispatch.
-    assertThat(gateway.gateway().webhooks().signingSecret(java.util.UUID.fromString(id)).await())
+    assertThat(gateway.core().webhooks().signingSecret(java.util.UUID.fromString(id)).await())
         .contains(secret);
 
     HttpResponse<String> deleted = gateway.admin("DELETE", "/admin/v1/webhooks/" + id, null);

@@ -119,7 +119,7 @@ class DeliveryGreenMailIT {
     String mime = "Message-ID: <" + id + "@example.com>\r\nFrom: sender@example.com\r\n"
         + "To: big@dest.test\r\nSubject: big\r\n\r\n" + body;
     String key = "out/2026/11/22/" + id + ".eml";
-    gateway.gateway().blobStore().put(key, Buffer.buffer(mime)).await();
+    gateway.core().blobs().put(key, Buffer.buffer(mime)).await();
     UUID seeded = seed.liveInBlob(key, mime.length(), "big@dest.test");
     // The seed names its own Message-ID; the blob's content is what travels.
     Eventually.until(Duration.ofSeconds(60), () -> "delivered".equals(seed.status(seeded)),

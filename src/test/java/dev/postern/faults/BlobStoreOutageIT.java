@@ -147,7 +147,7 @@ class BlobStoreOutageIT {
     assertThat(rowsWithSubject(subject)).isEqualTo(1);
     String blobKey = one("SELECT blob_key FROM outbound_messages WHERE id = $1", UUID.fromString(id))
         .toString();
-    assertThat(gateway.gateway().blobStore().get(blobKey).await().toString())
+    assertThat(gateway.core().blobs().get(blobKey).await().toString())
         .contains("Subject: " + subject).contains("filename=\"report.bin\"");
   }
 

@@ -54,21 +54,21 @@ class OrphanBlobSweeperIT {
 
     String day = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC).format(Clock.systemUTC().instant());
     String orphan = "out/" + day + "/" + UUID.randomUUID() + ".eml";
-    gateway.gateway().blobStore().put(orphan, Buffer.buffer("half a story")).await();
+    gateway.core().blobs().put(orphan, Buffer.buffer("half a story")).await();
 
     // A minimum age of zero: everything unreferenced right now is an orphan.
-    OrphanBlobSweeper sweeper = new OrphanBlobSweeper(gateway.vertx(), gateway.gateway().blobStore(), db,
+    OrphanBlobSweeper sweeper = new OrphanBlobSweeper(gateway.vertx(), gateway.core().blobs(), db,
         Clock.offset(Clock.systemUTC(), Duration.ofSeconds(1)), Duration.ZERO);
     assertThat(sweeper.sweep().await()).isEqualTo(1);
-    assertThat(gateway.gateway().blobStore().exists(orphan).await()).isFalse();
-    assertThat(gateway.gateway().blobStore().exists(referenced).await()).isTrue();
+    assertThat(gateway.core().blobs().exists(orphan).await()).isFalse();
+    assertThat(gateway.core().blobs().exists(referenced).await()).isTrue();
 
     // With the real minimum age, a fresh orphan is left alone (its commit may still be in flight).
     String fresh = "out/" + day + "/" + UUID.randomUUID() + ".eml";
-    gateway.gateway().blobStore().put(fresh, Buffer.buffer("in flight")).await();
-    OrphanBlobSweeper patient = new OrphanBlobSweeper(gateway.vertx(), gateway.gateway().blobStore(), db,
+    gateway.core().blobs().put(fresh, Buffer.buffer("in flight")).await();
+    OrphanBlobSweeper patient = new OrphanBlobSweeper(gateway.vertx(), gateway.core().blobs(), db,
         Clock.systemUTC(), Duration.ofHours(1));
     assertThat(patient.sweep().await()).isZero();
-    assertThat(gateway.gateway().blobStore().exists(fresh).await()).isTrue();
+    assertThat(gateway.core().blobs().exists(fresh).await()).isTrue();
   }
 }

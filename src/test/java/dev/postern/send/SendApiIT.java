@@ -147,7 +147,7 @@ class SendApiIT {
     assertThat(row.getValue("mime_inline")).isNull();
     String blobKey = row.getString("blob_key");
     assertThat(blobKey).startsWith("out/");
-    String stored = gateway.gateway().blobStore().get(blobKey).await().toString();
+    String stored = gateway.core().blobs().get(blobKey).await().toString();
     assertThat(stored).contains("filename=\"report.bin\"").contains("Subject: Your receipt");
     assertThat((long) stored.length()).isEqualTo(row.getLong("mime_size"));
   }

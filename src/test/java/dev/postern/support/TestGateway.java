@@ -5,6 +5,7 @@ import dev.postern.StartupException;
 import dev.postern.config.ConfigLoader;
 import dev.postern.config.PosternConfig;
 import dev.postern.keys.MasterSecrets;
+import dev.postern.wiring.Core;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,13 +63,21 @@ public final class TestGateway implements AutoCloseable {
    * @param conf an operator configuration file's content (e.g. {@code delivery} tuning), or null
    */
   public static TestGateway start(Map<String, String> overrides, JsonObject conf) {
+    return start(overrides, conf, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock the clock the whole gateway reads (a {@link ManualClock} to move time by hand;
+   *     PostgreSQL's own {@code now()} still follows the wall clock)
+   */
+  public static TestGateway start(Map<String, String> overrides, JsonObject conf, Clock clock) {
     Map<String, String> settings = new HashMap<>(overrides);
     settings.computeIfAbsent("POSTERN_PG_URL", k -> PgFixture.freshDatabaseUrl());
     // The HTTP port is one that was free when asked; another build on this machine may bind it
     // first. Then the fixture asks again (never when the test chose the port itself).
     for (int attempt = 1; ; attempt++) {
       try {
-        return startOnce(settings, conf);
+        return startOnce(settings, conf, clock);
       } catch (StartupException e) {
         boolean portTaken = String.valueOf(e.getMessage()).contains("Address already in use");
         if (!portTaken || overrides.containsKey("POSTERN_HTTP_PORT") || attempt == 3) {
@@ -77,7 +87,8 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
-  private static TestGateway startOnce(Map<String, String> overrides, JsonObject conf) {
+  private static TestGateway startOnce(Map<String, String> overrides, JsonObject conf,
+      Clock clock) {
     try {
       Path dataDir = Files.createTempDirectory("postern-test-");
       Map<String, String> env = new HashMap<>();
@@ -96,8 +107,9 @@ public final class TestGateway implements AutoCloseable {
       Vertx vertx = Vertx.vertx();
       Gateway gateway;
       try {
-        gateway = Gateway.start(vertx, config, MasterSecrets.parse(env.get("POSTERN_MASTER_SECRET")),
-            env.get("POSTERN_ADMIN_TOKEN"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await();
+        gateway = Gateway.start(vertx, config, clock,
+            MasterSecrets.parse(env.get("POSTERN_MASTER_SECRET")), env.get("POSTERN_ADMIN_TOKEN"),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await();
       } catch (RuntimeException e) {
         vertx.close().await();
         throw e;
@@ -111,6 +123,11 @@ public final class TestGateway implements AutoCloseable {
 
   public Gateway gateway() {
     return gateway;
+  }
+
+  /** The running gateway's adapters and services (blob store, audit log, DKIM keys, …). */
+  public Core core() {
+    return gateway.core();
   }
 
   public Vertx vertx() {

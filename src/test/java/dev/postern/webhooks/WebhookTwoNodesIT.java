@@ -63,7 +63,7 @@ class WebhookTwoNodesIT {
     int events = 300;
     List<Future<Void>> emitted = new ArrayList<>();
     for (int i = 0; i < events; i++) {
-      WebhookDispatcher node = (i % 2 == 0 ? first : second).gateway().webhookDispatcher();
+      WebhookDispatcher node = (i % 2 == 0 ? first : second).core().webhookDispatcher();
       emitted.add(node.emit(i % 3 == 0 ? WebhookEvents.EMAIL_SENT : WebhookEvents.EMAIL_DELIVERED,
           domain, WebhookDispatcherIT.email("em_" + i)));
     }

@@ -1,0 +1,133 @@
+package dev.postern.wiring;
+
+import dev.postern.audit.AuditLog;
+import dev.postern.auth.KeyAuthenticator;
+import dev.postern.auth.LastUsedTracker;
+import dev.postern.auth.Quotas;
+import dev.postern.blob.BlobStore;
+import dev.postern.config.PosternConfig;
+import dev.postern.db.Database;
+import dev.postern.db.PgSignals;
+import dev.postern.delivery.dkim.DkimKeys;
+import dev.postern.domains.DnsTxtLookup;
+import dev.postern.domains.DomainRepository;
+import dev.postern.domains.DomainService;
+import dev.postern.http.Readiness;
+import dev.postern.keys.KeyFormat;
+import dev.postern.keys.KeyRepository;
+import dev.postern.keys.KeyVault;
+import dev.postern.mailboxes.MailboxRepository;
+import dev.postern.mailboxes.MailboxService;
+import dev.postern.queue.OutboundQueue;
+import dev.postern.queue.PgOutboundQueue;
+import dev.postern.queue.QueueWakeups;
+import dev.postern.ratelimit.RateLimiter;
+import dev.postern.send.OrphanBlobSweeper;
+import dev.postern.send.OutboundRepository;
+import dev.postern.send.SubmissionService;
+import dev.postern.webhooks.WebhookDeliveries;
+import dev.postern.webhooks.WebhookDispatcher;
+import dev.postern.webhooks.WebhookRepository;
+import dev.postern.webhooks.WebhookService;
+import dev.postern.webhooks.WebhookSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.dns.DnsClientOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * The protocol-neutral core, built once: the adapters, the services every edge calls, and the
+ * node's identity. Features ({@link Feature}) are wired from it; tests reach any part of a
+ * running gateway through it.
+ *
+ * @param node lease owner name of this node's delivery workers: unique per process start
+ * @param cpu CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop
+ * @param signals cross-node LISTEN/NOTIFY; connected by the gateway once every feature listens
+ * @param submissions the one way mail enters the queue (REST, and next SMTP)
+ * @param webhookDispatcher records webhook events ({@code emit}); the webhooks feature delivers them
+ */
+public record Core(
+    Vertx vertx, PosternConfig config, Clock clock, String node, KeyVault vault,
+    WorkerExecutor cpu, Readiness readiness,
+    Database database, RateLimiter limiter, BlobStore blobs,
+    AuditLog audit, PgSignals signals, OutboundQueue queue,
+    KeyAuthenticator authenticator, LastUsedTracker lastUsed, Quotas quotas,
+    SubmissionService submissions,
+    DomainService domains, MailboxService mailboxes, DkimKeys dkimKeys,
+    WebhookService webhooks, WebhookDispatcher webhookDispatcher) {
+
+  /**
+   * Opens the adapters, then builds the services over them. Call from a non-event-loop thread
+   * (the first steps read files). Everything opened is pushed onto {@code closers}.
+   */
+  public static Future<Core> open(Vertx vertx, PosternConfig config, Clock clock, KeyVault vault,
+      Closers closers) {
+    Readiness readiness = new Readiness();
+    WorkerExecutor cpu = closers.push("cpu pool", vertx.createSharedWorkerExecutor("postern-cpu",
+        config.cpuThreads() > 0 ? config.cpuThreads()
+            : Math.max(2, Runtime.getRuntime().availableProcessors())), WorkerExecutor::close);
+    return Ports.open(vertx, config, clock, readiness, closers)
+        .map(ports -> build(vertx, config, clock, vault, cpu, readiness, ports, closers));
+  }
+
+  /** The services over the opened ports, in dependency order. */
+  private static Core build(Vertx vertx, PosternConfig config, Clock clock, KeyVault vault,
+      WorkerExecutor cpu, Readiness readiness, Ports ports, Closers closers) {
+    String node = "node-" + ProcessHandle.current().pid() + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    Pool pool = ports.database().pool();
+    PosternConfig.Dns dns = config.dns();
+    DnsTxtLookup lookup = closers.push("DNS client", new DnsTxtLookup(vertx.createDnsClient(
+        new DnsClientOptions().setHost(dns.host()).setPort(dns.port())
+            .setQueryTimeout(dns.timeout().toMillis()))), DnsTxtLookup::close);
+    // Audit rows of the last requests are written while the database is still open.
+    AuditLog audit = closers.push("audit log", new AuditLog(vertx, pool), AuditLog::close);
+    PgSignals signals = closers.push("signals",
+        new PgSignals(vertx, ports.database().connectOptions()), PgSignals::close);
+    OutboundQueue queue = new PgOutboundQueue(pool, node);
+
+    PosternConfig.Keys keys = config.keys();
+    KeyRepository keyRows = new KeyRepository(pool);
+    KeyAuthenticator authenticator = new KeyAuthenticator(new KeyFormat(keys.prefix()), keyRows,
+        vault, cpu, clock, KeyAuthenticator.Settings.of(keys.cacheSize(), keys.cacheTtl().toMillis()));
+    signals.listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate,
+        v -> authenticator.invalidateAll());
+    LastUsedTracker lastUsed = closers.push("last-used tracker",
+        new LastUsedTracker(vertx, keyRows, clock, keys.lastUsedFlush().toMillis()),
+        LastUsedTracker::close);
+    Quotas quotas = new Quotas(ports.limiter(), clock, keys.inboxReadsPerHour());
+
+    PosternConfig.Delivery delivery = config.delivery();
+    SubmissionService submissions = new SubmissionService(vertx,
+        new OutboundRepository(pool, queue), ports.blobs(), quotas,
+        new QueueWakeups(vertx, pool, delivery.wakeupCoalesce().toMillis()), cpu, clock,
+        config.smtp().maxMessageBytes());
+    OrphanBlobSweeper orphans = new OrphanBlobSweeper(vertx, ports.blobs(), pool, clock,
+        config.blobs().orphanMinAge());
+    orphans.start(config.blobs().orphanSweepInterval());
+    closers.push("orphan blob sweeper", () -> {
+      orphans.stop();
+      return Future.succeededFuture();
+    });
+
+    DomainService domains = new DomainService(new DomainRepository(pool), vault, cpu, lookup);
+    return new Core(vertx, config, clock, node, vault, cpu, readiness,
+        ports.database(), ports.limiter(), ports.blobs(), audit, signals, queue,
+        authenticator, lastUsed, quotas, submissions,
+        domains, new MailboxService(new MailboxRepository(pool), domains, cpu),
+        new DkimKeys(pool, vault, cpu, clock, delivery.dkimCacheSize(),
+            delivery.dkimCacheTtl().toMillis()),
+        new WebhookService(new WebhookRepository(pool), domains.repository(), vault, cpu),
+        new WebhookDispatcher(vertx, pool, new WebhookDeliveries(pool, node), vault, cpu, clock,
+            webhookSettings(config.webhooks())));
+  }
+
+  private static WebhookSettings webhookSettings(PosternConfig.Webhooks w) {
+    return new WebhookSettings(w.requestTimeout(), w.firstRetry(),
+        WebhookSettings.defaults().multiplier(), w.maxRetry(), w.maxAttempts(), w.horizon(),
+        w.pollInterval(), w.concurrency(), w.batchSize());
+  }
+}

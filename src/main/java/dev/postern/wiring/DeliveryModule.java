@@ -1,0 +1,58 @@
+package dev.postern.wiring;
+
+import dev.postern.config.PosternConfig;
+import dev.postern.delivery.DeliveryStack;
+import dev.postern.delivery.DeliveryVerticle;
+import dev.postern.delivery.DkimMessageSigner;
+import dev.postern.delivery.dkim.DkimSigner;
+import dev.postern.queue.OutboundQueue;
+import dev.postern.webhooks.DeliveryWebhooks;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Delivery workers on every node (SPEC §6), claiming from the shared queue. */
+public final class DeliveryModule implements Feature {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryModule.class);
+
+  private final Vertx vertx;
+  private final PosternConfig.Delivery config;
+  private final String node;
+  private final DeliveryStack.Factory stack;
+  private String deployment;
+
+  public DeliveryModule(Core core) {
+    this.vertx = core.vertx();
+    this.config = core.config().delivery();
+    this.node = core.node();
+    this.stack = DeliveryStack.factory(config, core.queue(), core.blobs(),
+        new DkimMessageSigner(core.dkimKeys(), new DkimSigner(core.clock()), core.cpu()),
+        new DeliveryWebhooks(core.database().pool(), core.webhookDispatcher(), core.clock()),
+        core.clock());
+    // Queue wake-ups from any node become local ones; a (re)subscribe wakes too, in case
+    // notifications were missed while the LISTEN connection was down.
+    core.signals().listen(OutboundQueue.NOTIFY_CHANNEL,
+        id -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, id),
+        v -> vertx.eventBus().publish(OutboundQueue.WAKE_ADDRESS, ""));
+  }
+
+  @Override
+  public Future<Void> start() {
+    return vertx.deployVerticle(() -> new DeliveryVerticle(stack, config.shutdownGrace()),
+            new DeploymentOptions().setInstances(config.workers()))
+        .onSuccess(id -> {
+          deployment = id;
+          log.info("delivery: {} workers as {}, {}", config.workers(), node,
+              config.relays().isEmpty() ? "no relay configured" : "relays " + config.relays());
+        })
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return vertx.undeploy(deployment);
+  }
+}

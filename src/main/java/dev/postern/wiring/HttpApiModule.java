@@ -1,0 +1,93 @@
+package dev.postern.wiring;
+
+import dev.postern.StartupException;
+import dev.postern.admin.AdminAuth;
+import dev.postern.admin.AdminKeyRoutes;
+import dev.postern.admin.AdminRoutes;
+import dev.postern.admin.AdminTrail;
+import dev.postern.audit.AuditReader;
+import dev.postern.config.PosternConfig;
+import dev.postern.http.ApiKeyAuth;
+import dev.postern.http.ApiRouter;
+import dev.postern.http.DependencyFailures;
+import dev.postern.http.ErrorHandler;
+import dev.postern.http.EmailRoutes;
+import dev.postern.http.HttpApiVerticle;
+import dev.postern.http.PingRoutes;
+import dev.postern.http.QuotaSteps;
+import dev.postern.http.RequestAudit;
+import dev.postern.http.RouteGroup;
+import dev.postern.keys.KeyFormat;
+import dev.postern.keys.KeyIssuer;
+import dev.postern.keys.KeyRepository;
+import dev.postern.send.OutboundRepository;
+import dev.postern.send.SendRequestParser;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The REST API: the Resend-compatible send routes, _ping, and the admin API under /admin/v1. */
+public final class HttpApiModule implements Feature {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpApiModule.class);
+
+  private final Vertx vertx;
+  private final PosternConfig.Http config;
+  private final List<RouteGroup> routes;
+  private final ErrorHandler errors = new ErrorHandler();
+  private final Core core;
+  private final PrometheusMeterRegistry metrics;
+  private String deployment;
+
+  public HttpApiModule(Core core, AdminAuth admin, PrometheusMeterRegistry metrics) {
+    this.vertx = core.vertx();
+    this.config = core.config().http();
+    this.core = core;
+    this.metrics = metrics;
+    errors.register(new DependencyFailures());
+    Pool pool = core.database().pool();
+    AdminTrail trail = new AdminTrail(core.audit(), core.clock());
+    ApiKeyAuth apiKeys = new ApiKeyAuth(core.authenticator(), core.lastUsed(),
+        new RequestAudit(core.audit(), core.clock()));
+    QuotaSteps quotas = new QuotaSteps(core.quotas());
+    KeyRepository keys = new KeyRepository(pool);
+    KeyIssuer issuer = new KeyIssuer(new KeyFormat(core.config().keys().prefix()), keys,
+        core.vault(), core.cpu(), core.authenticator()::invalidate);
+    this.routes = List.of(
+        new AdminRoutes(admin, trail, new AuditReader(pool), core.domains(), core.mailboxes(),
+            core.webhooks()),
+        new PingRoutes(apiKeys, quotas),
+        new AdminKeyRoutes(admin, issuer, keys, core.config().keys().defaultRateLimitPerHour(),
+            trail, core.clock()),
+        new EmailRoutes(apiKeys, quotas, core.submissions(),
+            new OutboundRepository(pool, core.queue()), new SendRequestParser(core.clock()),
+            core.cpu()));
+  }
+
+  @Override
+  public Future<Void> start() {
+    int instances = config.instances() > 0 ? config.instances()
+        : Runtime.getRuntime().availableProcessors();
+    return vertx.deployVerticle(() -> new HttpApiVerticle(config, v -> ApiRouter.create(v,
+                config.maxBodyBytes(), core.readiness(), metrics, errors, routes)),
+            new DeploymentOptions().setInstances(instances))
+        .recover(e -> Future.failedFuture(new StartupException("HTTP port " + config.host() + ":"
+            + config.port() + " (POSTERN_HTTP_PORT): " + e.getMessage())))
+        .onSuccess(id -> {
+          deployment = id;
+          log.info("HTTP API listening on {}:{} ({} instances)", config.host(), config.port(),
+              instances);
+        })
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return vertx.undeploy(deployment);
+  }
+}

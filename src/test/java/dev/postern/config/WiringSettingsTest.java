@@ -1,0 +1,59 @@
+package dev.postern.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tunables the composition root once hard-coded: their defaults, overrides and ranges. */
+class WiringSettingsTest {
+
+  @Test
+  void defaultsAreTheValuesTheWiringUsedToHardCode() {
+    PosternConfig config = ConfigLoader.load(null, Map.of());
+    assertThat(config.cpuThreads()).isZero();
+    assertThat(config.redis().keyPrefix()).isEqualTo("postern:rl");
+    assertThat(config.blobs().orphanMinAge()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.blobs().orphanSweepInterval()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.keys().lastUsedFlush()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(config.delivery().wakeupCoalesce()).isEqualTo(Duration.ofMillis(20));
+    assertThat(config.delivery().dkimCacheSize()).isEqualTo(1_000);
+    assertThat(config.delivery().dkimCacheTtl()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.dns().timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.webhooks()).isEqualTo(new PosternConfig.Webhooks(Duration.ofSeconds(10),
+        Duration.ofSeconds(5), Duration.ofHours(2), 15, Duration.ofHours(24),
+        Duration.ofSeconds(5), 16, 16));
+  }
+
+  @Test
+  void anOperatorFileSetsThem(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("postern.json"), """
+        {"cpu_threads": 3, "dns": {"timeout_ms": 800},
+         "keys": {"last_used_flush_seconds": 60},
+         "webhooks": {"max_attempts": 3, "concurrency": 4}}""");
+    PosternConfig config = ConfigLoader.load(file, Map.of());
+    assertThat(config.cpuThreads()).isEqualTo(3);
+    assertThat(config.dns().timeout()).isEqualTo(Duration.ofMillis(800));
+    assertThat(config.keys().lastUsedFlush()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.webhooks().maxAttempts()).isEqualTo(3);
+    assertThat(config.webhooks().concurrency()).isEqualTo(4);
+  }
+
+  @Test
+  void outOfRangeValuesAreReportedTogether(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("postern.json"), """
+        {"delivery": {"wakeup_coalesce_ms": 0}, "webhooks": {"max_attempts": 0},
+         "dns": {"timeout_ms": 99}}""");
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).hasSize(3)
+            .anySatisfy(p -> assertThat(p).startsWith("delivery.wakeup_coalesce_ms"))
+            .anySatisfy(p -> assertThat(p).startsWith("webhooks.max_attempts"))
+            .anySatisfy(p -> assertThat(p).startsWith("dns.timeout_ms")));
+  }
+}
