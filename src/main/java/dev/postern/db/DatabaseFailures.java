@@ -3,6 +3,7 @@ package dev.postern.db;
 import io.vertx.core.VertxException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
+import java.io.IOException;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
@@ -43,6 +44,16 @@ public final class DatabaseFailures {
       // SqlConnectionPool: no connection within PoolOptions.connectionTimeout (wait queue).
       "Timeout waiting for connection");
 
+  /**
+   * Socket errors that the JDK reports as a plain {@link IOException} rather than a
+   * {@link SocketException}: a write to a connection the server already reset (JDK 17 NIO,
+   * {@code IOUtil.write} → errno text; seen in DatabaseOutageIT as a 500 when PostgreSQL stopped
+   * while a query was being flushed), and the same errno texts from Netty's native transports.
+   */
+  static final List<String> SOCKET_ERROR_MESSAGES = List.of(
+      "Connection reset by peer",
+      "Broken pipe");
+
   /** Guards against cause cycles and absurd chains. */
   private static final int MAX_CAUSE_DEPTH = 32;
 
@@ -64,6 +75,10 @@ public final class DatabaseFailures {
     // connections reset mid-query (PostgreSQL's fast shutdown) are all SocketExceptions.
     if (t instanceof SocketException || t instanceof ClosedChannelException
         || t instanceof ClosedConnectionException) {
+      return true;
+    }
+    if (t instanceof IOException && t.getMessage() != null
+        && SOCKET_ERROR_MESSAGES.stream().anyMatch(t.getMessage()::contains)) {
       return true;
     }
     if (t instanceof DatabaseException db) {

@@ -60,6 +60,17 @@ class DatabaseFailuresTest {
   }
 
   @Test
+  void aWriteToAConnectionTheServerResetIsUnavailable() {
+    // JDK 17 NIO (sun.nio.ch.IOUtil.write) reports ECONNRESET on a write as a plain IOException;
+    // seen in DatabaseOutageIT (Vert.x 5.0.10, Netty 4.2 NIO) when PostgreSQL stopped mid-flush.
+    assertThat(DatabaseFailures.isUnavailable(new java.io.IOException("Connection reset by peer")))
+        .isTrue();
+    assertThat(DatabaseFailures.isUnavailable(new java.io.IOException("Broken pipe"))).isTrue();
+    assertThat(DatabaseFailures.isUnavailable(new java.io.IOException("No space left on device")))
+        .as("other I/O errors are not the database going away").isFalse();
+  }
+
+  @Test
   void connectionAndShutdownSqlStatesAreUnavailable() {
     for (String state : new String[] {"08000", "08003", "08006", "08001", "08004", "08P01",
         "57P01", "57P02", "57P03", "57P04", "57P05", "53300"}) {
