@@ -7,6 +7,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Transaction;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,26 +28,24 @@ import java.util.concurrent.TimeUnit;
 final class CostProbe implements AutoCloseable {
 
   /**
-   * Each snapshot is one statement, so one transaction, counted in {@code xact_commit} of the
-   * gateway's database once this backend flushes its statistics (right after it goes idle,
-   * PostgreSQL's {@code PGSTAT_MIN_INTERVAL} permitting). Between two snapshots of a window that
-   * is the first one's: one commit to subtract.
+   * What the measuring adds to {@code xact_commit} of the gateway's database in a window:
+   * nothing, as each snapshot's transaction is rolled back (it counts in {@code xact_rollback}).
+   * A committed read would count, but only once this backend flushed its statistics, which an
+   * idle backend does up to 10 s later (PostgreSQL's {@code PGSTAT_IDLE_INTERVAL}): a count
+   * that depends on the window's length.
    */
-  static final int PROBE_COMMITS_PER_WINDOW = 1;
+  static final int PROBE_COMMITS_PER_WINDOW = 0;
 
-  /**
-   * One statement for everything read from PostgreSQL, so one commit per snapshot. Tables
-   * outside {@code public} keep their schema in the name.
-   */
+  /** Everything read from PostgreSQL, in one statement; tables outside public keep their schema. */
   private static final String SNAPSHOT_SQL = """
-      SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database())
-               AS xact_commit,
+      SELECT d.xact_commit, d.xact_rollback,
              pg_current_wal_lsn()::text AS lsn,
              coalesce((SELECT json_agg(json_build_array(
                           CASE WHEN schemaname = 'public' THEN relname
                                ELSE schemaname || '.' || relname END,
                           n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del))
                        FROM pg_stat_user_tables), '[]')::text AS tables
+      FROM pg_stat_database d WHERE d.datname = current_database()
       """;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path PROC = Path.of("/proc");
@@ -99,9 +98,14 @@ final class CostProbe implements AutoCloseable {
     long self = ProcStat.read(PROC, ProcessHandle.current().pid()).map(ProcStat::ownTicks)
         .orElse(0L);
     long now = System.nanoTime();
-    Row row = connection.query(SNAPSHOT_SQL).execute().await(30, TimeUnit.SECONDS).iterator()
-        .next();
-    return new CostSnapshot(now, row.getLong("xact_commit"),
+    Transaction tx = connection.begin().await(30, TimeUnit.SECONDS);
+    Row row;
+    try {
+      row = connection.query(SNAPSHOT_SQL).execute().await(30, TimeUnit.SECONDS).iterator().next();
+    } finally {
+      tx.rollback().await(30, TimeUnit.SECONDS);
+    }
+    return new CostSnapshot(now, row.getLong("xact_commit"), row.getLong("xact_rollback"),
         CostSnapshot.parseLsn(row.getString("lsn")), tables(row.getString("tables")),
         gateway * nanosPerTick, postgres * nanosPerTick, self * nanosPerTick);
   }

@@ -10,6 +10,7 @@ import java.util.Map;
 record CostSnapshot(
     long nanoTime,
     long xactCommit,
+    long xactRollback,
     long walLsn,
     Map<String, TableRows> tables,
     long gatewayCpuNanos,

@@ -27,11 +27,11 @@ class MessageCostTest {
 
   @Test
   void deltasAreDividedByTheMessagesAndTheProbesOwnCommitIsNotCounted() {
-    var before = new CostSnapshot(0, 1_000, 0x1_0000_0000L,
+    var before = new CostSnapshot(0, 1_000, 7, 0x1_0000_0000L,
         Map.of("delivery_queue", rows(10, 20, 5, 0), "outbound_events", rows(100, 0, 0, 0),
             "schema_history", rows(3, 0, 0, 0)),
         2_000_000_000L, 5_000_000_000L, 1_000_000_000L);
-    var after = new CostSnapshot(20_000_000_000L, 1_000 + 3_300 + 1, 0x1_0000_0000L + 6_100_000,
+    var after = new CostSnapshot(20_000_000_000L, 1_000 + 3_300 + 1, 9, 0x1_0000_0000L + 6_100_000,
         Map.of("delivery_queue", rows(1_010, 3_370, 3_005, 1_000),
             "outbound_events", rows(2_800, 0, 0, 0), "schema_history", rows(3, 0, 0, 0),
             "idempotency", rows(0, 0, 0, 50)),
