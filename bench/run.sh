@@ -2,17 +2,20 @@
 # Runs one bench scenario: Postern and its references side by side, alternately (A B A B),
 # on 127.0.0.1 only, and prints the ratio lines of BENCHMARKS.md. See bench/README.md.
 #
-#   bench/run.sh [--runs N] [--warmup 10s] [--duration 30s] [-c 64] [--self-test] <scenario>
+#   bench/run.sh [--runs N] [--warmup 10s] [--duration 30s] [-c 64] [--self-test] [--profile] <scenario>
 #   scenarios: ping | send-small | send-attach | e2e-relay | (smtp-accept: not yet)
 #
 # --self-test puts a second bare route where Postern would be (ratio ~1): it proves the
-# plumbing without the gateway.
+# plumbing without the gateway. --profile (or POSTERN_BENCH_PROFILE=1) records the gateway with
+# JFR and prints the top frames of its measured windows. send-small, send-attach and e2e-relay
+# also print Postern's cost per accepted message (commits, WAL, rows, CPU).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR="$ROOT/target/postern.jar"                   # the product, started as the system under test
 BENCH_JAR="$ROOT/bench/target/postern-bench.jar" # the harness: bench/pom.xml, its own module
 RUNS=3 WARMUP=10s DURATION=30s CONCURRENCY=64 SELF_TEST=0 SCENARIO=""
+PROFILE=${POSTERN_BENCH_PROFILE:-0}
 POSTFIX_MESSAGES_SMALL=${POSTFIX_MESSAGES_SMALL:-20000}
 POSTFIX_MESSAGES_ATTACH=${POSTFIX_MESSAGES_ATTACH:-3000}
 POSTFIX_MESSAGES_E2E=${POSTFIX_MESSAGES_E2E:-10000}
@@ -25,7 +28,8 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION=$2; shift 2 ;;
     -c|--concurrency) CONCURRENCY=$2; shift 2 ;;
     --self-test) SELF_TEST=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --profile) PROFILE=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) SCENARIO=$1; shift ;;
   esac
@@ -102,7 +106,13 @@ start_bare() { # name -> sets BARE_PORT, BARE_PID
 }
 
 POSTERN_ENV=() # extra NAME=value settings for the gateway (e2e-relay: the relay)
-start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY
+# --profile: JFR from the gateway's start ("profile" settings: a Java stack sample every 10 ms
+# per running thread), dumped at the end; JfrHotFrames keeps only the measured windows' samples.
+PROFILE_OPTS=()
+(( PROFILE )) && PROFILE_OPTS=(-XX:StartFlightRecording=name=bench,settings=profile
+  -XX:FlightRecorderOptions=stackdepth=128)
+COST_ARGS=() # the load generator's cost probe: the gateway's PostgreSQL data dir and JVM
+start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY, COST_ARGS
   POSTERN_PORT=$(free_port)
   local admin data
   admin=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -111,9 +121,12 @@ start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY
   # Same bounded heap as scripts/run.sh (override with JAVA_OPTS).
   POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$admin" \
     POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port) POSTERN_MX_PORT=$(free_port) \
-    setsid env "${POSTERN_ENV[@]}" java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} -jar "$JAR" >"$OUT/postern.log" 2>&1 &
+    setsid env "${POSTERN_ENV[@]}" java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} \
+    "${PROFILE_OPTS[@]}" -jar "$JAR" >"$OUT/postern.log" 2>&1 &
   POSTERN_PID=$!
   PIDS+=("$POSTERN_PID")
+  # The embedded PostgreSQL lives in <data dir>/pg; its postmaster.pid gives its pid and port.
+  COST_ARGS=(--cost-pg-data "$data/pg" --cost-gateway-pid "$POSTERN_PID")
   wait_http "http://127.0.0.1:$POSTERN_PORT/readyz" 120 "$POSTERN_PID"
   log "postern on port $POSTERN_PORT; creating the bench sending identity"
   local api="http://127.0.0.1:$POSTERN_PORT/admin/v1"
@@ -242,6 +255,7 @@ e2e_postern() { # name
   log "$1: REST sends, -c $CONCURRENCY, until the sink has every accepted message"
   java -cp "$BENCH_JAR" dev.postern.bench.E2eRelay --sink-counter "$SINK_COUNTER" \
     -u "http://127.0.0.1:$POSTERN_PORT/v1/emails" --key "$KEY" -c "$CONCURRENCY" --size 2KB \
+    "${COST_ARGS[@]}" \
     --warmup "$WARMUP" --duration "$DURATION" --drain-timeout "$DRAIN_TIMEOUT" \
     --label "$1" --out "$OUT/$1.json" | tee -a "$OUT/tables.txt"
 }
@@ -258,6 +272,26 @@ e2e_postfix() { # name
 
 joined() { local IFS=,; echo "$*"; }
 
+# The median cost per accepted message over Postern's runs (each result JSON carries its own).
+report_cost() { # name files...
+  local name=$1
+  shift
+  java -cp "$BENCH_JAR" dev.postern.bench.CostReport --name "$name" --results "$(joined "$@")" \
+    --summary "$OUT/summary.txt" --out "$OUT/cost-${name// /-}.json"
+}
+
+# --profile: dump the recording and rank the samples of the given runs' measured windows.
+report_profile() { # title files...
+  (( PROFILE )) || return 0
+  local title=$1
+  shift
+  jcmd "$POSTERN_PID" JFR.dump name=bench filename="$OUT/postern.jfr" >/dev/null \
+    || { log "jcmd JFR.dump failed"; return 1; }
+  java -cp "$BENCH_JAR" dev.postern.bench.JfrHotFrames --recording "$OUT/postern.jfr" \
+    --results "$(joined "$@")" --top 15 --title "$title" | tee -a "$OUT/summary.txt"
+  log "JFR recording: $OUT/postern.jfr (jfr print --events jdk.ExecutionSample ...)"
+}
+
 # ---- start what the scenario needs ----
 if [[ $SCENARIO == e2e-relay ]]; then
   start_sink
@@ -272,6 +306,8 @@ if [[ $SCENARIO == e2e-relay ]]; then
   done
   echo
   compare e2e-relay/postfix postern postfix "$(joined "${SUT_FILES[@]}")" "$(joined "${PF_FILES[@]}")" msg/s
+  report_cost e2e-relay "${SUT_FILES[@]}"
+  report_profile "profile e2e-relay (accept + delivery)" "${SUT_FILES[@]}"
   echo "postern peak RSS: $(awk '/VmHWM/ {print int($2/1024) " MB"}' "/proc/$POSTERN_PID/status") (goal <= 512 MB)" \
     | tee -a "$OUT/summary.txt"
   log "results, tables and charts in $OUT"
@@ -320,8 +356,10 @@ run_reference() {
   load "reference-$run" "${REF_ARGS[@]}" "${BODY_ARGS[@]}"
   REF_FILES+=("$OUT/reference-$run.json")
 }
+SIDE_COST=() # Postern's closed-model runs of send-* measure their cost (not ping, not the stand-in)
+[[ $SCENARIO == send-* ]] && SIDE_COST=("${COST_ARGS[@]}")
 run_postern_side() {
-  load "$SUT_LABEL-$run" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}"
+  load "$SUT_LABEL-$run" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}" "${SIDE_COST[@]}"
   SUT_FILES+=("$OUT/$SUT_LABEL-$run.json")
 }
 for run in $(seq 1 "$RUNS"); do
@@ -339,13 +377,21 @@ compare "$SCENARIO/$REF_NAME" "$SUT_LABEL" reference "$(joined "${SUT_FILES[@]}"
 if (( ${#PF_FILES[@]} )); then
   compare "$SCENARIO/postfix" "$SUT_LABEL" postfix "$(joined "${SUT_FILES[@]}")" "$(joined "${PF_FILES[@]}")" msg/s
 fi
+(( ${#SIDE_COST[@]} )) && report_cost "$SCENARIO" "${SUT_FILES[@]}"
+if (( ! SELF_TEST )); then
+  PROFILE_TITLE="profile $SCENARIO"
+  [[ $SCENARIO == send-* ]] && PROFILE_TITLE+=" (accept path)"
+  report_profile "$PROFILE_TITLE" "${SUT_FILES[@]}"
+fi
 
 # The send-small latency goal (p99 <= 25 ms at half the peak rate) needs the open model.
 if [[ $SCENARIO == send-small ]]; then
   HALF=$(jq -s 'map(.ok_throughput) | sort | .[length/2|floor] / 2 | floor' "${SUT_FILES[@]}")
-  load "$SUT_LABEL-open-half-peak" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}" -R "$HALF" --connections 128
+  load "$SUT_LABEL-open-half-peak" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}" -R "$HALF" --connections 128 \
+    "${SIDE_COST[@]}"
   echo "open model at half the peak ($HALF req/s): p99 $(jq -r '.latency_us.p99 / 100 | round / 10' \
     "$OUT/$SUT_LABEL-open-half-peak.json") ms (goal <= 25 ms)" | tee -a "$OUT/summary.txt"
+  (( ${#SIDE_COST[@]} )) && report_cost "$SCENARIO at half the peak" "$OUT/$SUT_LABEL-open-half-peak.json"
 fi
 if [[ -n "${POSTERN_PID:-}" ]]; then
   echo "postern peak RSS: $(awk '/VmHWM/ {print int($2/1024) " MB"}' "/proc/$POSTERN_PID/status") (goal <= 512 MB)" \

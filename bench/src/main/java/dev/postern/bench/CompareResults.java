@@ -89,6 +89,6 @@ public final class CompareResults implements Callable<Integer> {
         r.rate(), r.connections(), r.warmupSeconds(), r.measuredSeconds(), r.startedAt(),
         r.machine(), r.requests(), r.ok(), r.throughput(), r.okThroughput(), r.latencyUs(),
         r.serviceTimeUs(), r.statusCounts(), r.transportErrors(), r.errors(), r.series(),
-        r.distribution());
+        r.distribution(), r.window(), r.cost());
   }
 }

@@ -84,6 +84,14 @@ public final class E2eRelay implements Callable<Integer> {
   @Option(names = "--warmup-messages")
   long warmupMessages;
 
+  /**
+   * REST side only: with {@code --cost-pg-data}, the result carries Postern's cost per message
+   * from the first submission of the measured phase until every message is at the sink (and
+   * half a second more, for the last outcomes to commit).
+   */
+  @CommandLine.Mixin
+  CostProbeOptions cost = new CostProbeOptions();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new E2eRelay()).execute(args));
   }
@@ -98,6 +106,9 @@ public final class E2eRelay implements Callable<Integer> {
     }
     var sink = new SinkCounter(sinkCounter);
     RunResult result = url != null ? rest(sink) : reference(sink);
+    if (result.cost() != null) {
+      System.out.println("  " + result.cost().line(label, 4));
+    }
     if (out != null) {
       ResultJson.writeFile(result, out);
       Path html = out.resolveSibling(out.getFileName().toString().replaceAll("\\.json$", "")
@@ -120,9 +131,11 @@ public final class E2eRelay implements Callable<Integer> {
       }
     }
     String startedAt = Instant.now().toString();
+    CostProbe probe = cost.open();
     try (var watch = new ArrivalWatch(sink)) {
       long c0 = watch.initial();
       LoadGenerator gen = generator(duration, label + "-accept");
+      CostSnapshot before = probe == null ? null : probe.snapshot();
       RunResult accept = gen.execute();
       long loadEnd = System.nanoTime();
       long t0 = gen.lastStartNanos;
@@ -133,10 +146,21 @@ public final class E2eRelay implements Callable<Integer> {
       }
       long accepted = accept.ok();
       long t1 = watch.awaitCount(c0 + accepted, drainTimeout);
-      return finish(watch, "e2e send " + size(textBytes)
+      MessageCost messageCost = null;
+      if (probe != null) {
+        Thread.sleep(500);
+        messageCost = MessageCost.between(before, probe.snapshot(), accepted,
+            CostProbe.PROBE_COMMITS_PER_WINDOW);
+      }
+      RunResult result = finish(watch, "e2e send " + size(textBytes)
               + (attachBytes > 0 ? " + " + size(attachBytes) + " attachment" : "")
               + " via REST", url, concurrency, startedAt, t0, loadEnd, t1, c0, accepted,
           accept.statusCounts(), accept.transportErrors(), accept.errors());
+      return result.withCost(messageCost);
+    } finally {
+      if (probe != null) {
+        probe.close();
+      }
     }
   }
 
@@ -210,6 +234,12 @@ public final class E2eRelay implements Callable<Integer> {
         extra > 0 ? "  (" + extra + " more arrived than were accepted)" : "");
     return new RunResult(label, "E2eRelay", workload, "closed", target, c, 0, c, 0, seconds,
         startedAt, RunResult.Machine.current(), submitted, submitted, rate, rate, null, null,
-        statuses, transportErrors, errors, watch.series(t0, t1), null);
+        statuses, transportErrors, errors, watch.series(t0, t1), null,
+        new RunResult.MeasuredWindow(wall(t0), wall(t1)), null);
+  }
+
+  /** A System.nanoTime value as a wall-clock instant (ISO-8601). */
+  private static String wall(long nanoTime) {
+    return Instant.now().plusNanos(nanoTime - System.nanoTime()).toString();
   }
 }

@@ -87,6 +87,10 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   @Option(names = "--quiet", description = "no progress line on stderr")
   boolean quiet;
 
+  /** Off unless {@code --cost-pg-data} is given: then the result carries a {@link MessageCost}. */
+  @CommandLine.Mixin
+  CostProbeOptions cost = new CostProbeOptions();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new LoadGenerator()).execute(args));
   }
@@ -98,6 +102,9 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     }
     RunResult result = execute();
     System.out.print(TextReport.of(result));
+    if (result.cost() != null) {
+      System.out.println("  " + result.cost().line(result.label(), 4));
+    }
     if (out != null) {
       ResultJson.writeFile(result, out);
       Path html = out.resolveSibling(out.getFileName().toString().replaceAll("\\.json$", "")
@@ -128,6 +135,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     int closedConcurrency = concurrency == null ? 64 : concurrency;
     int pool = connections != null ? connections : open ? 64 : closedConcurrency;
     String startedAt = Instant.now().toString();
+    CostProbe probe = cost.open();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads));
     try {
       // A short lead so every driver is deployed before the first slot is due.
@@ -148,14 +156,28 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       }
       CountDownLatch allDone = new CountDownLatch(1);
       Future.join(finished).onComplete(ignored -> allDone.countDown());
-      // Progress runs on this (main) thread: printing never touches an event loop.
-      while (!allDone.await(1, TimeUnit.SECONDS)) {
-        progress(recorder, t0, measureFrom, end);
+      var window = new WindowSnapshots(probe, measureFrom, end);
+      // Progress and cost snapshots run on this (main) thread: they never touch an event loop.
+      long nextTick = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      boolean done = false;
+      while (!done) {
+        long wake = Math.min(nextTick, window.nextDue());
+        done = allDone.await(Math.max(0, wake - System.nanoTime()), TimeUnit.NANOSECONDS);
+        window.takeDue(System.nanoTime(), done);
+        if (!done && System.nanoTime() >= nextTick) {
+          progress(recorder, t0, measureFrom, end);
+          nextTick += TimeUnit.SECONDS.toNanos(1);
+        }
       }
       recorder.sample(System.nanoTime());
-      return result(recorder, kind, open, closedConcurrency, pool, startedAt);
+      RunResult result = result(recorder, kind, open, closedConcurrency, pool, startedAt,
+          window.measured());
+      return probe == null ? result : result.withCost(window.cost(result.ok()));
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
+      if (probe != null) {
+        probe.close();
+      }
     }
   }
 
@@ -179,7 +201,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   }
 
   private RunResult result(LatencyRecorder recorder, Workload kind, boolean open, int closedC,
-      int pool, String startedAt) {
+      int pool, String startedAt, RunResult.MeasuredWindow window) {
     var latency = recorder.latencySoFar();
     long requests = latency.getTotalCount();
     long ok = recorder.statusCounts().entrySet().stream()
@@ -198,6 +220,6 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         RunResult.Percentiles.of(latency), RunResult.Percentiles.of(recorder.serviceTimeSoFar()),
         recorder.statusCounts(), recorder.transportErrorCounts(),
         recorder.non2xxTotal() + recorder.transportErrorTotal(), series,
-        RunResult.distributionOf(latency));
+        RunResult.distributionOf(latency), window, null);
   }
 }

@@ -8,7 +8,8 @@ import org.HdrHistogram.HistogramIterationValue;
 /**
  * One run's figures, as written to the result JSON. Latencies are microseconds. A reference
  * measured by another tool (Postfix via smtp-source) fills only the throughput fields; the
- * latency fields are then null.
+ * latency fields are then null. {@code cost} is set when the run measured Postern's cost per
+ * message (bench/README.md, "Cost per message").
  */
 record RunResult(
     String label,
@@ -33,7 +34,23 @@ record RunResult(
     Map<String, Long> transportErrors,
     long errors,
     List<SeriesPoint> series,
-    List<DistributionPoint> distribution) {
+    List<DistributionPoint> distribution,
+    MeasuredWindow window,
+    MessageCost cost) {
+
+  /**
+   * The measured (non-warm-up) window in wall-clock time, ISO-8601 instants: what a profile of
+   * the gateway is cut to (JfrHotFrames). Null for results of external tools.
+   */
+  record MeasuredWindow(String from, String until) {}
+
+  /** The same figures with the cost of the window attached. */
+  RunResult withCost(MessageCost messageCost) {
+    return new RunResult(label, tool, workload, mode, url, concurrency, rate, connections,
+        warmupSeconds, measuredSeconds, startedAt, machine, requests, ok, throughput,
+        okThroughput, latencyUs, serviceTimeUs, statusCounts, transportErrors, errors, series,
+        distribution, window, messageCost);
+  }
 
   record Machine(int cores, String jdk, String os) {
     static Machine current() {

@@ -48,7 +48,7 @@ class RatioSummaryTest {
   private static List<RunResult> runs(double... okThroughputs) {
     return java.util.Arrays.stream(okThroughputs)
         .mapToObj(t -> new RunResult("r", "test", "ping", "closed", "", 64, 0, 64, 0, 1, "",
-            null, 0, 0, t, t, null, null, null, null, 0, null, null))
+            null, 0, 0, t, t, null, null, null, null, 0, null, null, null, null))
         .toList();
   }
 }

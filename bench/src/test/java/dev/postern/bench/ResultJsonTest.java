@@ -23,7 +23,11 @@ class ResultJsonTest {
         new TreeMap<>(Map.of("200", 59_990L, "503", 10L)), new TreeMap<>(Map.of("timeout", 2L)),
         12, List.of(new RunResult.SeriesPoint(1.0, 1999.5, 0, true, 0),
             new RunResult.SeriesPoint(11.0, 2001.25, 3, false, 4200)),
-        RunResult.distributionOf(h));
+        RunResult.distributionOf(h),
+        new RunResult.MeasuredWindow("2026-11-22T07:30:10.2Z", "2026-11-22T07:30:40.2Z"),
+        new MessageCost(20_000, 30.0, 3.3, 6246.4, 9.4,
+            List.of(new MessageCost.TableCost("delivery_queue", 1, 3.35, 3.0, 1)), 0.38, 1.2,
+            0.3, 0.36, 1.26, 0.3));
 
     RunResult read = ResultJson.read(ResultJson.write(original));
 
