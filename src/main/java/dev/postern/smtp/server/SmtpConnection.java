@@ -1,0 +1,256 @@
+package dev.postern.smtp.server;
+
+import dev.postern.smtp.codec.SmtpReplyEncoder;
+import dev.postern.smtp.codec.SmtpServerDecoder;
+import dev.postern.smtp.codec.SmtpTextLine;
+import dev.postern.smtp.codec.SmtpViolation;
+import dev.postern.smtp.session.SessionReply;
+import dev.postern.smtp.session.SmtpSession;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.smtp.LastSmtpContent;
+import io.netty.handler.codec.smtp.SmtpContent;
+import io.netty.handler.codec.smtp.SmtpRequest;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.ServerSSLOptions;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP connection: the Netty codec in the socket's pipeline on one side, the protocol-only
+ * {@link SmtpSession} on the other. Everything here runs on the connection's event loop.
+ *
+ * <p>Commands are handed to the session strictly one at a time, in order: a pipelining client
+ * (RFC 2920) may send MAIL, RCPT… at once, and each waits for the reply before it. The decoder
+ * itself stops after DATA, AUTH and STARTTLS until told how to read on, so bytes after them are
+ * never read as the wrong thing (and bytes sent before a TLS upgrade are discarded, RFC 3207 §4.2).
+ */
+final class SmtpConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
+
+  private final Vertx vertx;
+  private final NetSocketInternal socket;
+  private final SmtpSession session;
+  private final SmtpServerDecoder decoder;
+  private final ServerSSLOptions tls;
+  private final SmtpMetrics metrics;
+  private final ListenerSettings settings;
+  private final ArrayDeque<Object> inbox = new ArrayDeque<>();
+  private final Runnable onClosed;
+
+  private boolean greeted;
+  private boolean spokeFirst;
+  private boolean busy;
+  private boolean inData;
+  private boolean draining;
+  private boolean closing;
+  private long idleTimer = -1;
+  private long sessionTimer = -1;
+
+  SmtpConnection(Vertx vertx, NetSocketInternal socket, SmtpSession session,
+      SmtpServerDecoder decoder, ServerSSLOptions tls, SmtpMetrics metrics,
+      ListenerSettings settings, Runnable onClosed) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.session = session;
+    this.decoder = decoder;
+    this.tls = tls;
+    this.metrics = metrics;
+    this.settings = settings;
+    this.onClosed = onClosed;
+  }
+
+  void start() {
+    ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+    pipeline.addBefore("handler", "smtp-reply-encoder", new SmtpReplyEncoder());
+    pipeline.addBefore("handler", "smtp-decoder", decoder);
+    socket.messageHandler(this::received);
+    socket.exceptionHandler(e -> log.debug("SMTP connection from {}: {}", socket.remoteAddress(),
+        e.toString()));
+    socket.closeHandler(v -> closed());
+    socket.shutdownHandler(v -> shutdown());
+    sessionTimer = vertx.setTimer(settings.sessionTimeout().toMillis(),
+        id -> timedOut("session"));
+    touch();
+    busy = true;
+    session.open().onComplete(this::answered);
+  }
+
+  private void received(Object message) {
+    if (closing) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    touch();
+    if (!greeted) {
+      spokeFirst = true;
+    }
+    if (message instanceof SmtpContent content) {
+      // Data only flows after the session's 354 (the decoder waits for expectData).
+      try {
+        boolean more = session.data(Buffer.buffer(ByteBufUtil.getBytes(content.content())));
+        if (!more) {
+          socket.pause();
+        }
+        if (content instanceof LastSmtpContent) {
+          inData = false;
+          busy = true;
+          session.dataEnd().onComplete(this::answered);
+        }
+      } finally {
+        ReferenceCountUtil.release(content);
+      }
+      return;
+    }
+    inbox.add(message);
+    pump();
+  }
+
+  /** Hands the next queued input to the session once the previous one has been answered. */
+  private void pump() {
+    while (!busy && !closing && !inbox.isEmpty()) {
+      Object next = inbox.poll();
+      if (!greeted || spokeFirst) {
+        ReferenceCountUtil.release(next);
+        continue;
+      }
+      if (next instanceof SmtpRequest request) {
+        metrics.command(settings.name(), request.command().name().toString());
+        busy = true;
+        session.command(request).onComplete(this::answered);
+      } else if (next instanceof SmtpTextLine line) {
+        busy = true;
+        session.authLine(line.line()).onComplete(this::answered);
+      } else if (next instanceof SmtpViolation violation) {
+        SessionReply reply = session.violation(Violations.of(violation));
+        if (reply != null) {
+          reply(reply);
+        }
+      } else {
+        ReferenceCountUtil.release(next);
+      }
+    }
+  }
+
+  private void answered(AsyncResult<SessionReply> result) {
+    busy = false;
+    if (closing) {
+      return;
+    }
+    if (result.failed()) {
+      log.warn("SMTP session from {} failed", socket.remoteAddress(), result.cause());
+      reply(session.shuttingDown());
+      return;
+    }
+    if (!greeted) {
+      greeted = true;
+      if (spokeFirst) {
+        // RFC 5321 §3.1: the client waits for the greeting. One that talks first is a bot
+        // pushing commands blind; Postfix's postscreen drops these too.
+        inbox.forEach(ReferenceCountUtil::release);
+        inbox.clear();
+        reply(Violations.spokeBeforeGreeting());
+        return;
+      }
+    }
+    reply(result.result());
+  }
+
+  private void reply(SessionReply reply) {
+    metrics.reply(settings.name(), reply.response());
+    Future<Void> written = socket.writeMessage(reply.response());
+    if (draining && reply.next() == SessionReply.Next.COMMANDS && !inData) {
+      written.onComplete(v -> reply(session.shuttingDown()));
+      return;
+    }
+    switch (reply.next()) {
+      case COMMANDS -> {
+        decoder.expectCommands();
+        pump();
+      }
+      case DATA -> {
+        inData = true;
+        session.onDataDrain(socket::resume);
+        decoder.expectData();
+      }
+      case AUTH_LINE -> {
+        decoder.expectLine();
+        pump();
+      }
+      case START_TLS -> startTls();
+      case CLOSE -> close(written);
+    }
+  }
+
+  private void startTls() {
+    decoder.discardBufferedAndExpectCommands();
+    inbox.forEach(ReferenceCountUtil::release);
+    inbox.clear();
+    // The 220 was written first; the upgrade adds the SslHandler once that write completed.
+    socket.upgradeToSsl(tls, Buffer.buffer()).onComplete(done -> {
+      if (done.succeeded()) {
+        session.tlsStarted();
+        pump();
+      } else {
+        log.debug("STARTTLS handshake with {} failed: {}", socket.remoteAddress(),
+            done.cause().toString());
+        closing = true;
+        socket.close();
+      }
+    });
+  }
+
+  private void close(Future<Void> written) {
+    closing = true;
+    written.onComplete(v -> socket.close());
+  }
+
+  private void touch() {
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+    }
+    idleTimer = vertx.setTimer(settings.idleTimeout().toMillis(), id -> timedOut("idle"));
+  }
+
+  private void timedOut(String which) {
+    if (closing) {
+      return;
+    }
+    log.debug("SMTP connection from {}: {} timeout", socket.remoteAddress(), which);
+    metrics.timeout(settings.name(), which);
+    reply(session.idleTimeout());
+  }
+
+  /**
+   * Graceful shutdown: an idle session gets 421 4.3.2 now; one in a transaction gets it right
+   * after its current reply (a DATA in flight finishes within the server's grace period).
+   */
+  private void shutdown() {
+    if (closing) {
+      return;
+    }
+    draining = true;
+    if (!busy && !inData) {
+      reply(session.shuttingDown());
+    }
+  }
+
+  private void closed() {
+    closing = true;
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+    }
+    vertx.cancelTimer(sessionTimer);
+    inbox.forEach(ReferenceCountUtil::release);
+    inbox.clear();
+    session.closed();
+    onClosed.run();
+  }
+}
