@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -75,6 +76,8 @@ public final class KeyAuthenticator implements AuthenticationProvider {
   private final BoundedCache<String, Boolean> unknown;
   private final ConcurrentHashMap<String, Future<Optional<StoredKey>>> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger lookups = new AtomicInteger();
+  /** Key id → lookup prefix, for {@link #byId}; a key's prefix never changes, so this never goes stale. */
+  private final BoundedCache<UUID, String> prefixesById;
 
   public KeyAuthenticator(KeyFormat format, KeyRepository keys, KeyVault vault, WorkerExecutor cpu,
       Clock clock, Settings settings) {
@@ -86,6 +89,7 @@ public final class KeyAuthenticator implements AuthenticationProvider {
     this.settings = settings;
     this.cache = new BoundedCache<>(settings.cacheSize(), settings.cacheTtlMillis(), clock);
     this.unknown = new BoundedCache<>(settings.negativeCacheSize(), settings.negativeTtlMillis(), clock);
+    this.prefixesById = BoundedCache.withoutExpiry(settings.cacheSize());
   }
 
   @Override
@@ -110,6 +114,34 @@ public final class KeyAuthenticator implements AuthenticationProvider {
     CachedKey cached = cache.get(prefix);
     Future<CachedKey> entry = cached != null ? Future.succeededFuture(cached) : load(prefix);
     return entry.compose(found -> check(found, secret));
+  }
+
+  /**
+   * The key with this id, for callers that authenticate by something other than the secret (the
+   * SMTP LAN shim maps source networks to a key id): the same revocation and expiry checks as
+   * {@link #verify}, or a failed future with {@link UnauthorizedException}; a database failure
+   * when it is unreachable. The row is cached in the same prefix-keyed cache as {@link #verify}'s,
+   * so {@link #invalidate} (a revoke or rotate on any node) reaches it too.
+   */
+  public Future<AuthenticatedKey> byId(UUID keyId) {
+    if (keyId == null) {
+      return Future.failedFuture(new UnauthorizedException());
+    }
+    String prefix = prefixesById.get(keyId);
+    CachedKey cached = prefix == null ? null : cache.get(prefix);
+    Future<CachedKey> entry = cached != null ? Future.succeededFuture(cached)
+        : keys.find(keyId).map(row -> {
+          if (row.isEmpty()) {
+            throw new UnauthorizedException();
+          }
+          CachedKey fresh = new CachedKey(row.get());
+          prefixesById.put(keyId, row.get().lookupPrefix());
+          cache.put(row.get().lookupPrefix(), fresh);
+          return fresh;
+        });
+    return entry.compose(found -> found.key.usableAt(clock.instant())
+        ? Future.succeededFuture(found.authenticated)
+        : Future.failedFuture(new UnauthorizedException()));
   }
 
   /** Drops what is cached for a lookup prefix (a NOTIFY from any node changed that key). */

@@ -7,12 +7,12 @@ import dev.postern.refusal.Refusal;
 import java.util.Optional;
 
 /** SPEC §3: the From address must be the key's mailbox, or an address of the key's domain. */
-final class SenderPolicy {
+public final class SenderPolicy {
 
   private SenderPolicy() {}
 
   /** The refusal of {@code from} for this key, or empty when the key may send as it. */
-  static Optional<Refusal> refusal(AuthenticatedKey key, EmailAddress from) {
+  public static Optional<Refusal> refusal(AuthenticatedKey key, EmailAddress from) {
     boolean allowed = key.mailboxBound()
         ? from.address().equalsIgnoreCase(key.mailboxAddress())
         : from.domain().equalsIgnoreCase(key.domainName());
