@@ -4,6 +4,7 @@ import dev.postern.smtp.codec.SmtpReplyEncoder;
 import dev.postern.smtp.codec.SmtpServerDecoder;
 import dev.postern.smtp.codec.SmtpTextLine;
 import dev.postern.smtp.codec.SmtpViolation;
+import dev.postern.smtp.session.ProtocolViolation;
 import dev.postern.smtp.session.SessionReply;
 import dev.postern.smtp.session.SmtpSession;
 import io.netty.buffer.ByteBufUtil;
@@ -49,6 +50,7 @@ final class SmtpConnection {
   private boolean spokeFirst;
   private boolean busy;
   private boolean inData;
+  private boolean inAuthLine;
   private boolean draining;
   private boolean closing;
   private long idleTimer = -1;
@@ -117,22 +119,21 @@ final class SmtpConnection {
   private void pump() {
     while (!busy && !closing && !inbox.isEmpty()) {
       Object next = inbox.poll();
-      if (!greeted || spokeFirst) {
-        ReferenceCountUtil.release(next);
-        continue;
-      }
       if (next instanceof SmtpRequest request) {
         metrics.command(settings.name(), request.command().name().toString());
         busy = true;
         session.command(request).onComplete(this::answered);
       } else if (next instanceof SmtpTextLine line) {
+        inAuthLine = false;
         busy = true;
         session.authLine(line.line()).onComplete(this::answered);
       } else if (next instanceof SmtpViolation violation) {
-        SessionReply reply = session.violation(Violations.of(violation));
-        if (reply != null) {
-          reply(reply);
+        SessionReply reply = session.violation(Violations.of(violation, inAuthLine));
+        inAuthLine = false;
+        if (inData && reply.next() == SessionReply.Next.DATA) {
+          continue; // refused after the final dot: the session answers it from dataEnd()
         }
+        reply(reply);
       } else {
         ReferenceCountUtil.release(next);
       }
@@ -156,7 +157,7 @@ final class SmtpConnection {
         // pushing commands blind; Postfix's postscreen drops these too.
         inbox.forEach(ReferenceCountUtil::release);
         inbox.clear();
-        reply(Violations.spokeBeforeGreeting());
+        reply(session.violation(ProtocolViolation.TALKED_BEFORE_GREETING));
         return;
       }
     }
@@ -181,6 +182,7 @@ final class SmtpConnection {
         decoder.expectData();
       }
       case AUTH_LINE -> {
+        inAuthLine = true;
         decoder.expectLine();
         pump();
       }
