@@ -127,6 +127,11 @@ public final class SmtpServerDecoder extends ByteToMessageDecoder {
     return pausedInputLimit;
   }
 
+  /** Octets received and not decoded yet (waiting for a line end, or for the session). */
+  public int bufferedOctets() {
+    return internalBuffer().readableBytes();
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
