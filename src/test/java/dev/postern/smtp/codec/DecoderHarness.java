@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * An SMTP server decoder in an EmbeddedChannel, with what it emits rendered as short strings:
  * {@code MAIL FROM:<a@b>|SIZE=1} (parameters joined by "|"), {@code content:<text>} (consecutive
  * chunks merged), {@code end-of-data}, {@code line:<text>}, {@code violation:KIND}. Every buffer it
- * emits is checked (one reference, chunk bound) and released.
+ * emits is checked (one reference, chunk bound) and released, and every read handed to the
+ * decoder must be released when the channel closes (plus Netty's PARANOID leak detection).
  */
 final class DecoderHarness implements AutoCloseable {
 
@@ -34,6 +35,8 @@ final class DecoderHarness implements AutoCloseable {
   private final Limits limits;
   /** Every chunk's size, in order, for the chunk-bound checks. */
   final List<Integer> chunkSizes = new ArrayList<>();
+  /** Every buffer handed to the decoder: each must be released once the channel is closed. */
+  private final List<ByteBuf> reads = new ArrayList<>();
 
   DecoderHarness(BareNewlines mode) {
     this(Limits.DEFAULT, mode);
@@ -51,15 +54,22 @@ final class DecoderHarness implements AutoCloseable {
   }
 
   List<String> write(byte[] octets) {
-    channel.writeInbound(Unpooled.wrappedBuffer(octets));
+    feed(octets);
     return drain();
+  }
+
+  /** One read of these octets, without running tasks or reading what comes out. */
+  void feed(byte[] octets) {
+    ByteBuf read = Unpooled.wrappedBuffer(octets);
+    reads.add(read);
+    channel.writeInbound(read);
   }
 
   /** Writes the octets one at a time, in as many reads. */
   List<String> writeByteByByte(String octets) {
     byte[] bytes = octets.getBytes(StandardCharsets.ISO_8859_1);
     for (byte b : bytes) {
-      channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+      feed(new byte[] {b});
     }
     return drain();
   }
@@ -133,5 +143,6 @@ final class DecoderHarness implements AutoCloseable {
   @Override
   public void close() {
     channel.finishAndReleaseAll();
+    assertThat(reads).allMatch(read -> read.refCnt() == 0, "released by the decoder");
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.smtp.codec.SmtpServerDecoder.BareNewlines;
 import dev.postern.smtp.codec.SmtpServerDecoder.Limits;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,7 +142,7 @@ class SmtpServerDecoderPropertiesTest {
       ScriptedSession session = new ScriptedSession(smtp.decoder, script, deferred);
       smtp.channel.pipeline().addLast(session);
       for (byte[] piece : split(input.getBytes(StandardCharsets.ISO_8859_1), cuts)) {
-        smtp.channel.writeInbound(Unpooled.wrappedBuffer(piece));
+        smtp.feed(piece);
         smtp.channel.runPendingTasks();
         smtp.channel.checkException();
         assertThat(smtp.buffered())
