@@ -40,11 +40,11 @@ final class ReceivedMessageStream implements ReadStream<Buffer> {
   private long received;
   private boolean sourceFlowing;
   private boolean sourceEnded;
-  private boolean endReported;
   private Throwable failure;
   private boolean failureReported;
   private boolean discarding;
   private boolean emitting;
+  private boolean drainAgain;
 
   ReceivedMessageStream(ReadStream<Buffer> source, long maxBytes) {
     this.source = source;
@@ -176,39 +176,52 @@ final class ReceivedMessageStream implements ReadStream<Buffer> {
 
   /** Emits what is queued while there is demand; then ends, or lets the source flow or stop. */
   private void drain() {
-    if (emitting || discarding) {
+    if (emitting) {
+      drainAgain = true; // a handler changed demand or handlers: look again once it returns
       return;
     }
     emitting = true;
     try {
-      while (demand > 0 && handler != null && !queue.isEmpty() && !discarding) {
-        Chunk next = queue.pollFirst();
-        if (demand != Long.MAX_VALUE) {
-          demand--;
-        }
-        if (next.tapped() && tap != null) {
-          tap.accept(next.bytes());
-        }
-        handler.handle(next.bytes());
-      }
-      if (discarding) {
-        return;
-      }
-      boolean wantsMore = demand > 0 && handler != null && queue.isEmpty();
-      if (queue.isEmpty() && sourceEnded) {
-        if (endHandler != null && !endReported && demand > 0) {
-          endReported = true;
-          endHandler.handle(null);
-        }
-      } else if (wantsMore && !sourceFlowing) {
-        sourceFlowing = true;
-        source.resume();
-      } else if (!wantsMore && sourceFlowing) {
-        sourceFlowing = false;
-        source.pause();
-      }
+      do {
+        drainAgain = false;
+        drainOnce();
+      } while (drainAgain && !discarding);
     } finally {
       emitting = false;
+    }
+  }
+
+  private void drainOnce() {
+    if (discarding) {
+      return;
+    }
+    while (demand > 0 && handler != null && !queue.isEmpty() && !discarding) {
+      Chunk next = queue.pollFirst();
+      if (demand != Long.MAX_VALUE) {
+        demand--;
+      }
+      if (next.tapped() && tap != null) {
+        tap.accept(next.bytes());
+      }
+      handler.handle(next.bytes());
+    }
+    if (discarding) {
+      return;
+    }
+    boolean wantsMore = demand > 0 && handler != null && queue.isEmpty();
+    if (queue.isEmpty() && sourceEnded) {
+      if (endHandler != null && demand > 0) {
+        // Once per handler: a reader that takes over after the end still sees it.
+        Handler<Void> report = endHandler;
+        endHandler = null;
+        report.handle(null);
+      }
+    } else if (wantsMore && !sourceFlowing) {
+      sourceFlowing = true;
+      source.resume();
+    } else if (!wantsMore && sourceFlowing) {
+      sourceFlowing = false;
+      source.pause();
     }
   }
 }
