@@ -8,9 +8,11 @@ import dev.postern.refusal.Refusal;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -82,8 +84,11 @@ final class StreamedMessages {
       writeField(head, "From", from.address());
     }
     if (rewrite && replyTo.isEmpty() && written.isPresent()) {
-      writeField(head, "Reply-To", written.get().toString());
-      replyTo = List.of(new AddressLists.Item(written.get().toString(), written));
+      // A display name may be up to 256 characters of UTF-8: too long for one line, drop it.
+      String original = octets("Reply-To: " + written.get()) <= HeaderBlock.MAX_LINE
+          ? written.get().toString() : written.get().address();
+      writeField(head, "Reply-To", original);
+      replyTo = List.of(new AddressLists.Item(original, written));
     }
     if (senderMessageId.isEmpty()) {
       writeField(head, "Message-ID", stamp.messageId());
@@ -102,6 +107,18 @@ final class StreamedMessages {
         Optional.empty(), new MimeSource.Streamed(head, body, receivedSha256, messageId,
             senderMessageId.isPresent()));
     return new Parsed(submission, actor(block));
+  }
+
+  /**
+   * The idempotency record of a streamed message: its key holds the Message-ID and the digest of
+   * the received octets (so other octets under the same Message-ID are a new message, never a
+   * conflict), hashed to stay within the record's 256 characters.
+   */
+  static SubmissionService.Idempotency resendKey(String messageId, byte[] receivedSha256) {
+    HexFormat hex = HexFormat.of();
+    byte[] id = sha256().digest(messageId.getBytes(StandardCharsets.UTF_8));
+    String key = "smtp:" + hex.formatHex(id) + ":" + hex.formatHex(receivedSha256);
+    return new SubmissionService.Idempotency(key, receivedSha256);
   }
 
   /** The one mailbox of the one From field (RFC 5322 §3.6.2); required unless From is rewritten. */
@@ -179,9 +196,22 @@ final class StreamedMessages {
 
   /** Appends {@code Name: value CRLF}; a value that could break the line is a bug, never written. */
   private static void writeField(Buffer head, String name, String value) {
-    if (UnsafeText.inHeader(value).isPresent() || name.length() + 2 + value.length() > HeaderBlock.MAX_LINE) {
+    if (UnsafeText.inHeader(value).isPresent()
+        || octets(name + ": " + value) > HeaderBlock.MAX_LINE) {
       throw new IllegalStateException("refusing to write an unsafe " + name + " header");
     }
     head.appendString(name + ": " + value, StandardCharsets.UTF_8.name()).appendBuffer(CRLF);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int octets(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 }

@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,7 +30,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -202,18 +200,6 @@ public final class SubmissionService {
         .onFailure(err -> received.discard());
   }
 
-  /**
-   * The idempotency record of a streamed message: its key holds the Message-ID and the digest of
-   * the received octets (so other octets under the same Message-ID are a new message, never a
-   * conflict), hashed to stay within the record's 256 characters.
-   */
-  private static Idempotency resendKey(String messageId, byte[] receivedSha256) {
-    HexFormat hex = HexFormat.of();
-    byte[] id = sha256().digest(messageId.getBytes(StandardCharsets.UTF_8));
-    return new Idempotency("smtp:" + hex.formatHex(id) + ":" + hex.formatHex(receivedSha256),
-        receivedSha256);
-  }
-
   private record Committed(List<UUID> ids, Optional<OutboundRepository.IdempotencyRecord> replay,
       Optional<Idempotency> idempotency) {}
 
@@ -276,7 +262,7 @@ public final class SubmissionService {
           .map(stored -> new Prepared(toRow(id, key, submission, source, streamed.messageId(),
                   new StoredMime(stored.inline(), stored.blobKey(), stored.size(), stored.sha256())),
               streamed.senderMessageId()
-                  ? Optional.of(resendKey(streamed.messageId(), stored.receivedSha256()))
+                  ? Optional.of(StreamedMessages.resendKey(streamed.messageId(), stored.receivedSha256()))
                   : Optional.empty()));
     }
     SendRequest request = ((MimeSource.Composed) submission.mime()).request();
