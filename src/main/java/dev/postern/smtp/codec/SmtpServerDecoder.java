@@ -37,7 +37,12 @@ import java.util.Set;
  * one of {@link #expectData()}, {@link #expectLine()}, {@link #expectCommands()} or
  * {@link #discardBufferedAndExpectCommands()}. Those run on the channel's event loop and decode
  * what is already buffered in a later task (never re-entering a running decode). While paused,
- * at most {@link #pausedInputLimit()} octets are kept; more is PIPELINED_INPUT_TOO_LARGE.
+ * at most {@link #pausedInputLimit()} octets are kept; more is PIPELINED_INPUT_TOO_LARGE. So a
+ * violation that closes the connection can arrive while the session's answer is pending (as can
+ * BARE_LF / LONE_CR found in the rest of a too-long line, which is discarded even while paused).
+ * Calling a resume method when the decoder is not paused is a bug (IllegalStateException); after
+ * a closing violation it does nothing. A connection that ends inside DATA gets no
+ * LastSmtpContent: the transaction is abandoned.
  */
 public final class SmtpServerDecoder extends ByteToMessageDecoder {
 

@@ -207,6 +207,15 @@ class SmtpServerDecoderDataTest {
     }
   }
 
+  @Test
+  void aConnectionEndingInsideDataNeverEndsTheMessage() {
+    try (DecoderHarness smtp = inData(REJECT)) {
+      assertThat(smtp.write("partial\r\n.")).containsExactly("content:partial\r\n");
+      smtp.channel.finish();
+      assertThat(smtp.drain()).doesNotContain("end-of-data");
+    }
+  }
+
   static String smuggled() {
     return "MAIL FROM:<evil@x>\r\nRCPT TO:<victim@y>\r\nDATA\r\nsmuggled\r\n";
   }
