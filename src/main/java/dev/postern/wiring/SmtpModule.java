@@ -91,8 +91,8 @@ public final class SmtpModule implements Feature {
     boolean tlsUsed = listeners.stream().anyMatch(SmtpListener::tlsAvailable);
     // Reading PEM files, or generating the self-signed pair at first start, blocks.
     return vertx.executeBlocking(() -> tlsUsed ? SmtpTlsMaterial.load(fullConfig) : null, false)
-        .compose(tls -> vertx.deployVerticle(() -> new SmtpServerVerticle(listeners,
-                tls == null ? null : tls.serverOptions(), sessions, SmtpModule::decoder, limits,
+        .compose(tls -> vertx.deployVerticle(() -> new SmtpServerVerticle(listeners, tls,
+                tls == null ? null : tls.startTlsContext(), sessions, SmtpModule::decoder, limits,
                 metrics, config.idleTimeout(), config.sessionTimeout(), config.shutdownGrace()),
             new DeploymentOptions().setInstances(instances)))
         .recover(e -> Future.failedFuture(e instanceof StartupException ? e

@@ -127,6 +127,14 @@ public final class SmtpServerDecoder extends ByteToMessageDecoder {
     });
   }
 
+  /**
+   * True while the decoder waits to be told how to read on (after DATA, AUTH, STARTTLS, BDAT,
+   * an AUTH line or the end of data): exactly when one of the {@code expect…} methods may be called.
+   */
+  public boolean waitingForAnswer() {
+    return mode == Mode.PAUSED;
+  }
+
   /** Octets kept undecoded while paused before the client is cut off. */
   public int pausedInputLimit() {
     return pausedInputLimit;

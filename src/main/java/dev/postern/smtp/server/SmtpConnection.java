@@ -8,17 +8,20 @@ import dev.postern.smtp.session.ProtocolViolation;
 import dev.postern.smtp.session.SessionReply;
 import dev.postern.smtp.session.SmtpSession;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.smtp.LastSmtpContent;
 import io.netty.handler.codec.smtp.SmtpContent;
 import io.netty.handler.codec.smtp.SmtpRequest;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.ServerSSLOptions;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +39,14 @@ final class SmtpConnection {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
 
+  /** Decoded commands waiting for their turn before the socket stops being read. */
+  private static final int MAX_QUEUED = 256;
+
   private final Vertx vertx;
   private final NetSocketInternal socket;
   private final SmtpSession session;
   private final SmtpServerDecoder decoder;
-  private final ServerSSLOptions tls;
+  private final SslContext startTls;
   private final SmtpMetrics metrics;
   private final ListenerSettings settings;
   private final ArrayDeque<Object> inbox = new ArrayDeque<>();
@@ -51,25 +57,28 @@ final class SmtpConnection {
   private boolean busy;
   private boolean inData;
   private boolean inAuthLine;
+  private boolean pausedForQueue;
   private boolean draining;
   private boolean closing;
+  private Context context;
   private long idleTimer = -1;
   private long sessionTimer = -1;
 
   SmtpConnection(Vertx vertx, NetSocketInternal socket, SmtpSession session,
-      SmtpServerDecoder decoder, ServerSSLOptions tls, SmtpMetrics metrics,
+      SmtpServerDecoder decoder, SslContext startTls, SmtpMetrics metrics,
       ListenerSettings settings, Runnable onClosed) {
     this.vertx = vertx;
     this.socket = socket;
     this.session = session;
     this.decoder = decoder;
-    this.tls = tls;
+    this.startTls = startTls;
     this.metrics = metrics;
     this.settings = settings;
     this.onClosed = onClosed;
   }
 
   void start() {
+    context = vertx.getOrCreateContext();
     ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
     pipeline.addBefore("handler", "smtp-reply-encoder", new SmtpReplyEncoder());
     pipeline.addBefore("handler", "smtp-decoder", decoder);
@@ -112,6 +121,11 @@ final class SmtpConnection {
       return;
     }
     inbox.add(message);
+    if (inbox.size() >= MAX_QUEUED && !pausedForQueue) {
+      // A client pipelining without end (NOOP floods): stop reading until the queue drains.
+      pausedForQueue = true;
+      socket.pause();
+    }
     pump();
   }
 
@@ -119,6 +133,10 @@ final class SmtpConnection {
   private void pump() {
     while (!busy && !closing && !inbox.isEmpty()) {
       Object next = inbox.poll();
+      if (pausedForQueue && inbox.size() <= MAX_QUEUED / 2) {
+        pausedForQueue = false;
+        socket.resume();
+      }
       if (next instanceof SmtpRequest request) {
         metrics.command(settings.name(), request.command().name().toString());
         busy = true;
@@ -173,7 +191,9 @@ final class SmtpConnection {
     }
     switch (reply.next()) {
       case COMMANDS -> {
-        decoder.expectCommands();
+        if (decoder.waitingForAnswer()) {
+          decoder.expectCommands();
+        }
         pump();
       }
       case DATA -> {
@@ -186,26 +206,44 @@ final class SmtpConnection {
         decoder.expectLine();
         pump();
       }
-      case START_TLS -> startTls();
+      case START_TLS -> startTls(written);
       case CLOSE -> close(written);
     }
   }
 
-  private void startTls() {
-    decoder.discardBufferedAndExpectCommands();
+  /**
+   * RFC 3207 §4.2: after the 220 the next byte is the TLS handshake. Reading stops, the 220 is
+   * flushed in plaintext, everything the decoder holds is dropped, and the SslHandler goes to the
+   * front of the pipeline before reading resumes. (Done here rather than by Vert.x's
+   * upgradeToSsl, which fails on all but one instance of a shared port: see SmtpTlsMaterial.)
+   */
+  private void startTls(Future<Void> written) {
+    socket.pause();
+    // Nothing reaches the session until it knows the handshake finished (tlsStarted).
+    busy = true;
     inbox.forEach(ReferenceCountUtil::release);
     inbox.clear();
-    // The 220 was written first; the upgrade adds the SslHandler once that write completed.
-    socket.upgradeToSsl(tls, Buffer.buffer()).onComplete(done -> {
-      if (done.succeeded()) {
-        session.tlsStarted();
-        pump();
-      } else {
-        log.debug("STARTTLS handshake with {} failed: {}", socket.remoteAddress(),
-            done.cause().toString());
-        closing = true;
-        socket.close();
+    written.onComplete(done -> {
+      if (done.failed() || closing) {
+        return;
       }
+      ChannelHandlerContext ctx = socket.channelHandlerContext();
+      SslHandler ssl = startTls.newHandler(ctx.alloc());
+      ctx.pipeline().addFirst("ssl", ssl);
+      decoder.discardBufferedAndExpectCommands();
+      ssl.handshakeFuture().addListener(handshake -> context.runOnContext(v -> {
+        if (handshake.isSuccess()) {
+          session.tlsStarted();
+          busy = false;
+          pump();
+        } else {
+          log.debug("STARTTLS handshake with {} failed: {}", socket.remoteAddress(),
+              String.valueOf(handshake.cause()));
+          closing = true;
+          socket.close();
+        }
+      }));
+      socket.resume();
     });
   }
 

@@ -2,13 +2,13 @@ package dev.postern.smtp.server;
 
 import dev.postern.smtp.codec.SmtpServerDecoder;
 import dev.postern.smtp.session.SmtpSession;
+import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.ServerSSLOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +34,8 @@ public final class SmtpServerVerticle extends VerticleBase {
   }
 
   private final List<SmtpListener> listeners;
-  private final ServerSSLOptions tls;
+  private final SmtpTlsMaterial tls;
+  private final SslContext startTls;
   private final Sessions sessions;
   private final Decoders decoders;
   private final ConnectionLimits limits;
@@ -44,11 +45,17 @@ public final class SmtpServerVerticle extends VerticleBase {
   private final Duration shutdownGrace;
   private final List<NetServer> servers = new ArrayList<>();
 
-  public SmtpServerVerticle(List<SmtpListener> listeners, ServerSSLOptions tls, Sessions sessions,
+  /**
+   * @param tls the certificate, or null when no listener uses TLS
+   * @param startTls the context STARTTLS upgrades use (built once from {@code tls}), or null
+   */
+  public SmtpServerVerticle(List<SmtpListener> listeners, SmtpTlsMaterial tls, SslContext startTls,
+      Sessions sessions,
       Decoders decoders, ConnectionLimits limits, SmtpMetrics metrics, Duration idleTimeout,
       Duration sessionTimeout, Duration shutdownGrace) {
     this.listeners = listeners;
     this.tls = tls;
+    this.startTls = startTls;
     this.sessions = sessions;
     this.decoders = decoders;
     this.limits = limits;
@@ -65,7 +72,8 @@ public final class SmtpServerVerticle extends VerticleBase {
       NetServerOptions options = new NetServerOptions().setHost(listener.host())
           .setPort(listener.port()).setTcpNoDelay(true).setReuseAddress(true);
       if (listener.implicitTls()) {
-        options.setSsl(true).setSslOptions(tls);
+        options.setSsl(true).setKeyCertOptions(tls.keyCert())
+            .setEnabledSecureTransportProtocols(new java.util.LinkedHashSet<>(SmtpTlsMaterial.PROTOCOLS));
       }
       NetServer server = vertx.createNetServer(options);
       ListenerSettings settings = new ListenerSettings(listener.name(), idleTimeout, sessionTimeout);
@@ -91,7 +99,8 @@ public final class SmtpServerVerticle extends VerticleBase {
     }
     metrics.sessionOpened(listener.name());
     SmtpSession session = sessions.create(listener, client, listener.implicitTls());
-    new SmtpConnection(vertx, (NetSocketInternal) socket, session, decoders.create(listener), tls,
+    new SmtpConnection(vertx, (NetSocketInternal) socket, session, decoders.create(listener),
+        listener.implicitTls() ? null : startTls,
         metrics, settings, () -> {
           limits.release(address);
           metrics.sessionClosed();

@@ -2,8 +2,9 @@ package dev.postern.smtp.server;
 
 import dev.postern.StartupException;
 import dev.postern.config.PosternConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -26,6 +27,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -70,12 +72,20 @@ public final class SmtpTlsMaterial {
     return new SmtpTlsMaterial(cert, key);
   }
 
-  /** Server options for implicit TLS and for STARTTLS upgrades alike. */
-  public ServerSSLOptions serverOptions() {
-    ServerSSLOptions options = new ServerSSLOptions()
-        .setKeyCertOptions(keyCert())
-        .setEnabledSecureTransportProtocols(new java.util.LinkedHashSet<>(PROTOCOLS));
-    return options;
+  /**
+   * The Netty context for STARTTLS upgrades, which {@code SmtpConnection} performs itself:
+   * Vert.x 5.0.10's {@code NetSocket.upgradeToSsl} fails with a NullPointerException on every
+   * server instance but the first that binds a shared port (its SslContextManager is only set
+   * on that one), so with several instances most upgrades would fail.
+   */
+  public SslContext startTlsContext() {
+    try {
+      return SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
+          .protocols(PROTOCOLS.toArray(String[]::new)).build();
+    } catch (javax.net.ssl.SSLException e) {
+      throw new StartupException("SMTP TLS certificate " + certFile + " or key " + keyFile
+          + " cannot be used: " + e.getMessage());
+    }
   }
 
   public PemKeyCertOptions keyCert() {
@@ -110,7 +120,8 @@ public final class SmtpTlsMaterial {
       Files.deleteIfExists(keyTmp);
       Files.createFile(keyTmp, PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(keyTmp, pem(pair.getPrivate()));
+      // PKCS#8 ("PRIVATE KEY"), which both Vert.x and Netty read without further help.
+      Files.writeString(keyTmp, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()));
       Path certTmp = certFile.resolveSibling(certFile.getFileName() + ".tmp");
       Files.writeString(certTmp, pem(holder));
       Files.move(keyTmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
