@@ -14,8 +14,9 @@ import java.util.UUID;
  */
 public final class PgOutboundQueue extends PgWorkQueue<Claim> implements OutboundQueue {
 
+  /** Parked rows are not waiting work: not claimed, not counted by nextDue (infinity - now()). */
   static final Table TABLE = new Table("delivery_queue", "message_id", "due_at",
-      "TRUE", "", "");
+      "due_at < '" + PARKED + "'", "", "");
 
   /** Reads the claimed rows' messages and recipients, over the {@code claimed} step. */
   private static final String READ_CLAIMED = """
@@ -72,7 +73,15 @@ public final class PgOutboundQueue extends PgWorkQueue<Claim> implements Outboun
 
   @Override
   public String enqueue(String messages) {
-    return "INSERT INTO delivery_queue (message_id, due_at) SELECT id, due_at FROM " + messages;
+    return "INSERT INTO delivery_queue (message_id, due_at, last_error) SELECT id, due_at, last_error FROM "
+        + messages;
+  }
+
+  @Override
+  public Future<Integer> unpark() {
+    return pool().query("UPDATE delivery_queue SET due_at = now(), first_queued_at = now()"
+            + " WHERE due_at = '" + PARKED + "'")
+        .execute().map(rows -> rows.rowCount());
   }
 
   @Override
