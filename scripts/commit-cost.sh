@@ -6,6 +6,7 @@
 # accepted. Needs target/postern.jar and bench/target/postern-bench.jar (mvn package in both).
 #
 #   scripts/commit-cost.sh [-c 64] [--duration 10s] [--warmup 5s]
+#   POSTERN_JAR=/tmp/other.jar scripts/commit-cost.sh     # measure another build the same way
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CONCURRENCY=64 DURATION=10s WARMUP=5s
@@ -41,7 +42,7 @@ PORT=$(free_port)
 ADMIN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 POSTERN_DATA_DIR="$WORK/data" POSTERN_HTTP_PORT="$PORT" POSTERN_ADMIN_TOKEN="$ADMIN" \
   POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port) POSTERN_MX_PORT=$(free_port) \
-  setsid java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} -jar "$ROOT/target/postern.jar" \
+  setsid java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} -jar "${POSTERN_JAR:-$ROOT/target/postern.jar}" \
   >"$WORK/postern.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 240); do
@@ -58,6 +59,10 @@ KEY=$(curl -sf -X POST "$API/keys" -H "Authorization: Bearer $ADMIN" -H 'Content
 PG_PORT=$(sed -n 4p "$WORK/data/pg/postmaster.pid")
 PSQL=(psql -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres)
 
+# Transactions that stored accepted messages (their rows' distinct xmin), so the mean batch.
+stored_by() {
+  "${PSQL[@]}" -F ' ' -c "SELECT count(DISTINCT xmin::text), count(*) FROM outbound_messages"
+}
 snapshot() { # -> "commits wal_lsn_bytes ins upd del accepted" (accepted: outbound_messages rows)
   "${PSQL[@]}" -F ' ' -c "SELECT xact_commit, pg_current_wal_lsn() - '0/0'::pg_lsn,
       (SELECT sum(n_tup_ins) FROM pg_stat_user_tables), (SELECT sum(n_tup_upd) FROM pg_stat_user_tables),
@@ -75,18 +80,19 @@ java -cp "$ROOT/bench/target/postern-bench.jar" dev.postern.bench.LoadGenerator 
   -u "http://127.0.0.1:$PORT/v1/emails" --key "$KEY" -c "$CONCURRENCY" --warmup 0s --duration "$WARMUP" \
   --quiet >/dev/null
 sleep 2
-before=($(snapshot)); tables >"$WORK/tables.before"
+before=($(snapshot)); tables >"$WORK/tables.before"; stored_before=($(stored_by))
 java -cp "$ROOT/bench/target/postern-bench.jar" dev.postern.bench.LoadGenerator -w send \
   -u "http://127.0.0.1:$PORT/v1/emails" --key "$KEY" -c "$CONCURRENCY" --warmup 0s --duration "$DURATION" \
   --quiet | tail -n 3
 sleep 2
-after=($(snapshot)); tables >"$WORK/tables.after"
+after=($(snapshot)); tables >"$WORK/tables.after"; stored_after=($(stored_by))
 n=$((after[5] - before[5]))
 if (( n <= 0 )); then echo "no message accepted" >&2; tail -n 30 "$WORK/postern.log" >&2; exit 1; fi
 awk -v n="$n" -v c=$((after[0] - before[0])) -v w=$((after[1] - before[1])) \
     -v i=$((after[2] - before[2])) -v u=$((after[3] - before[3])) -v d=$((after[4] - before[4])) 'BEGIN {
   printf "accepted messages: %d\ncommits/msg: %.3f\nWAL bytes/msg: %.0f\nrows inserted/msg: %.2f  updated/msg: %.2f  deleted/msg: %.2f\n",
     n, c / n, w / n, i / n, u / n, d / n }'
+echo "transactions storing messages: $((stored_after[0] - stored_before[0])) for $((stored_after[1] - stored_before[1])) messages"
 echo "per table (ins upd del per message):"
 join -a 2 "$WORK/tables.before" "$WORK/tables.after" | awk -v n="$n" 'NF == 7 {
   printf "  %-22s %6.2f %6.2f %6.2f\n", $1, ($5 - $2) / n, ($6 - $3) / n, ($7 - $4) / n }
