@@ -39,8 +39,12 @@ public final class AuditLog {
    * @param maxAttempts INSERT attempts per batch before it is dropped
    */
   public record Settings(int batchSize, Duration flushInterval, int maxQueued, int maxAttempts) {
+    /**
+     * Half a second, up to 2000 rows per INSERT: at a thousand requests a second, two commits a
+     * second for the audit trail (issue #11) rather than one per request or five small ones.
+     */
     public static Settings defaults() {
-      return new Settings(500, Duration.ofMillis(200), 100_000, 25);
+      return new Settings(2000, Duration.ofMillis(500), 100_000, 25);
     }
   }
 

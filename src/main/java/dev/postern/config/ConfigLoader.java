@@ -57,7 +57,12 @@ public final class ConfigLoader {
     }
     Postgres postgres = new Postgres(pgUrl,
         r.integer("postgres.pool_size", 16, 1, 1000),
-        Duration.ofSeconds(r.integer("postgres.connect_timeout_seconds", 10, 1, 300)));
+        Duration.ofSeconds(r.integer("postgres.connect_timeout_seconds", 10, 1, 300)),
+        new PosternConfig.GroupCommit(
+            r.integer("postgres.group_commit.max_messages", 256, 1, 10_000),
+            r.integer("postgres.group_commit.max_bytes", 4 * 1024 * 1024, 1, 256 * 1024 * 1024),
+            Duration.ofMillis(r.integer("postgres.group_commit.max_wait_ms", 1, 0, 100)),
+            r.integer("postgres.group_commit.max_in_flight", 2, 1, 64)));
 
     String redisUrl = r.optionalString("redis.url");
     if (redisUrl != null && !redisUrl.matches("(?i)^rediss?://.+")) {

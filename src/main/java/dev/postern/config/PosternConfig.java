@@ -67,12 +67,24 @@ public record PosternConfig(
 
   public enum BareNewlines { REJECT, NORMALIZE }
 
-  /** @param url null selects the embedded PostgreSQL in the data directory */
-  public record Postgres(String url, int poolSize, Duration connectTimeout) {
+  /**
+   * @param url null selects the embedded PostgreSQL in the data directory
+   * @param groupCommit how concurrent accepts share one commit (issue #11)
+   */
+  public record Postgres(String url, int poolSize, Duration connectTimeout, GroupCommit groupCommit) {
     public boolean embedded() {
       return url == null;
     }
   }
+
+  /**
+   * Group commit of accepted mail: a batch holds at most {@code maxMessages} messages and about
+   * {@code maxBytes} of row data; while a batch is in flight, new accepts collect for the next
+   * one, and an accept arriving at an idle moment after a shared batch waits at most
+   * {@code maxWait} for siblings (a lone request is never delayed); at most {@code maxInFlight}
+   * batches commit at once.
+   */
+  public record GroupCommit(int maxMessages, long maxBytes, Duration maxWait, int maxInFlight) {}
 
   /**
    * @param url null selects the in-process rate limiter

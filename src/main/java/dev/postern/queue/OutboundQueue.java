@@ -22,9 +22,26 @@ public interface OutboundQueue extends WorkQueue<Claim> {
    * data-modifying CTE body the caller names and places in its {@code WITH}.
    *
    * @param messages a table expression of the messages to enqueue, with columns
-   *     {@code id uuid} and {@code due_at timestamptz} (any number of rows)
+   *     {@code id uuid}, {@code due_at timestamptz} ({@link #PARKED} to park it) and
+   *     {@code last_error text} (any number of rows)
    */
   String enqueue(String messages);
+
+  /**
+   * The due time of mail accepted while no relay is configured (SPEC §4a: it stays
+   * {@code deferred} with reason "no relay configured"): never due, so no worker claims, defers
+   * and re-claims it; {@link #unpark} makes it due once a node with a relay starts.
+   */
+  String PARKED = "infinity";
+
+  /**
+   * Makes every parked message due now, with its retry horizon counted from now (the horizon
+   * is for a relay that keeps refusing, not for the time no relay existed). Called when a node
+   * with a relay starts.
+   *
+   * @return how many messages were unparked
+   */
+  Future<Integer> unpark();
 
   /**
    * Writes an attempt's outcome atomically; the queue row is removed or rescheduled only if

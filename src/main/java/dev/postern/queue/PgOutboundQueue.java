@@ -1,21 +1,28 @@
 package dev.postern.queue;
 
+import dev.postern.db.Batcher;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * {@link OutboundQueue} over the {@code delivery_queue} table, one row per message still to be
  * (re)tried, deleted when it is finished. Each call is one
- * statement (one round trip).
+ * statement (one round trip); concurrent settles share one ({@link Batcher}).
  */
 public final class PgOutboundQueue extends PgWorkQueue<Claim> implements OutboundQueue {
 
+  /** Parked rows are not waiting work: not claimed, not counted by nextDue (infinity - now()). */
   static final Table TABLE = new Table("delivery_queue", "message_id", "due_at",
-      "TRUE", "", "");
+      "due_at < '" + PARKED + "'", "", "");
 
   /** Reads the claimed rows' messages and recipients, over the {@code claimed} step. */
   private static final String READ_CLAIMED = """
@@ -28,41 +35,55 @@ public final class PgOutboundQueue extends PgWorkQueue<Claim> implements Outboun
       FROM claimed c JOIN outbound_messages m ON m.id = c.message_id""";
 
   /**
-   * One statement, so one atomic commit: data-modifying CTEs all run to completion whether or
-   * not the outer query reads them.
+   * The outcomes of any number of attempts in one statement, so one atomic commit: data-modifying
+   * CTEs all run to completion whether or not the outer query reads them. Recipients, events and
+   * messages are written whoever holds the lease (the attempt happened); the queue row is removed
+   * or rescheduled only if this node still holds its lease. Reports the ids whose row it held.
    */
   private static final String SETTLE = """
-      WITH rcpt AS (
+      WITH s AS (
+        SELECT * FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[])
+                 AS s(message_id, status, retry_ms, last_error)),
+      rcpt AS (
         UPDATE outbound_recipients r
         SET status = u.status, reply = u.reply, attempts = r.attempts + 1, updated_at = now()
-        FROM unnest($3::text[], $4::text[], $5::text[]) AS u(address, status, reply)
-        WHERE r.message_id = $1 AND r.address = u.address
+        FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[]) AS u(message_id, address, status, reply)
+        WHERE r.message_id = u.message_id AND r.address = u.address
         RETURNING 1),
       ev AS (
         INSERT INTO outbound_events (message_id, type, recipient, relay, reply, node)
-        SELECT $1, e.type, e.recipient, e.relay, e.reply, $2
-        FROM unnest($6::text[], $7::text[], $8::text[], $9::text[])
-             AS e(type, recipient, relay, reply)
+        SELECT e.message_id, e.type, e.recipient, e.relay, e.reply, $1
+        FROM unnest($10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[])
+             WITH ORDINALITY AS e(message_id, type, recipient, relay, reply, n)
+        ORDER BY e.n
         RETURNING 1),
       msg AS (
-        UPDATE outbound_messages SET status = $10, last_event = $10, updated_at = now()
-        WHERE id = $1
+        UPDATE outbound_messages m SET status = s.status, last_event = s.status, updated_at = now()
+        FROM s WHERE m.id = s.message_id
         RETURNING 1),
       done AS (
-        DELETE FROM delivery_queue
-        WHERE message_id = $1 AND lease_owner = $2 AND $11::bigint IS NULL
-        RETURNING 1),
+        DELETE FROM delivery_queue q USING s
+        WHERE q.message_id = s.message_id AND q.lease_owner = $1 AND s.retry_ms IS NULL
+        RETURNING q.message_id),
       later AS (
-        UPDATE delivery_queue
-        SET due_at = now() + $11::bigint * interval '1 millisecond', attempts = attempts + 1,
-            lease_owner = NULL, lease_until = NULL, last_error = $12
-        WHERE message_id = $1 AND lease_owner = $2 AND $11::bigint IS NOT NULL
-        RETURNING 1)
-      SELECT (SELECT count(*) FROM done) + (SELECT count(*) FROM later) AS queue_rows""";
+        UPDATE delivery_queue q
+        SET due_at = now() + s.retry_ms * interval '1 millisecond', attempts = q.attempts + 1,
+            lease_owner = NULL, lease_until = NULL, last_error = s.last_error
+        FROM s WHERE q.message_id = s.message_id AND q.lease_owner = $1 AND s.retry_ms IS NOT NULL
+        RETURNING q.message_id)
+      SELECT message_id FROM done UNION ALL SELECT message_id FROM later""";
+
+  /** Settles of concurrent attempts share statements: no wait, at most two in flight. */
+  private static final Batcher.Settings SETTLE_BATCHES =
+      new Batcher.Settings(256, 1 << 20, Duration.ZERO, 2);
+
+  private final Batcher<Settlement, Boolean> settles;
 
   /** @param node this node's lease owner name, unique among live nodes */
   public PgOutboundQueue(Pool pool, String node) {
     super(pool, node, TABLE, READ_CLAIMED);
+    this.settles = new Batcher<>(null, SETTLE_BATCHES, s -> 1 + s.recipients().size(),
+        s -> 256L * (1 + s.recipients().size() + s.events().size()), this::settleAll);
   }
 
   @Override
@@ -72,7 +93,15 @@ public final class PgOutboundQueue extends PgWorkQueue<Claim> implements Outboun
 
   @Override
   public String enqueue(String messages) {
-    return "INSERT INTO delivery_queue (message_id, due_at) SELECT id, due_at FROM " + messages;
+    return "INSERT INTO delivery_queue (message_id, due_at, last_error) SELECT id, due_at, last_error FROM "
+        + messages;
+  }
+
+  @Override
+  public Future<Integer> unpark() {
+    return pool().query("UPDATE delivery_queue SET due_at = now(), first_queued_at = now()"
+            + " WHERE due_at = '" + PARKED + "'")
+        .execute().map(rows -> rows.rowCount());
   }
 
   @Override
@@ -86,37 +115,59 @@ public final class PgOutboundQueue extends PgWorkQueue<Claim> implements Outboun
   }
 
   @Override
-  public Future<Boolean> settle(Settlement s) {
-    int n = s.recipients().size();
-    String[] addresses = new String[n];
-    String[] statuses = new String[n];
-    String[] replies = new String[n];
-    for (int i = 0; i < n; i++) {
-      addresses[i] = s.recipients().get(i).address();
-      statuses[i] = s.recipients().get(i).status().wire();
-      replies[i] = s.recipients().get(i).reply();
+  public Future<Boolean> settle(Settlement settlement) {
+    return settles.submit(settlement);
+  }
+
+  private Future<List<Boolean>> settleAll(List<Settlement> batch) {
+    List<UUID> ids = new ArrayList<>();
+    List<String> statuses = new ArrayList<>();
+    List<Long> retries = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    List<UUID> rcptIds = new ArrayList<>();
+    List<String> addresses = new ArrayList<>();
+    List<String> rcptStatuses = new ArrayList<>();
+    List<String> replies = new ArrayList<>();
+    List<UUID> eventIds = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    List<String> recipients = new ArrayList<>();
+    List<String> relays = new ArrayList<>();
+    List<String> eventReplies = new ArrayList<>();
+    for (Settlement s : batch) {
+      ids.add(s.messageId());
+      statuses.add(s.messageStatus().wire());
+      retries.add(s.retryIn() == null ? null : Math.max(1, s.retryIn().toMillis()));
+      errors.add(s.lastError());
+      for (Settlement.RecipientUpdate r : s.recipients()) {
+        rcptIds.add(s.messageId());
+        addresses.add(r.address());
+        rcptStatuses.add(r.status().wire());
+        replies.add(r.reply());
+      }
+      for (Settlement.Event e : s.events()) {
+        eventIds.add(s.messageId());
+        types.add(e.type());
+        recipients.add(e.recipient());
+        relays.add(e.relay());
+        eventReplies.add(e.reply());
+      }
     }
-    int m = s.events().size();
-    String[] types = new String[m];
-    String[] recipients = new String[m];
-    String[] relays = new String[m];
-    String[] eventReplies = new String[m];
-    for (int i = 0; i < m; i++) {
-      Settlement.Event e = s.events().get(i);
-      types[i] = e.type();
-      recipients[i] = e.recipient();
-      relays[i] = e.relay();
-      eventReplies[i] = e.reply();
-    }
-    Tuple args = Tuple.tuple()
-        .addUUID(s.messageId()).addString(owner())
-        .addArrayOfString(addresses).addArrayOfString(statuses).addArrayOfString(replies)
-        .addArrayOfString(types).addArrayOfString(recipients).addArrayOfString(relays)
-        .addArrayOfString(eventReplies)
-        .addString(s.messageStatus().wire())
-        .addLong(s.retryIn() == null ? null : Math.max(1, s.retryIn().toMillis()))
-        .addString(s.lastError());
-    return pool().preparedQuery(SETTLE).execute(args)
-        .map(rows -> rows.iterator().next().getLong(0) > 0);
+    // addValue: Tuple.of would spread an array (varargs) into many parameters.
+    Tuple args = Tuple.tuple().addValue(owner())
+        .addValue(ids.toArray(UUID[]::new)).addValue(strings(statuses))
+        .addValue(retries.toArray(Long[]::new)).addValue(strings(errors))
+        .addValue(rcptIds.toArray(UUID[]::new)).addValue(strings(addresses))
+        .addValue(strings(rcptStatuses)).addValue(strings(replies))
+        .addValue(eventIds.toArray(UUID[]::new)).addValue(strings(types)).addValue(strings(recipients))
+        .addValue(strings(relays)).addValue(strings(eventReplies));
+    return pool().preparedQuery(SETTLE).execute(args).map(rows -> {
+      Set<UUID> held = new HashSet<>();
+      rows.forEach(row -> held.add(row.getUUID(0)));
+      return batch.stream().map(s -> held.contains(s.messageId())).toList();
+    });
+  }
+
+  private static String[] strings(List<String> values) {
+    return values.toArray(String[]::new);
   }
 }

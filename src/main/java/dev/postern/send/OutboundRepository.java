@@ -2,6 +2,7 @@ package dev.postern.send;
 
 import dev.postern.queue.OutboundQueue;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,63 +10,54 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Outbound mail in PostgreSQL. A message, its recipients, its first event and its queue row
- * commit in ONE statement (data-modifying CTEs): one round trip and one WAL flush per accept,
- * which is what makes the durable accept fast (BENCHMARKS.md); the queue row is the queue's own
+ * Outbound mail in PostgreSQL. A submission's messages, recipients, first events and queue rows
+ * commit in ONE statement ({@link OutboundInsert}), and concurrent submissions share that
+ * statement and its commit ({@link GroupCommit}): one round trip and one WAL flush for many
+ * accepts (issue #11, BENCHMARKS.md); the queue row is the queue's own
  * {@link OutboundQueue#enqueue} step. Deliberately no NOTIFY in it: see
  * {@link dev.postern.queue.QueueWakeups}.
  */
 public final class OutboundRepository {
 
-  private static final String INSERT = """
-      WITH m AS (
-        INSERT INTO outbound_messages (id, api_key_id, domain_id, mailbox_id, mode, source,
-          message_id_header, envelope_from, from_header, to_addresses, cc_addresses, bcc_addresses,
-          reply_to, subject, tags, in_reply_to, status, last_event, mime_inline, blob_key, mime_size,
-          mime_sha256, scheduled_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17,
-          $18, $19, $20, $21, $22)
-        RETURNING id),
-      r AS (
-        INSERT INTO outbound_recipients (message_id, address, kind, status)
-        SELECT m.id, t.address, t.kind, $27 FROM m, unnest($23::text[], $24::text[]) AS t(address, kind)),
-      e AS (INSERT INTO outbound_events (message_id, type) SELECT id, $17 FROM m),
-      q AS (%s)
-      SELECT 1""";
-
   /** A stored idempotency record: the request digest and the ids accepted for it, in order. */
   public record IdempotencyRecord(byte[] requestSha256, List<UUID> messageIds) {}
 
   private final Pool pool;
-  private final String insert;
+  private final OutboundInsert insert;
+  private final GroupCommit commits;
 
+  /** Reads, and inserts that each commit alone, with a relay assumed (nothing parked). */
   public OutboundRepository(Pool pool, OutboundQueue queue) {
-    this.pool = pool;
-    this.insert = INSERT.formatted(
-        queue.enqueue("(SELECT id, $26::timestamptz AS due_at FROM m WHERE $25) AS live"));
+    this(null, pool, queue, GroupCommit.Settings.alone(), true);
   }
 
-  /** Commits every message of a submission (a batch is all or nothing). */
+  /**
+   * @param relays whether this node has a relay configured; without one, live mail is parked
+   *     ({@link OutboundInsert})
+   */
+  public OutboundRepository(Vertx vertx, Pool pool, OutboundQueue queue, GroupCommit.Settings commits,
+      boolean relays) {
+    this.pool = pool;
+    this.insert = new OutboundInsert(queue, relays);
+    this.commits = new GroupCommit(vertx, pool, insert, commits);
+  }
+
+  /**
+   * Commits every message of a submission (a batch is all or nothing), in one commit shared with
+   * concurrent submissions; completes only after that commit.
+   */
   public Future<Void> insert(List<OutboundMessage> messages) {
-    if (messages.size() == 1) {
-      return insert(pool, messages.get(0));
-    }
-    return pool.withTransaction(tx -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (OutboundMessage message : messages) {
-        chain = chain.compose(v -> insert(tx, message));
-      }
-      return chain;
-    });
+    return commits.commit(messages);
+  }
+
+  /** Whether the message's queue row is due once committed (parked mail is not: no wake-up). */
+  public boolean dueOnCommit(OutboundMessage message) {
+    return insert.dueOnCommit(message);
   }
 
   /**
@@ -92,11 +84,8 @@ public final class OutboundRepository {
           if (rows.size() == 0) {
             return findIdempotency(tx, apiKeyId, idempotencyKey);
           }
-          Future<Void> chain = Future.succeededFuture();
-          for (OutboundMessage message : messages) {
-            chain = chain.compose(v -> insert(tx, message));
-          }
-          return chain.map(v -> Optional.<IdempotencyRecord>empty());
+          return tx.preparedQuery(insert.sql()).execute(insert.tuple(messages))
+              .map(v -> Optional.<IdempotencyRecord>empty());
         }));
   }
 
@@ -141,42 +130,6 @@ public final class OutboundRepository {
                                        ELSE m.domain_id = $3 END)""")
         .execute(Tuple.of(id, mailboxId, domainId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
-  }
-
-  private Future<Void> insert(SqlClient client, OutboundMessage m) {
-    List<Object> values = new ArrayList<>(27);
-    values.add(m.id());
-    values.add(m.apiKeyId());
-    values.add(m.domainId());
-    values.add(m.mailboxId());
-    values.add(m.mode());
-    values.add(m.source());
-    values.add(m.messageIdHeader());
-    values.add(m.envelopeFrom());
-    values.add(m.fromHeader());
-    values.add(m.to().toArray(String[]::new));
-    values.add(m.cc().toArray(String[]::new));
-    values.add(m.bcc().toArray(String[]::new));
-    values.add(m.replyTo().toArray(String[]::new));
-    values.add(m.subject());
-    values.add(m.tags());
-    values.add(m.inReplyTo());
-    values.add(m.status().wire());
-    values.add(m.mimeInline());
-    values.add(m.blobKey());
-    values.add(m.mimeSize());
-    values.add(Buffer.buffer(m.mimeSha256()));
-    values.add(utc(m.scheduledAt()));
-    values.add(m.recipients().stream().map(OutboundMessage.Recipient::address).toArray(String[]::new));
-    values.add(m.recipients().stream().map(OutboundMessage.Recipient::kind).toArray(String[]::new));
-    values.add(m.enqueue());
-    values.add(utc(m.dueAt()));
-    values.add(m.status().initialRecipientStatus().wire());
-    return client.preparedQuery(insert).execute(Tuple.from(values)).mapEmpty();
-  }
-
-  private static OffsetDateTime utc(Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 
   private static JsonObject toJson(Row row) {

@@ -236,7 +236,7 @@ public final class SubmissionService {
         // Lost a race with a concurrent request carrying the same key: nothing was committed.
         return Future.succeededFuture(new Committed(List.of(), replayed, idempotency));
       }
-      messages.stream().filter(OutboundMessage::enqueue).forEach(m -> wakeups.announce(m.id()));
+      messages.stream().filter(outbound::dueOnCommit).forEach(m -> wakeups.announce(m.id()));
       return Future.succeededFuture(new Committed(ids, Optional.empty(), idempotency));
     });
   }

@@ -22,6 +22,7 @@ import dev.postern.queue.OutboundQueue;
 import dev.postern.queue.PgOutboundQueue;
 import dev.postern.queue.QueueWakeups;
 import dev.postern.ratelimit.RateLimiter;
+import dev.postern.send.GroupCommit;
 import dev.postern.send.OrphanBlobSweeper;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.SubmissionService;
@@ -102,7 +103,9 @@ public record Core(
 
     PosternConfig.Delivery delivery = config.delivery();
     SubmissionService submissions = new SubmissionService(vertx,
-        new OutboundRepository(pool, queue), ports.blobs(), quotas,
+        new OutboundRepository(vertx, pool, queue, GroupCommit.Settings.of(config.postgres().groupCommit()),
+            !delivery.relays().isEmpty()),
+        ports.blobs(), quotas,
         new QueueWakeups(vertx, pool, delivery.wakeupCoalesce().toMillis()), cpu, clock,
         config.smtp().maxMessageBytes());
     OrphanBlobSweeper orphans = new OrphanBlobSweeper(vertx, ports.blobs(), pool, clock,

@@ -22,12 +22,14 @@ public final class DeliveryModule implements Feature {
   private final PosternConfig.Delivery config;
   private final String node;
   private final DeliveryStack.Factory stack;
+  private final OutboundQueue queue;
   private String deployment;
 
   public DeliveryModule(Core core) {
     this.vertx = core.vertx();
     this.config = core.config().delivery();
     this.node = core.node();
+    this.queue = core.queue();
     this.stack = DeliveryStack.factory(config, core.queue(), core.blobs(),
         new DkimMessageSigner(core.dkimKeys(), new DkimSigner(core.clock()), core.cpu()),
         new DeliveryWebhooks(core.database().pool(), core.webhookDispatcher(), core.clock()),
@@ -41,14 +43,30 @@ public final class DeliveryModule implements Feature {
 
   @Override
   public Future<Void> start() {
-    return vertx.deployVerticle(() -> new DeliveryVerticle(stack, config.shutdownGrace()),
+    return unparkIfRelays().compose(v -> vertx.deployVerticle(() -> new DeliveryVerticle(stack, config.shutdownGrace()),
             new DeploymentOptions().setInstances(config.workers()))
         .onSuccess(id -> {
           deployment = id;
           log.info("delivery: {} workers as {}, {}", config.workers(), node,
               config.relays().isEmpty() ? "no relay configured" : "relays " + config.relays());
         })
-        .mapEmpty();
+        .mapEmpty());
+  }
+
+  /**
+   * Mail accepted while no relay was configured waits parked (SPEC §4a); a node started with a
+   * relay makes it due, so it goes out now. Before the workers start, so their first claim sees it.
+   */
+  private Future<Void> unparkIfRelays() {
+    if (config.relays().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return queue.unpark().map(n -> {
+      if (n > 0) {
+        log.info("delivery: {} messages accepted while no relay was configured are now due", n);
+      }
+      return null;
+    });
   }
 
   @Override

@@ -110,4 +110,42 @@ class PgOutboundQueueIT implements WorkQueueContract<Claim> {
     assertThat(pool.preparedQuery("SELECT status FROM outbound_messages WHERE id = $1")
         .execute(Tuple.of(id)).await().iterator().next().getString(0)).isEqualTo("deferred");
   }
+
+  @Test
+  void concurrentSettlesShareStatementsAndEachReportsItsOwnLease() {
+    List<UUID> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      ids.add(enqueue());
+    }
+    OutboundQueue a = new PgOutboundQueue(pool, "node-a");
+    assertThat(a.claim(30, LONG).await()).hasSize(30);
+    // One lease is lost meanwhile (another node took the row over).
+    UUID lost = ids.get(7);
+    pool.preparedQuery("UPDATE delivery_queue SET lease_owner = 'node-b' WHERE message_id = $1")
+        .execute(Tuple.of(lost)).await();
+    List<io.vertx.core.Future<Boolean>> settled = new java.util.ArrayList<>();
+    for (UUID id : ids) {
+      settled.add(a.settle(new Settlement(id,
+          List.of(new Settlement.RecipientUpdate("r@example.net", RecipientStatus.DELIVERED, "250 ok")),
+          List.of(new Settlement.Event("sent", null, "relay", "250 ok"),
+              new Settlement.Event("delivered", "r@example.net", "relay", "250 ok")),
+          MessageStatus.DELIVERED, null, null)));
+    }
+    io.vertx.core.Future.join(settled).await();
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(settled.get(i).result()).as("held " + ids.get(i)).isEqualTo(!ids.get(i).equals(lost));
+    }
+    UUID[] all = ids.toArray(UUID[]::new);
+    var counts = pool.preparedQuery("""
+            SELECT (SELECT count(DISTINCT xmin::text) FROM outbound_messages WHERE id = ANY($1)) AS commits,
+                   (SELECT count(*) FROM outbound_messages WHERE id = ANY($1) AND status = 'delivered') AS delivered,
+                   (SELECT count(*) FROM delivery_queue WHERE message_id = ANY($1)) AS queue_rows""")
+        .execute(Tuple.tuple().addValue(all)).await().iterator().next();
+    assertThat(counts.getLong("commits")).as("settles share statements").isLessThan(15L);
+    assertThat(counts.getLong("delivered")).isEqualTo(30);
+    assertThat(counts.getLong("queue_rows")).as("only the lost lease's row is left").isEqualTo(1);
+    // Events keep their order within each message.
+    assertThat(pool.preparedQuery("SELECT array_agg(type ORDER BY id)::text FROM outbound_events WHERE message_id = $1")
+        .execute(Tuple.of(ids.get(3))).await().iterator().next().getString(0)).isEqualTo("{queued,sent,delivered}");
+  }
 }

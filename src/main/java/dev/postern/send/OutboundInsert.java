@@ -1,0 +1,209 @@
+package dev.postern.send;
+
+import dev.postern.queue.MessageStatus;
+import dev.postern.queue.OutboundQueue;
+import dev.postern.queue.RecipientStatus;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The one statement that stores any number of accepted messages: their rows, recipients, first
+ * events and queue rows, each table written by one multi-row {@code INSERT … SELECT FROM unnest}
+ * (every column travels as one array). One statement is atomic on its own, so a batch of any
+ * size is one round trip and one commit (one WAL flush).
+ *
+ * <p>With no relay configured (SPEC §4a) live mail is stored as it would look after the first
+ * attempt — {@code deferred}, each recipient with reason {@value #NO_RELAY} — and its queue row
+ * is {@link OutboundQueue#PARKED}: no worker claims, defers and re-claims it; a node started with
+ * a relay unparks it.
+ */
+final class OutboundInsert {
+
+  /** The reason mail waits while no relay is configured (SPEC §4a), as the worker reports it. */
+  static final String NO_RELAY = "no relay configured";
+
+  private static final String INSERT = """
+      WITH m AS (
+        INSERT INTO outbound_messages (id, api_key_id, domain_id, mailbox_id, mode, source,
+          message_id_header, envelope_from, from_header, to_addresses, cc_addresses, bcc_addresses,
+          reply_to, subject, tags, in_reply_to, status, last_event, mime_inline, blob_key, mime_size,
+          mime_sha256, scheduled_at)
+        SELECT id, api_key_id, domain_id, mailbox_id, mode, source, message_id_header, envelope_from,
+               from_header, to_addresses::text[], cc_addresses::text[], bcc_addresses::text[],
+               reply_to::text[], subject, tags::jsonb, in_reply_to, status, status, mime_inline,
+               blob_key, mime_size, mime_sha256, scheduled_at
+          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[],
+                      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                      $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::bytea[],
+                      $19::text[], $20::bigint[], $21::bytea[], $22::timestamptz[])
+               AS t(id, api_key_id, domain_id, mailbox_id, mode, source, message_id_header,
+                    envelope_from, from_header, to_addresses, cc_addresses, bcc_addresses, reply_to,
+                    subject, tags, in_reply_to, status, mime_inline, blob_key, mime_size, mime_sha256,
+                    scheduled_at)),
+      r AS (
+        INSERT INTO outbound_recipients (message_id, address, kind, status, reply)
+        SELECT * FROM unnest($23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[])),
+      e AS (
+        INSERT INTO outbound_events (message_id, type, recipient, reply)
+        SELECT message_id, type, recipient, reply
+          FROM unnest($28::uuid[], $29::text[], $30::text[], $31::text[])
+               WITH ORDINALITY AS e(message_id, type, recipient, reply, n)
+         ORDER BY n),
+      q AS (%s)
+      SELECT 1""";
+
+  private static final String QUEUE_ROWS = """
+      (SELECT id, CASE WHEN parked THEN '%s'::timestamptz ELSE due END AS due_at,
+              CASE WHEN parked THEN $35 END AS last_error
+         FROM unnest($32::uuid[], $33::timestamptz[], $34::bool[]) AS u(id, due, parked)) AS live""";
+
+  private final String sql;
+  private final boolean relays;
+
+  /** @param relays whether this node has a relay configured (else live mail is parked) */
+  OutboundInsert(OutboundQueue queue, boolean relays) {
+    this.sql = INSERT.formatted(queue.enqueue(QUEUE_ROWS.formatted(OutboundQueue.PARKED)));
+    this.relays = relays;
+  }
+
+  String sql() {
+    return sql;
+  }
+
+  /** Whether the message waits, parked, for a relay to be configured. */
+  boolean parks(OutboundMessage m) {
+    return !relays && m.enqueue() && m.status() == MessageStatus.QUEUED;
+  }
+
+  /** Whether the message's queue row is due for a worker once committed (worth a wake-up). */
+  boolean dueOnCommit(OutboundMessage m) {
+    return m.enqueue() && !parks(m);
+  }
+
+  /** Row data of a message, roughly: what a batch's byte bound counts. */
+  static long bytes(OutboundMessage m) {
+    return 512 + (m.mimeInline() == null ? 0 : m.mimeInline().length());
+  }
+
+  Tuple tuple(List<OutboundMessage> messages) {
+    int n = messages.size();
+    UUID[] ids = new UUID[n];
+    UUID[] keys = new UUID[n];
+    UUID[] domains = new UUID[n];
+    UUID[] mailboxes = new UUID[n];
+    String[][] text = new String[13][n];
+    Buffer[] inline = new Buffer[n];
+    String[] blobKeys = new String[n];
+    Long[] sizes = new Long[n];
+    Buffer[] digests = new Buffer[n];
+    OffsetDateTime[] scheduled = new OffsetDateTime[n];
+    List<UUID> rcptIds = new ArrayList<>();
+    List<String> rcptAddresses = new ArrayList<>();
+    List<String> rcptKinds = new ArrayList<>();
+    List<String> rcptStatuses = new ArrayList<>();
+    List<String> rcptReplies = new ArrayList<>();
+    List<UUID> eventIds = new ArrayList<>();
+    List<String> eventTypes = new ArrayList<>();
+    List<String> eventRecipients = new ArrayList<>();
+    List<String> eventReplies = new ArrayList<>();
+    List<UUID> queueIds = new ArrayList<>();
+    List<OffsetDateTime> queueDue = new ArrayList<>();
+    List<Boolean> queueParked = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      OutboundMessage m = messages.get(i);
+      boolean parked = parks(m);
+      MessageStatus status = parked ? MessageStatus.DEFERRED : m.status();
+      ids[i] = m.id();
+      keys[i] = m.apiKeyId();
+      domains[i] = m.domainId();
+      mailboxes[i] = m.mailboxId();
+      text[0][i] = m.mode();
+      text[1][i] = m.source();
+      text[2][i] = m.messageIdHeader();
+      text[3][i] = m.envelopeFrom();
+      text[4][i] = m.fromHeader();
+      text[5][i] = arrayLiteral(m.to());
+      text[6][i] = arrayLiteral(m.cc());
+      text[7][i] = arrayLiteral(m.bcc());
+      text[8][i] = arrayLiteral(m.replyTo());
+      text[9][i] = m.subject();
+      text[10][i] = m.tags().encode();
+      text[11][i] = m.inReplyTo();
+      text[12][i] = status.wire();
+      inline[i] = m.mimeInline();
+      blobKeys[i] = m.blobKey();
+      sizes[i] = m.mimeSize();
+      digests[i] = Buffer.buffer(m.mimeSha256());
+      scheduled[i] = utc(m.scheduledAt());
+      // The first event is named after the initial status; a parked message then reports, per
+      // recipient, the deferral the worker would have reported (DeliveryOutcome).
+      RecipientStatus initial = m.status().initialRecipientStatus();
+      eventIds.add(m.id());
+      eventTypes.add(initial.wire());
+      eventRecipients.add(null);
+      eventReplies.add(null);
+      for (OutboundMessage.Recipient r : m.recipients()) {
+        rcptIds.add(m.id());
+        rcptAddresses.add(r.address());
+        rcptKinds.add(r.kind());
+        rcptStatuses.add(parked ? RecipientStatus.DEFERRED.wire() : initial.wire());
+        rcptReplies.add(parked ? NO_RELAY : null);
+        if (parked) {
+          eventIds.add(m.id());
+          eventTypes.add(RecipientStatus.DEFERRED.wire());
+          eventRecipients.add(r.address());
+          eventReplies.add(NO_RELAY);
+        }
+      }
+      if (m.enqueue()) {
+        queueIds.add(m.id());
+        queueDue.add(utc(m.dueAt()));
+        queueParked.add(parked);
+      }
+    }
+    // addValue: Tuple.of would spread an array (varargs) into many parameters.
+    Tuple t = Tuple.tuple().addValue(ids).addValue(keys).addValue(domains).addValue(mailboxes);
+    for (String[] column : text) {
+      t.addValue(column);
+    }
+    return t.addValue(inline).addValue(blobKeys).addValue(sizes).addValue(digests).addValue(scheduled)
+        .addValue(rcptIds.toArray(UUID[]::new)).addValue(rcptAddresses.toArray(String[]::new))
+        .addValue(rcptKinds.toArray(String[]::new)).addValue(rcptStatuses.toArray(String[]::new))
+        .addValue(rcptReplies.toArray(String[]::new))
+        .addValue(eventIds.toArray(UUID[]::new)).addValue(eventTypes.toArray(String[]::new))
+        .addValue(eventRecipients.toArray(String[]::new)).addValue(eventReplies.toArray(String[]::new))
+        .addValue(queueIds.toArray(UUID[]::new)).addValue(queueDue.toArray(OffsetDateTime[]::new))
+        .addValue(queueParked.toArray(Boolean[]::new)).addValue(NO_RELAY);
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  /** A PostgreSQL array literal of text values ({@code {"a","b"}}), each quoted and escaped. */
+  static String arrayLiteral(List<String> values) {
+    StringBuilder out = new StringBuilder("{");
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append('"');
+      String v = values.get(i);
+      for (int k = 0; k < v.length(); k++) {
+        char ch = v.charAt(k);
+        if (ch == '"' || ch == '\\') {
+          out.append('\\');
+        }
+        out.append(ch);
+      }
+      out.append('"');
+    }
+    return out.append('}').toString();
+  }
+}

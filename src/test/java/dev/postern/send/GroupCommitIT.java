@@ -1,0 +1,192 @@
+package dev.postern.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.db.Migrations;
+import dev.postern.queue.MessageStatus;
+import dev.postern.queue.PgOutboundQueue;
+import dev.postern.support.PgFixture;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit on a real PostgreSQL (issue #11): concurrent accepts share commits, every member
+ * is readable once its future completes, a bad member fails alone, a lone request is not held.
+ * Commits are counted exactly as the distinct transaction ids ({@code xmin}) of the rows.
+ */
+class GroupCommitIT {
+
+  private static Vertx vertx;
+  private static Pool pool;
+  private static UUID keyId;
+  private static UUID domainId;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8))
+        .connectingTo(PgFixture.freshDatabaseUrl()).using(vertx).build();
+    Migrations.fromClasspath().apply(pool).await();
+    domainId = pool.query("""
+            INSERT INTO domains (id, name, verification_token, dkim_selector, dkim_public_key,
+                                 dkim_private_sealed, dkim_private_salt, master_version)
+            VALUES (gen_random_uuid(), 'example.com', 'seed', 'seed', 'seed', '\\x00', '\\x00', 1)
+            RETURNING id""").execute().await().iterator().next().getUUID(0);
+    keyId = UUID.randomUUID();
+    pool.preparedQuery("""
+            INSERT INTO api_keys (id, name, mode, lookup_prefix, key_sealed, key_salt,
+                                  master_version, domain_id)
+            VALUES ($1, 'seed', 'live', $2, '\\x00', '\\x00', 1, $3)""")
+        .execute(Tuple.of(keyId, keyId.toString().replace("-", "").substring(0, 12), domainId)).await();
+  }
+
+  @AfterAll
+  static void stop() {
+    pool.close().await();
+    vertx.close().await();
+  }
+
+  private static OutboundRepository repository(GroupCommit.Settings settings) {
+    return new OutboundRepository(vertx, pool, new PgOutboundQueue(pool, "producer"), settings, true);
+  }
+
+  private static OutboundMessage message(UUID apiKey, String subject) {
+    UUID id = UUID.randomUUID();
+    Buffer mime = Buffer.buffer("Subject: " + subject + "\r\n\r\nbody\r\n");
+    return new OutboundMessage(id, apiKey, domainId, null, "live", "api",
+        "<" + id + "@example.com>", "s@example.com", "s@example.com",
+        List.of("r@example.net", "quote\"back\\slash@example.net"), List.of(), List.of(), List.of(),
+        subject, new JsonArray(), null, MessageStatus.QUEUED, mime, null, mime.length(), new byte[32],
+        null, List.of(new OutboundMessage.Recipient("r@example.net", "to")), true, Instant.now());
+  }
+
+  private static OutboundMessage good() {
+    return message(keyId, "ok");
+  }
+
+  /** Refused by PostgreSQL (foreign key), but only when it reaches the database. */
+  private static OutboundMessage bad() {
+    return message(UUID.randomUUID(), "bad");
+  }
+
+  private static List<UUID> ids(List<OutboundMessage> messages) {
+    return messages.stream().map(OutboundMessage::id).toList();
+  }
+
+  private static long stored(List<UUID> ids) {
+    return pool.preparedQuery("SELECT count(*) FROM outbound_messages WHERE id = ANY($1)")
+        .execute(Tuple.tuple().addValue(ids.toArray(UUID[]::new))).await().iterator().next().getLong(0);
+  }
+
+  private static long commits(List<UUID> ids) {
+    return pool.preparedQuery("SELECT count(DISTINCT xmin::text) FROM outbound_messages WHERE id = ANY($1)")
+        .execute(Tuple.tuple().addValue(ids.toArray(UUID[]::new))).await().iterator().next().getLong(0);
+  }
+
+  @Test
+  void concurrentAcceptsShareFewCommitsAndAreAllReadableWhenAnswered() {
+    OutboundRepository outbound = repository(new GroupCommit.Settings(64, 4 << 20, Duration.ofMillis(1), 2));
+    List<OutboundMessage> messages = new ArrayList<>();
+    List<Future<Void>> answers = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      OutboundMessage m = good();
+      messages.add(m);
+      // Each accept asks from an event loop, as the HTTP verticles do.
+      answers.add(vertx.getOrCreateContext().<Void>executeBlocking(() -> null)
+          .compose(v -> outbound.insert(List.of(m))));
+    }
+    Future.all(answers).await();
+    List<UUID> ids = ids(messages);
+    assertThat(stored(ids)).isEqualTo(200);
+    // At most 64 a batch, so at least 4 commits; one per message without group commit.
+    assertThat(commits(ids)).isBetween(4L, 50L);
+    // Recipients, first events and queue rows went with them.
+    assertThat(pool.preparedQuery("""
+            SELECT (SELECT count(*) FROM outbound_recipients WHERE message_id = ANY($1)) AS recipients,
+                   (SELECT count(*) FROM outbound_events WHERE message_id = ANY($1) AND type = 'queued')
+                       AS events,
+                   (SELECT count(*) FROM delivery_queue WHERE message_id = ANY($1)) AS queue_rows,
+                   (SELECT count(*) FROM outbound_messages WHERE id = ANY($1)
+                       AND to_addresses[2] = 'quote"back\\slash@example.net') AS escaped""")
+        .execute(Tuple.tuple().addValue(ids.toArray(UUID[]::new))).await().iterator().next().toJson()
+        .getMap().values()).containsOnly(200L);
+  }
+
+  @Test
+  void aBadMemberFailsAloneAndABatchSendStaysAllOrNothing() {
+    // One batch in flight at a time: the first member commits alone, all the others (issued
+    // while it is in flight) share the second batch, bad ones included.
+    OutboundRepository outbound = repository(new GroupCommit.Settings(256, 4 << 20, Duration.ZERO, 1));
+    List<OutboundMessage> goods = new ArrayList<>();
+    List<Future<Void>> goodAnswers = new ArrayList<>();
+    OutboundMessage lone = good();
+    goods.add(lone);
+    goodAnswers.add(outbound.insert(List.of(lone)));
+    OutboundMessage badAlone = bad();
+    Future<Void> badAnswer = outbound.insert(List.of(badAlone));
+    List<OutboundMessage> mixedSend = List.of(good(), bad(), good());
+    Future<Void> mixedAnswer = outbound.insert(mixedSend);
+    List<OutboundMessage> goodSend = List.of(good(), good());
+    goods.addAll(goodSend);
+    goodAnswers.add(outbound.insert(goodSend));
+    for (int i = 0; i < 20; i++) {
+      OutboundMessage m = good();
+      goods.add(m);
+      goodAnswers.add(outbound.insert(List.of(m)));
+    }
+    Future.all(goodAnswers).await();
+    assertThat(badAnswer.transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
+    assertThat(mixedAnswer.transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
+    assertThat(badAnswer.cause()).hasMessageContaining("foreign key");
+
+    assertThat(stored(ids(goods))).isEqualTo(goods.size());
+    assertThat(stored(List.of(badAlone.id()))).isZero();
+    assertThat(stored(ids(mixedSend))).as("a batch send commits all or nothing").isZero();
+  }
+
+  @Test
+  void aLoneRequestIsNotHeldBeyondTheWaitBound() {
+    Duration wait = Duration.ofSeconds(2);
+    OutboundRepository outbound = repository(new GroupCommit.Settings(256, 4 << 20, wait, 1));
+    // Nothing shared yet: a lone request goes at once.
+    assertThat(timed(outbound, 1)).isLessThan(wait);
+    // A shared batch makes siblings likely: the next lone request gathers for at most the wait…
+    timed(outbound, 10);
+    OutboundMessage first = good();
+    Future<Void> held = outbound.insert(List.of(first));
+    OutboundMessage sibling = good();
+    Future<Void> joined = outbound.insert(List.of(sibling));
+    long started = System.nanoTime();
+    Future.all(held, joined).await();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(wait.plusSeconds(5));
+    assertThat(commits(List.of(first.id(), sibling.id()))).as("the sibling joined its batch").isEqualTo(1);
+    // …and, since that batch was shared, so does the next one; after a lone batch, none waits.
+    assertThat(timed(outbound, 1)).isLessThan(wait.plusSeconds(5));
+    assertThat(timed(outbound, 1)).isLessThan(wait);
+  }
+
+  /** Commits {@code n} single-message members at once; how long until all were answered. */
+  private static Duration timed(OutboundRepository outbound, int n) {
+    List<Future<Void>> answers = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      answers.add(outbound.insert(List.of(good())));
+    }
+    Future.all(answers).await();
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+}
