@@ -90,9 +90,13 @@ public final class SmtpModule implements Feature {
         : Runtime.getRuntime().availableProcessors();
     boolean tlsUsed = listeners.stream().anyMatch(SmtpListener::tlsAvailable);
     // Reading PEM files, or generating the self-signed pair at first start, blocks.
-    return vertx.executeBlocking(() -> tlsUsed ? SmtpTlsMaterial.load(fullConfig) : null, false)
-        .compose(tls -> vertx.deployVerticle(() -> new SmtpServerVerticle(listeners, tls,
-                tls == null ? null : tls.startTlsContext(), sessions, SmtpModule::decoder, limits,
+    return vertx.executeBlocking(() -> {
+          SmtpTlsMaterial tls = tlsUsed ? SmtpTlsMaterial.load(fullConfig) : null;
+          return tls == null ? null : new TlsSetup(tls, tls.startTlsContext());
+        }, false)
+        .compose(tls -> vertx.deployVerticle(() -> new SmtpServerVerticle(listeners,
+                tls == null ? null : tls.material(), tls == null ? null : tls.startTls(), sessions,
+                SmtpModule::decoder, limits,
                 metrics, config.idleTimeout(), config.sessionTimeout(), config.shutdownGrace()),
             new DeploymentOptions().setInstances(instances)))
         .recover(e -> Future.failedFuture(e instanceof StartupException ? e
@@ -110,6 +114,9 @@ public final class SmtpModule implements Feature {
   public Future<Void> stop() {
     return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
   }
+
+  /** The certificate and the STARTTLS context built from it, both read off the event loop. */
+  private record TlsSetup(SmtpTlsMaterial material, io.netty.handler.ssl.SslContext startTls) {}
 
   private static SmtpServerDecoder decoder(SmtpListener listener) {
     return new SmtpServerDecoder(SmtpServerDecoder.Limits.DEFAULT,

@@ -107,7 +107,7 @@ public final class TestGateway implements AutoCloseable {
         confFile = Files.writeString(dataDir.resolve("test-conf.json"), conf.encode());
       }
       PosternConfig config = ConfigLoader.load(confFile, env);
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(1500).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS));
       Gateway gateway;
       try {
         gateway = Gateway.start(vertx, config, clock,

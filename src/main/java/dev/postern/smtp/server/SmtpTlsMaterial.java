@@ -78,10 +78,13 @@ public final class SmtpTlsMaterial {
    * server instance but the first that binds a shared port (its SslContextManager is only set
    * on that one), so with several instances most upgrades would fail.
    */
+  /** Blocking (reads the files, and warms TLS up with one in-memory handshake). */
   public SslContext startTlsContext() {
     try {
-      return SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
+      SslContext context = SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
           .protocols(PROTOCOLS.toArray(String[]::new)).build();
+      TlsWarmUp.handshake(context);
+      return context;
     } catch (javax.net.ssl.SSLException e) {
       throw new StartupException("SMTP TLS certificate " + certFile + " or key " + keyFile
           + " cannot be used: " + e.getMessage());
