@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
  * msg/s = {@code --messages} / that time. The command must exit 0: smtp-source aborts on any
  * reply other than the expected positive one.
  *
+ * <p>{@code --tls-port} replaces the command with {@link SmtpTlsLoad} (implicit TLS + AUTH, which
+ * smtp-source cannot do), timed, counted and costed the same way.
+ *
  * <p>Stored count: {@code --verify-sql} (a query on the gateway's database through the cost
  * probe's connection, e.g. {@code SELECT count(*) FROM outbound_messages WHERE source = 'smtp'})
  * or {@code --verify-command} (a shell command printing a number, e.g. Postfix's held queue
@@ -32,9 +35,38 @@ public final class SmtpSourceRun implements Callable<Integer> {
 
   static final int STORED_MISMATCH = 3;
 
-  @Option(names = "--command", required = true,
+  @Option(names = "--command",
       description = "shell command submitting --messages messages (smtp-source ... host:port)")
   String command;
+
+  /**
+   * Instead of a command: {@link SmtpTlsLoad}, implicit TLS + AUTH PLAIN with {@code --key}, over
+   * {@code --sessions} connections, {@code --size} payload, {@code --warmup-messages} first.
+   */
+  @Option(names = "--tls-port", description = "in-process TLS+AUTH load on this SMTPS port")
+  Integer tlsPort;
+
+  @Option(names = "--tls-host", defaultValue = "127.0.0.1")
+  String tlsHost;
+
+  @Option(names = "--key", defaultValue = "${env:POSTERN_BENCH_KEY}", description = "AUTH password")
+  String key;
+
+  @Option(names = "--user", defaultValue = "postern", description = "AUTH username")
+  String user;
+
+  @Option(names = "--from", defaultValue = "bench@bench.test")
+  String from;
+
+  @Option(names = "--to", defaultValue = "sink@bench.test")
+  String to;
+
+  @Option(names = "--size", defaultValue = "2048", converter = BenchUnits.Bytes.class,
+      description = "--tls-port: payload bytes after the headers (smtp-source's -l)")
+  long size;
+
+  @Option(names = "--warmup-messages", defaultValue = "0", description = "--tls-port warm-up")
+  long warmupMessages;
 
   @Option(names = "--messages", required = true, description = "messages the command submits")
   long messages;
@@ -77,12 +109,23 @@ public final class SmtpSourceRun implements Callable<Integer> {
     if (messages <= 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--messages must be > 0");
     }
+    if ((command == null) == (tlsPort == null)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "use --command or --tls-port");
+    }
+    if (tlsPort != null && (key == null || key.isBlank())) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--tls-port needs --key");
+    }
     if (verifySql != null && !cost.enabled()) {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--verify-sql reads through the cost probe: give --cost-pg-data and --cost-gateway-pid");
     }
+    SmtpTlsLoad tls = tlsPort == null ? null : new SmtpTlsLoad(tlsHost, tlsPort, user, key, from,
+        to, sessions, Math.toIntExact(size));
     if (warmupCommand != null) {
       run(warmupCommand);
+    }
+    if (tls != null && warmupMessages > 0) {
+      tls.submit(warmupMessages);
     }
     CostProbe probe = cost.open();
     try {
@@ -90,7 +133,11 @@ public final class SmtpSourceRun implements Callable<Integer> {
       CostSnapshot before = probe == null ? null : probe.snapshot();
       String startedAt = Instant.now().toString();
       long t0 = System.nanoTime();
-      run(command);
+      if (tls != null) {
+        tls.submit(messages);
+      } else {
+        run(command);
+      }
       long t1 = System.nanoTime();
       String endedAt = Instant.now().toString();
       CostSnapshot after = probe == null ? null : probe.snapshot();
@@ -116,9 +163,11 @@ public final class SmtpSourceRun implements Callable<Integer> {
       if (messageCost != null) {
         System.out.println("  " + messageCost.line(label, 4));
       }
-      var result = new RunResult(label, "smtp-source -d -s " + sessions, workload, "closed",
-          url != null ? url : command, sessions, 0, sessions, 0, seconds, startedAt,
-          RunResult.Machine.current(), messages, messages, rate, rate, null, null, Map.of(),
+      String tool = tls != null ? "SmtpTlsLoad -s " + sessions : "smtp-source -d -s " + sessions;
+      String target = url != null ? url : tls != null ? "smtps://" + tlsHost + ":" + tlsPort
+          : command;
+      var result = new RunResult(label, tool, workload, "closed", target, sessions, 0, sessions, 0,
+          seconds, startedAt, RunResult.Machine.current(), messages, messages, rate, rate, null, null, Map.of(),
           Map.of(), 0, null, null, new RunResult.MeasuredWindow(startedAt, endedAt), messageCost);
       if (out != null) {
         ResultJson.writeFile(result, out);
