@@ -119,13 +119,13 @@ start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY, KEY_ID, COST_ARGS
   create_identity
 }
 # Starts the gateway on $WORK/postern-data (kept across restarts) with POSTERN_ENV.
-launch_postern() { # -> sets POSTERN_PORT, POSTERN_PID, COST_ARGS
-  POSTERN_PORT=$(free_port)
+launch_postern() { # -> sets POSTERN_PORT, POSTERN_SMTPS_PORT, POSTERN_PID, COST_ARGS
+  POSTERN_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port)
   local data="$WORK/postern-data"
   mkdir -p "$data"
   # Same bounded heap as scripts/run.sh (override with JAVA_OPTS).
   POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$POSTERN_ADMIN" \
-    POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port) POSTERN_MX_PORT=$(free_port) \
+    POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$POSTERN_SMTPS_PORT POSTERN_MX_PORT=$(free_port) \
     setsid env "${POSTERN_ENV[@]}" java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} \
     "${PROFILE_OPTS[@]}" -jar "$JAR" >>"$OUT/postern.log" 2>&1 &
   POSTERN_PID=$!

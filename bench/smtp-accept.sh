@@ -5,6 +5,7 @@
 # smtp-source was told was accepted, or the run fails. Sourced by bench/run.sh after its helpers.
 SMTP_ACCEPT_MESSAGES=${SMTP_ACCEPT_MESSAGES:-20000}
 SMTP_ACCEPT_WARMUP=${SMTP_ACCEPT_WARMUP:-2000}
+SMTP_ACCEPT_TLS=${SMTP_ACCEPT_TLS:-1} # 0: no TLS+AUTH side
 SMTP_SESSIONS=20 # Postern's default smtp.max_connections_per_address is 20 as well
 
 # The LAN networks map to a key by its id, known only once the key exists: create the identity,
@@ -50,14 +51,32 @@ smtp_postern() {
     --verify-sql "SELECT count(*) FROM outbound_messages WHERE source = 'smtp'"
   SUT_FILES+=("$OUT/postern-$run.json")
 }
+# What smtp-source cannot do: implicit TLS + AUTH PLAIN with the key (SmtpTlsLoad, in-process,
+# same sessions, message shape and count), on the submission TLS port; checked and costed alike.
+smtp_postern_tls() {
+  local name="postern-tls-$run"
+  log "$name: SmtpTlsLoad -s $SMTP_SESSIONS, implicit TLS + AUTH PLAIN, port $POSTERN_SMTPS_PORT"
+  java -cp "$BENCH_JAR" dev.postern.bench.SmtpSourceRun --label "$name" \
+    --tls-port "$POSTERN_SMTPS_PORT" --key "$KEY" --sessions "$SMTP_SESSIONS" --size 2048 \
+    --workload "TLS+AUTH 2048 bytes" --warmup-messages "$SMTP_ACCEPT_WARMUP" \
+    --messages "$SMTP_ACCEPT_MESSAGES" --out "$OUT/$name.json" "${COST_ARGS[@]}" \
+    --verify-sql "SELECT count(*) FROM outbound_messages WHERE source = 'smtp'" | tee -a "$OUT/tables.txt"
+  TLS_FILES+=("$OUT/$name.json")
+}
 
-PF_FILES=() SUT_FILES=()
+PF_FILES=() SUT_FILES=() TLS_FILES=()
 for run in $(seq 1 "$RUNS"); do
   if (( run % 2 )); then smtp_postfix; smtp_postern; else smtp_postern; smtp_postfix; fi
+  if (( SMTP_ACCEPT_TLS )); then smtp_postern_tls; fi
 done
 echo
 compare smtp-accept/postfix postern postfix "$(joined "${SUT_FILES[@]}")" "$(joined "${PF_FILES[@]}")" msg/s
 report_cost smtp-accept "${SUT_FILES[@]}"
+if (( SMTP_ACCEPT_TLS )); then # Postfix stays plaintext without AUTH: the harder comparison for us
+  compare smtp-tls-auth/postfix-plain postern-tls postfix "$(joined "${TLS_FILES[@]}")" \
+    "$(joined "${PF_FILES[@]}")" msg/s
+  report_cost "smtp-accept TLS+AUTH" "${TLS_FILES[@]}"
+fi
 report_profile "profile smtp-accept (LAN shim accept path)" "${SUT_FILES[@]}"
 echo "postern peak RSS: $(awk '/VmHWM/ {print int($2/1024) " MB"}' "/proc/$POSTERN_PID/status") (goal <= 512 MB)" \
   | tee -a "$OUT/summary.txt"
