@@ -68,6 +68,7 @@ cleanup() {
   if [[ -n "$POSTFIX_DIR" ]]; then
     postfix -c "$POSTFIX_DIR/etc" stop >/dev/null 2>&1 || true
   fi
+  stop_embedded_pg || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -149,13 +150,27 @@ create_identity() { # -> sets KEY, KEY_ID
   KEY=$(jq -er .key <<<"$created") && KEY_ID=$(jq -er .id <<<"$created") \
     || { log "POST /admin/v1/keys returned no key or id: $created"; return 1; }
 }
-# Stops the gateway (SIGTERM to the JVM: a graceful stop that stops its embedded PostgreSQL
-# too) and waits for both; the data directory stays for the next launch_postern.
+# Stops the gateway (SIGTERM to the JVM: a graceful stop) and then its embedded PostgreSQL,
+# which runs in a session of its own and has been seen to outlive the JVM; the data directory
+# stays for the next launch_postern.
 stop_postern() {
   kill -TERM "$POSTERN_PID" 2>/dev/null || true
   local deadline=$((SECONDS + 60))
-  while kill -0 "$POSTERN_PID" 2>/dev/null || [[ -e "$WORK/postern-data/pg/postmaster.pid" ]]; do
+  while kill -0 "$POSTERN_PID" 2>/dev/null; do
     (( SECONDS < deadline )) || { log "postern did not stop within 60 s"; return 1; }
+    sleep 0.5
+  done
+  stop_embedded_pg
+}
+stop_embedded_pg() { # SIGINT: PostgreSQL's fast shutdown
+  local pidfile="$WORK/postern-data/pg/postmaster.pid" pg deadline=$((SECONDS + 60))
+  [[ -f $pidfile ]] || return 0
+  pg=$(head -1 "$pidfile")
+  # Only that data directory's postmaster: a stale file's pid may belong to anything by now.
+  tr '\0' ' ' <"/proc/$pg/cmdline" 2>/dev/null | grep -qF -- "-D $WORK/postern-data/pg" || return 0
+  kill -INT "$pg" 2>/dev/null || return 0
+  while kill -0 "$pg" 2>/dev/null; do
+    (( SECONDS < deadline )) || { log "PostgreSQL $pg did not stop within 60 s"; return 1; }
     sleep 0.5
   done
 }
