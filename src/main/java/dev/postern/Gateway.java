@@ -8,6 +8,7 @@ import dev.postern.wiring.Closers;
 import dev.postern.wiring.Core;
 import dev.postern.wiring.DeliveryModule;
 import dev.postern.wiring.HttpApiModule;
+import dev.postern.wiring.SmtpModule;
 import dev.postern.wiring.WebhooksModule;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -52,11 +53,13 @@ public final class Gateway {
     WebhooksModule webhooks = new WebhooksModule(core);
     DeliveryModule delivery = new DeliveryModule(core);
     HttpApiModule http = new HttpApiModule(core, admin, metrics);
+    SmtpModule smtp = new SmtpModule(core, metrics);
     // Every feature has registered its channels: LISTEN to all of them on one connection.
     return core.signals().connect()
         .compose(v -> closers.start("webhooks", webhooks))
         .compose(v -> closers.start("delivery", delivery))
         .compose(v -> closers.start("HTTP", http))
+        .compose(v -> closers.start("SMTP", smtp))
         .map(new Gateway(core, closers));
   }
 
@@ -66,8 +69,9 @@ public final class Gateway {
   }
 
   /**
-   * Graceful shutdown: report not-ready, stop the HTTP API (in-flight requests finish within
-   * their grace period), then delivery and webhooks, then the core, the database last.
+   * Graceful shutdown: report not-ready, stop the SMTP listeners (a DATA in flight finishes,
+   * idle sessions get 421) and the HTTP API (in-flight requests finish within their grace
+   * period), then delivery and webhooks, then the core, the database last.
    * Idempotent.
    */
   public Future<Void> stop() {

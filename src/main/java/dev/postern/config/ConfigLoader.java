@@ -49,14 +49,7 @@ public final class ConfigLoader {
         Duration.ofSeconds(r.integer("http.idle_timeout_seconds", 30, 1, 3600)),
         Duration.ofSeconds(r.integer("http.shutdown_grace_seconds", 10, 0, 600)));
 
-    Smtp smtp = new Smtp(
-        r.port("smtp.submission_port", 2587, true),
-        r.port("smtp.smtps_port", 2465, true),
-        r.port("smtp.lan_port", 0, true),
-        r.string("smtp.lan_host", "127.0.0.1"),
-        r.port("smtp.mx_port", 2525, true),
-        r.integer("smtp.max_message_bytes", 41_943_040, 1024, Integer.MAX_VALUE),
-        r.integer("smtp.max_recipients", 100, 1, 10_000));
+    Smtp smtp = SmtpConfig.read(r, deployment);
 
     String pgUrl = r.optionalString("postgres.url");
     if (pgUrl != null && !pgUrl.matches("(?i)^postgres(ql)?://.+")) {

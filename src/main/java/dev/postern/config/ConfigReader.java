@@ -71,6 +71,21 @@ final class ConfigReader {
     return (int) parsed;
   }
 
+  boolean bool(String path, boolean fallback) {
+    Object value = raw(path);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if (value instanceof String s && (s.trim().equalsIgnoreCase("true") || s.trim().equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(s.trim());
+    }
+    problem(path, "must be true or false, got " + describe(value));
+    return fallback;
+  }
+
   int port(String path, int fallback, boolean zeroMeansOff) {
     return integer(path, fallback, zeroMeansOff ? 0 : 1, 65535);
   }
@@ -113,7 +128,7 @@ final class ConfigReader {
     return out;
   }
 
-  private Object raw(String path) {
+  Object raw(String path) {
     Object node = root;
     for (String part : path.split("\\.")) {
       if (!(node instanceof JsonObject object)) {

@@ -33,9 +33,39 @@ public record PosternConfig(
   public record Http(String host, int port, int instances, long maxBodyBytes,
       Duration idleTimeout, Duration shutdownGrace) {}
 
-  /** Ports of 0 are listeners that are off. */
-  public record Smtp(int submissionPort, int smtpsPort, int lanPort, String lanHost, int mxPort,
-      long maxMessageBytes, int maxRecipients) {}
+  /**
+   * The SMTP listeners (SPEC §5). Ports of 0 are listeners that are off.
+   *
+   * @param host address the submission listeners (STARTTLS and implicit TLS) bind to
+   * @param serverName the name in the greeting and EHLO reply, and the self-signed certificate's
+   * @param tlsCertFile PEM certificate chain; null with {@code tlsKeyFile} null generates a
+   *     self-signed pair into the data directory (embedded only)
+   * @param instances server verticle instances; 0 means one per core
+   * @param idleTimeout a client that sends no complete line for this long gets 421 4.4.2
+   *     (RFC 5321 §4.5.3.2.7: at least 5 minutes)
+   * @param sessionTimeout the longest a connection may last, whatever it does
+   * @param shutdownGrace how long a DATA in flight may take to finish at shutdown
+   * @param maxAuthFailures failed AUTH attempts after which the connection is dropped
+   * @param lan the plaintext LAN shim's own rules
+   */
+  public record Smtp(String host, int submissionPort, int smtpsPort, int lanPort, String lanHost,
+      int mxPort, long maxMessageBytes, int maxRecipients, String serverName, String tlsCertFile,
+      String tlsKeyFile, int instances, int maxConnections, int maxConnectionsPerAddress,
+      Duration idleTimeout, Duration sessionTimeout, Duration shutdownGrace, int maxAuthFailures,
+      Lan lan) {}
+
+  /**
+   * @param bareNewlines {@code reject} (default: 521 and close) or {@code normalize} (a bare LF
+   *     read as CRLF, Postfix's {@code smtpd_forbid_bare_newline = normalize}) for old devices
+   * @param networks source networks whose mail is charged to a key without AUTH
+   * @param rewriteFrom replace the From of mapped devices' mail with the key's mailbox
+   */
+  public record Lan(BareNewlines bareNewlines, List<LanNetwork> networks, boolean rewriteFrom) {}
+
+  /** A source network (CIDR, IPv4 or IPv6) mapped to the id of the key its mail is charged to. */
+  public record LanNetwork(String cidr, String keyId) {}
+
+  public enum BareNewlines { REJECT, NORMALIZE }
 
   /** @param url null selects the embedded PostgreSQL in the data directory */
   public record Postgres(String url, int poolSize, Duration connectTimeout) {

@@ -16,6 +16,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
@@ -36,8 +37,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The only way mail enters the queue (REST now, the SMTP shim later): sender policy, quota, MIME,
- * durable storage, announcement. A message is acknowledged only after its MIME is durably stored
+ * The only way mail enters the queue (REST, and SMTP via {@link #acceptStreamed}): sender
+ * policy, quota, MIME, durable storage, announcement. A message is acknowledged only after its MIME is durably stored
  * (inline in the committed row, or fsynced in the blob store before the row commits) and its
  * queue row is committed; the database stays the source of truth, the event bus only wakes
  * delivery early.
@@ -138,14 +139,17 @@ public final class SubmissionService {
         return replay(found.get(), idempotency.get(), skipped);
       }
       return quotas.chargeSends(key, allowed.size()).compose(decision -> prepareAll(key, allowed, source)
-              .compose(messages -> commit(key, messages, idempotency)
-                  .andThen(result -> {
-                    // Blobs whose rows did not commit (a failure, or a replay that won elsewhere)
-                    // are deleted now; a crash in between is left to OrphanBlobSweeper.
-                    if (result.failed() || result.result().replay().isPresent()) {
-                      deleteBlobs(messages);
-                    }
-                  }))
+              .compose(prepared -> {
+                List<OutboundMessage> messages = prepared.stream().map(Prepared::row).toList();
+                return commit(key, messages, atCommit(idempotency, prepared))
+                    .andThen(result -> {
+                      // Blobs whose rows did not commit (a failure, or a replay that won
+                      // elsewhere) are deleted now; a crash in between is left to OrphanBlobSweeper.
+                      if (result.failed() || result.result().replay().isPresent()) {
+                        deleteBlobs(messages);
+                      }
+                    });
+              })
               .andThen(result -> {
                 // Only accepted messages count (SPEC §3): nothing stored, nothing charged.
                 if (result.failed() || result.result().replay().isPresent()) {
@@ -153,12 +157,63 @@ public final class SubmissionService {
                 }
               })
               .compose(committed -> committed.replay().isPresent()
-                  ? replay(committed.replay().get(), idempotency.get(), skipped)
+                  ? replay(committed.replay().get(), committed.idempotency().get(), skipped)
                   : Future.succeededFuture(new Accepted(committed.ids(), decision, false, skipped))));
     });
   }
 
-  private record Committed(List<UUID> ids, Optional<OutboundRepository.IdempotencyRecord> replay) {}
+  /**
+   * The SMTP edge's way into the queue: a message received in DATA (dot-unstuffed, CRLF line
+   * endings), taken through {@link #accept} like any other (source {@code smtp}). Its header
+   * block is read first (caps and rewrite: {@link HeaderBlock}, {@link StreamedMessages}); sender
+   * policy and quota run before the body is read; the body is stored as it arrives
+   * ({@link StreamedMimeStore}), the size cap enforced on the way.
+   *
+   * <p>A resend after a lost reply (RFC 5321 §4.1.1.4, §6.1) — same key, same sender-chosen
+   * Message-ID, same received octets, within 24 h — returns the first id, {@code replayed}, and
+   * sends and charges nothing again. The same Message-ID with other octets is a new message.
+   *
+   * <p>The future fails with a {@link Refusal} (INVALID, TOO_LARGE, SENDER_NOT_ALLOWED, QUOTA),
+   * a dependency failure (see {@code refusal.DependencyRefusals}) or the stream's own failure,
+   * and then nothing is committed and no blob is left. It may fail before {@code data} ended: the
+   * rest of {@code data} is then read and dropped, so the edge can go on feeding it until the
+   * end of DATA and reply. Call on {@code data}'s context.
+   */
+  public Future<StreamedAccepted> acceptStreamed(AuthenticatedKey key, SmtpEnvelope envelope,
+      ReadStream<Buffer> data, StreamOptions options) {
+    ReceivedMessageStream received = new ReceivedMessageStream(data, maxMessageBytes);
+    MessageDigest receivedSha256 = sha256();
+    return HeaderBlockReader.read(received)
+        .compose(block -> {
+          receivedSha256.update(block.raw().getBytes());
+          StreamedMessages.Parsed parsed;
+          try {
+            parsed = StreamedMessages.parse(key, envelope, options, block, received, receivedSha256,
+                clock);
+          } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+          }
+          return accept(key, List.of(parsed.submission()), "smtp", Optional.empty(), Batch.SINGLE)
+              .map(accepted -> new StreamedAccepted(accepted.ids().get(0), accepted.replayed(),
+                  accepted.quota(), parsed.actor()));
+        })
+        .onFailure(err -> received.discard());
+  }
+
+  private record Committed(List<UUID> ids, Optional<OutboundRepository.IdempotencyRecord> replay,
+      Optional<Idempotency> idempotency) {}
+
+  /** A message ready to commit, and the resend key a streamed message derived while stored. */
+  private record Prepared(OutboundMessage row, Optional<Idempotency> resend) {}
+
+  /**
+   * The request's idempotency key, else a single streamed message's resend key: known only once
+   * its octets are stored, so its insert-or-replay happens here, at commit (a replay then
+   * refunds the quota and deletes the blob like any lost race).
+   */
+  private static Optional<Idempotency> atCommit(Optional<Idempotency> request, List<Prepared> prepared) {
+    return request.isPresent() || prepared.size() != 1 ? request : prepared.get(0).resend();
+  }
 
   private Future<Accepted> replay(OutboundRepository.IdempotencyRecord record, Idempotency idempotency,
       List<Skipped> skipped) {
@@ -179,10 +234,10 @@ public final class SubmissionService {
     return stored.compose(replayed -> {
       if (replayed.isPresent()) {
         // Lost a race with a concurrent request carrying the same key: nothing was committed.
-        return Future.succeededFuture(new Committed(List.of(), replayed));
+        return Future.succeededFuture(new Committed(List.of(), replayed, idempotency));
       }
       messages.stream().filter(OutboundMessage::enqueue).forEach(m -> wakeups.announce(m.id()));
-      return Future.succeededFuture(new Committed(ids, Optional.empty()));
+      return Future.succeededFuture(new Committed(ids, Optional.empty(), idempotency));
     });
   }
 
@@ -191,18 +246,25 @@ public final class SubmissionService {
     messages.stream().filter(m -> m.blobKey() != null).forEach(m -> blobs.delete(m.blobKey()));
   }
 
-  private Future<List<OutboundMessage>> prepareAll(AuthenticatedKey key, List<Submission> submissions,
+  private Future<List<Prepared>> prepareAll(AuthenticatedKey key, List<Submission> submissions,
       String source) {
-    List<Future<OutboundMessage>> prepared = new ArrayList<>();
+    List<Future<Prepared>> prepared = new ArrayList<>();
     for (Submission submission : submissions) {
       prepared.add(prepare(key, submission, source));
     }
-    return Future.all(prepared).map(all -> all.<OutboundMessage>list());
+    return Future.all(prepared).map(all -> all.<Prepared>list());
   }
 
-  private Future<OutboundMessage> prepare(AuthenticatedKey key, Submission submission, String source) {
+  private Future<Prepared> prepare(AuthenticatedKey key, Submission submission, String source) {
     UUID id = UUID.randomUUID();
-    // The only source until the SMTP edge adds a streamed one (MimeSource).
+    if (submission.mime() instanceof MimeSource.Streamed streamed) {
+      return StreamedMimeStore.store(blobs, INLINE_LIMIT, () -> blobKey(id), streamed)
+          .map(stored -> new Prepared(toRow(id, key, submission, source, streamed.messageId(),
+                  new StoredMime(stored.inline(), stored.blobKey(), stored.size(), stored.sha256())),
+              streamed.senderMessageId()
+                  ? Optional.of(StreamedMessages.resendKey(streamed.messageId(), stored.receivedSha256()))
+                  : Optional.empty()));
+    }
     SendRequest request = ((MimeSource.Composed) submission.mime()).request();
     MessageStamp stamp = MessageStamp.create(clock, request.from());
     Future<StoredMime> mime = estimate(request) < EVENT_LOOP_COMPOSE_LIMIT
@@ -216,7 +278,8 @@ public final class SubmissionService {
               ? cpu.executeBlocking(() -> composer.compose(request, stamp), false).compose(b -> storeSmall(id, b))
               : storeLarge(id, request, stamp);
         });
-    return mime.map(stored -> toRow(id, key, submission, source, stamp.messageId(), stored));
+    return mime.map(stored -> new Prepared(toRow(id, key, submission, source, stamp.messageId(), stored),
+        Optional.empty()));
   }
 
   private record StoredMime(Buffer inline, String blobKey, long size, byte[] sha256) {}

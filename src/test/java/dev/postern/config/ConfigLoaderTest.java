@@ -94,6 +94,8 @@ class ConfigLoaderTest {
   void productionRequiresSecretsAndNeverEchoesThem() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("POSTERN_DEPLOYMENT", "production")))
         .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).containsExactly(
+            "smtp.tls_cert_file: is required in production while a submission port is on"
+                + " (set POSTERN_SMTP_TLS_CERT_FILE and POSTERN_SMTP_TLS_KEY_FILE, PEM)",
             "secrets.master_secret: is required in production (set POSTERN_MASTER_SECRET)",
             "secrets.admin_token: is required in production (set POSTERN_ADMIN_TOKEN)"));
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("POSTERN_ADMIN_TOKEN", "short-secret")))
@@ -144,5 +146,30 @@ class ConfigLoaderTest {
     assertThat(config.smtp().smtpsPort()).isEqualTo(465);
     assertThat(config.smtp().mxPort()).isEqualTo(25);
     assertThat(config.deployment()).isEqualTo(PosternConfig.Deployment.PRODUCTION);
+  }
+
+  @Test
+  void smtpListenersTlsAndLanShimAreConfigurable() {
+    PosternConfig config = ConfigLoader.load(null, Map.of(
+        "POSTERN_SMTP_LAN_PORT", "2526",
+        "POSTERN_SMTP_LAN_NETWORKS", "192.168.1.0/24=0b5f6b4e-4a4c-4b44-9a43-0d8a7c1e2f10, 10.0.0.0/8=k2",
+        "POSTERN_SMTP_LAN_REWRITE_FROM", "true",
+        "POSTERN_SMTP_LAN_BARE_NEWLINES", "normalize"));
+    PosternConfig.Smtp smtp = config.smtp();
+    assertThat(smtp.lanPort()).isEqualTo(2526);
+    assertThat(smtp.lan().networks()).containsExactly(
+        new PosternConfig.LanNetwork("192.168.1.0/24", "0b5f6b4e-4a4c-4b44-9a43-0d8a7c1e2f10"),
+        new PosternConfig.LanNetwork("10.0.0.0/8", "k2"));
+    assertThat(smtp.lan().rewriteFrom()).isTrue();
+    assertThat(smtp.lan().bareNewlines()).isEqualTo(PosternConfig.BareNewlines.NORMALIZE);
+    assertThat(smtp.idleTimeout()).hasSeconds(300);
+    assertThat(smtp.maxConnectionsPerAddress()).isEqualTo(20);
+    assertThat(smtp.tlsCertFile()).isNull();
+
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(
+        "POSTERN_SMTP_TLS_CERT_FILE", "/etc/cert.pem", "POSTERN_SMTP_LAN_REWRITE_FROM", "maybe")))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).containsExactly(
+            "smtp.tls_key_file: tls_cert_file and tls_key_file are set together or not at all",
+            "smtp.lan.rewrite_from (POSTERN_SMTP_LAN_REWRITE_FROM): must be true or false, got \"maybe\""));
   }
 }

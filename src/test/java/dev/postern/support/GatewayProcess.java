@@ -50,6 +50,9 @@ public final class GatewayProcess implements AutoCloseable {
     int port = env.containsKey("POSTERN_HTTP_PORT") ? parseOr(env.get("POSTERN_HTTP_PORT")) : FreePort.next();
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("POSTERN_HTTP_PORT", Integer.toString(port));
+    // SMTP listeners are off unless the test asks for them (several gateways run at once).
+    environment.putIfAbsent("POSTERN_SMTP_PORT", "0");
+    environment.putIfAbsent("POSTERN_SMTPS_PORT", "0");
     List<String> command = new java.util.ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-jar", jar().toAbsolutePath().toString()));

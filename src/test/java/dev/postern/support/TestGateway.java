@@ -96,6 +96,9 @@ public final class TestGateway implements AutoCloseable {
       env.put("POSTERN_HTTP_HOST", "127.0.0.1");
       env.put("POSTERN_HTTP_PORT", Integer.toString(FreePort.next()));
       env.put("POSTERN_HTTP_INSTANCES", "2");
+      // SMTP listeners are off unless a test asks for them (then on ports it chose).
+      env.put("POSTERN_SMTP_PORT", "0");
+      env.put("POSTERN_SMTPS_PORT", "0");
       env.put("POSTERN_ADMIN_TOKEN", "admin-" + UUID.randomUUID());
       env.put("POSTERN_MASTER_SECRET", MasterSecrets.generate());
       env.putAll(overrides);

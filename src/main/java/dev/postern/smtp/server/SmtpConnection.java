@@ -1,0 +1,296 @@
+package dev.postern.smtp.server;
+
+import dev.postern.smtp.codec.SmtpReplyEncoder;
+import dev.postern.smtp.codec.SmtpServerDecoder;
+import dev.postern.smtp.codec.SmtpTextLine;
+import dev.postern.smtp.codec.SmtpViolation;
+import dev.postern.smtp.session.ProtocolViolation;
+import dev.postern.smtp.session.SessionReply;
+import dev.postern.smtp.session.SmtpSession;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.codec.smtp.LastSmtpContent;
+import io.netty.handler.codec.smtp.SmtpContent;
+import io.netty.handler.codec.smtp.SmtpRequest;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP connection: the Netty codec in the socket's pipeline on one side, the protocol-only
+ * {@link SmtpSession} on the other. Everything here runs on the connection's event loop.
+ *
+ * <p>Commands are handed to the session strictly one at a time, in order: a pipelining client
+ * (RFC 2920) may send MAIL, RCPT… at once, and each waits for the reply before it. The decoder
+ * itself stops after DATA, AUTH and STARTTLS until told how to read on, so bytes after them are
+ * never read as the wrong thing (and bytes sent before a TLS upgrade are discarded, RFC 3207 §4.2).
+ */
+final class SmtpConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
+
+  /** Decoded commands waiting for their turn before the socket stops being read. */
+  private static final int MAX_QUEUED = 256;
+
+  private final Vertx vertx;
+  private final NetSocketInternal socket;
+  private final SmtpSession session;
+  private final SmtpServerDecoder decoder;
+  private final SslContext startTls;
+  private final SmtpMetrics metrics;
+  private final ListenerSettings settings;
+  private final ArrayDeque<Object> inbox = new ArrayDeque<>();
+  private final Runnable onClosed;
+
+  private boolean greeted;
+  private boolean spokeFirst;
+  private boolean busy;
+  private boolean inData;
+  private boolean inAuthLine;
+  private boolean pausedForQueue;
+  private boolean draining;
+  private boolean closing;
+  private Context context;
+  private long idleTimer = -1;
+  private long sessionTimer = -1;
+
+  SmtpConnection(Vertx vertx, NetSocketInternal socket, SmtpSession session,
+      SmtpServerDecoder decoder, SslContext startTls, SmtpMetrics metrics,
+      ListenerSettings settings, Runnable onClosed) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.session = session;
+    this.decoder = decoder;
+    this.startTls = startTls;
+    this.metrics = metrics;
+    this.settings = settings;
+    this.onClosed = onClosed;
+  }
+
+  void start() {
+    context = vertx.getOrCreateContext();
+    ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+    pipeline.addBefore("handler", "smtp-reply-encoder", new SmtpReplyEncoder());
+    pipeline.addBefore("handler", "smtp-decoder", decoder);
+    socket.messageHandler(this::received);
+    socket.exceptionHandler(e -> log.debug("SMTP connection from {}: {}", socket.remoteAddress(),
+        e.toString()));
+    socket.closeHandler(v -> closed());
+    socket.shutdownHandler(v -> shutdown());
+    sessionTimer = vertx.setTimer(settings.sessionTimeout().toMillis(),
+        id -> timedOut("session"));
+    touch();
+    busy = true;
+    session.open().onComplete(this::answered);
+  }
+
+  private void received(Object message) {
+    if (closing) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    touch();
+    if (!greeted) {
+      spokeFirst = true;
+    }
+    if (message instanceof SmtpContent content) {
+      // Data only flows after the session's 354 (the decoder waits for expectData).
+      try {
+        boolean more = session.data(Buffer.buffer(ByteBufUtil.getBytes(content.content())));
+        if (!more) {
+          socket.pause();
+        }
+        if (content instanceof LastSmtpContent) {
+          inData = false;
+          busy = true;
+          session.dataEnd().onComplete(this::answered);
+        }
+      } finally {
+        ReferenceCountUtil.release(content);
+      }
+      return;
+    }
+    inbox.add(message);
+    if (inbox.size() >= MAX_QUEUED && !pausedForQueue) {
+      // A client pipelining without end (NOOP floods): stop reading until the queue drains.
+      pausedForQueue = true;
+      socket.pause();
+    }
+    pump();
+  }
+
+  /** Hands the next queued input to the session once the previous one has been answered. */
+  private void pump() {
+    while (!busy && !closing && !inbox.isEmpty()) {
+      Object next = inbox.poll();
+      if (pausedForQueue && inbox.size() <= MAX_QUEUED / 2) {
+        pausedForQueue = false;
+        socket.resume();
+      }
+      if (next instanceof SmtpRequest request) {
+        metrics.command(settings.name(), request.command().name().toString());
+        busy = true;
+        session.command(request).onComplete(this::answered);
+      } else if (next instanceof SmtpTextLine line) {
+        inAuthLine = false;
+        busy = true;
+        session.authLine(line.line()).onComplete(this::answered);
+      } else if (next instanceof SmtpViolation violation) {
+        SessionReply reply = session.violation(Violations.of(violation, inAuthLine));
+        inAuthLine = false;
+        if (inData && reply.next() == SessionReply.Next.DATA) {
+          continue; // refused after the final dot: the session answers it from dataEnd()
+        }
+        reply(reply);
+      } else {
+        ReferenceCountUtil.release(next);
+      }
+    }
+  }
+
+  private void answered(AsyncResult<SessionReply> result) {
+    busy = false;
+    if (closing) {
+      return;
+    }
+    if (result.failed()) {
+      log.warn("SMTP session from {} failed", socket.remoteAddress(), result.cause());
+      reply(session.shuttingDown());
+      return;
+    }
+    if (!greeted) {
+      greeted = true;
+      if (spokeFirst) {
+        // RFC 5321 §3.1: the client waits for the greeting. One that talks first is a bot
+        // pushing commands blind; Postfix's postscreen drops these too.
+        inbox.forEach(ReferenceCountUtil::release);
+        inbox.clear();
+        reply(session.violation(ProtocolViolation.TALKED_BEFORE_GREETING));
+        return;
+      }
+    }
+    reply(result.result());
+  }
+
+  private void reply(SessionReply reply) {
+    metrics.reply(settings.name(), reply.response());
+    Future<Void> written = socket.writeMessage(reply.response());
+    if (draining && reply.next() == SessionReply.Next.COMMANDS && !inData) {
+      written.onComplete(v -> reply(session.shuttingDown()));
+      return;
+    }
+    switch (reply.next()) {
+      case COMMANDS -> {
+        if (decoder.waitingForAnswer()) {
+          decoder.expectCommands();
+        }
+        pump();
+      }
+      case DATA -> {
+        inData = true;
+        session.onDataDrain(socket::resume);
+        decoder.expectData();
+      }
+      case AUTH_LINE -> {
+        inAuthLine = true;
+        decoder.expectLine();
+        pump();
+      }
+      case START_TLS -> startTls(written);
+      case CLOSE -> close(written);
+    }
+  }
+
+  /**
+   * RFC 3207 §4.2: after the 220 the next byte is the TLS handshake. Reading stops, the 220 is
+   * flushed in plaintext, everything the decoder holds is dropped, and the SslHandler goes to the
+   * front of the pipeline before reading resumes. (Done here rather than by Vert.x's
+   * upgradeToSsl, which fails on all but one instance of a shared port: see SmtpTlsMaterial.)
+   */
+  private void startTls(Future<Void> written) {
+    socket.pause();
+    // Nothing reaches the session until it knows the handshake finished (tlsStarted).
+    busy = true;
+    inbox.forEach(ReferenceCountUtil::release);
+    inbox.clear();
+    written.onComplete(done -> {
+      if (done.failed() || closing) {
+        return;
+      }
+      ChannelHandlerContext ctx = socket.channelHandlerContext();
+      SslHandler ssl = startTls.newHandler(ctx.alloc());
+      ctx.pipeline().addFirst("ssl", ssl);
+      decoder.discardBufferedAndExpectCommands();
+      ssl.handshakeFuture().addListener(handshake -> context.runOnContext(v -> {
+        if (handshake.isSuccess()) {
+          session.tlsStarted();
+          busy = false;
+          pump();
+        } else {
+          log.debug("STARTTLS handshake with {} failed: {}", socket.remoteAddress(),
+              String.valueOf(handshake.cause()));
+          closing = true;
+          socket.close();
+        }
+      }));
+      socket.resume();
+    });
+  }
+
+  private void close(Future<Void> written) {
+    closing = true;
+    written.onComplete(v -> socket.close());
+  }
+
+  private void touch() {
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+    }
+    idleTimer = vertx.setTimer(settings.idleTimeout().toMillis(), id -> timedOut("idle"));
+  }
+
+  private void timedOut(String which) {
+    if (closing) {
+      return;
+    }
+    log.debug("SMTP connection from {}: {} timeout", socket.remoteAddress(), which);
+    metrics.timeout(settings.name(), which);
+    reply(session.idleTimeout());
+  }
+
+  /**
+   * Graceful shutdown: an idle session gets 421 4.3.2 now; one in a transaction gets it right
+   * after its current reply (a DATA in flight finishes within the server's grace period).
+   */
+  private void shutdown() {
+    if (closing) {
+      return;
+    }
+    draining = true;
+    if (!busy && !inData) {
+      reply(session.shuttingDown());
+    }
+  }
+
+  private void closed() {
+    closing = true;
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+    }
+    vertx.cancelTimer(sessionTimer);
+    inbox.forEach(ReferenceCountUtil::release);
+    inbox.clear();
+    session.closed();
+    onClosed.run();
+  }
+}
