@@ -128,7 +128,7 @@ public final class SmtpSourceRun implements Callable<Integer> {
       tls.submit(warmupMessages);
     }
     CostProbe probe = cost.open();
-    try {
+    try (tls) {
       long countBefore = count(probe);
       CostSnapshot before = probe == null ? null : probe.snapshot();
       String startedAt = Instant.now().toString();
