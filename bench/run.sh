@@ -3,12 +3,12 @@
 # on 127.0.0.1 only, and prints the ratio lines of BENCHMARKS.md. See bench/README.md.
 #
 #   bench/run.sh [--runs N] [--warmup 10s] [--duration 30s] [-c 64] [--self-test] [--profile] <scenario>
-#   scenarios: ping | send-small | send-attach | e2e-relay | (smtp-accept: not yet)
+#   scenarios: ping | send-small | send-attach | e2e-relay | smtp-accept
 #
 # --self-test puts a second bare route where Postern would be (ratio ~1): it proves the
 # plumbing without the gateway. --profile (or POSTERN_BENCH_PROFILE=1) records the gateway with
-# JFR and prints the top frames of its measured windows. send-small, send-attach and e2e-relay
-# also print Postern's cost per accepted message (commits, WAL, rows, CPU).
+# JFR and prints the top frames of its measured windows. send-small, send-attach, e2e-relay
+# and smtp-accept also print Postern's cost per accepted message (commits, WAL, rows, CPU).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,8 +40,9 @@ case "$SCENARIO" in
   e2e-relay)
     if (( SELF_TEST )); then echo "e2e-relay has no self-test (a bare route delivers nothing)" >&2; exit 2; fi ;;
   smtp-accept)
-    echo "$SCENARIO: not yet available: needs the SMTP server issue" >&2; exit 2 ;;
-  *) echo "usage: bench/run.sh [--runs N] [--self-test] ping|send-small|send-attach|e2e-relay" >&2; exit 2 ;;
+    if (( SELF_TEST )); then echo "smtp-accept has no self-test (a bare route speaks no SMTP)" >&2; exit 2; fi ;;
+  *) echo "usage: bench/run.sh [--runs N] [--self-test] ping|send-small|send-attach|e2e-relay|smtp-accept" >&2
+     exit 2 ;;
 esac
 
 OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-$SCENARIO"
@@ -67,6 +68,7 @@ cleanup() {
   if [[ -n "$POSTFIX_DIR" ]]; then
     postfix -c "$POSTFIX_DIR/etc" stop >/dev/null 2>&1 || true
   fi
+  stop_embedded_pg || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -112,32 +114,65 @@ PROFILE_OPTS=()
 (( PROFILE )) && PROFILE_OPTS=(-XX:StartFlightRecording=name=bench,settings=profile
   -XX:FlightRecorderOptions=stackdepth=128)
 COST_ARGS=() # the load generator's cost probe: the gateway's PostgreSQL data dir and JVM
-start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY, COST_ARGS
-  POSTERN_PORT=$(free_port)
-  local admin data
-  admin=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  data="$WORK/postern-data"
+start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY, KEY_ID, COST_ARGS
+  POSTERN_ADMIN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  launch_postern
+  create_identity
+}
+# Starts the gateway on $WORK/postern-data (kept across restarts) with POSTERN_ENV.
+launch_postern() { # -> sets POSTERN_PORT, POSTERN_SMTPS_PORT, POSTERN_PID, COST_ARGS
+  POSTERN_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port)
+  local data="$WORK/postern-data"
   mkdir -p "$data"
   # Same bounded heap as scripts/run.sh (override with JAVA_OPTS).
-  POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$admin" \
-    POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port) POSTERN_MX_PORT=$(free_port) \
+  POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$POSTERN_ADMIN" \
+    POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$POSTERN_SMTPS_PORT POSTERN_MX_PORT=$(free_port) \
     setsid env "${POSTERN_ENV[@]}" java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} \
-    "${PROFILE_OPTS[@]}" -jar "$JAR" >"$OUT/postern.log" 2>&1 &
+    "${PROFILE_OPTS[@]}" -jar "$JAR" >>"$OUT/postern.log" 2>&1 &
   POSTERN_PID=$!
   PIDS+=("$POSTERN_PID")
   # The embedded PostgreSQL lives in <data dir>/pg; its postmaster.pid gives its pid and port.
   COST_ARGS=(--cost-pg-data "$data/pg" --cost-gateway-pid "$POSTERN_PID")
   wait_http "http://127.0.0.1:$POSTERN_PORT/readyz" 120 "$POSTERN_PID"
-  log "postern on port $POSTERN_PORT; creating the bench sending identity"
-  local api="http://127.0.0.1:$POSTERN_PORT/admin/v1"
-  curl -sf -X POST "$api/mailboxes" -H "Authorization: Bearer $admin" \
+  log "postern on port $POSTERN_PORT"
+}
+create_identity() { # -> sets KEY, KEY_ID
+  log "creating the bench sending identity"
+  local api="http://127.0.0.1:$POSTERN_PORT/admin/v1" created
+  curl -sf -X POST "$api/mailboxes" -H "Authorization: Bearer $POSTERN_ADMIN" \
     -H 'Content-Type: application/json' \
     -d '{"address":"bench@bench.test","encryption_tier":"plaintext"}' >/dev/null \
     || { log "POST /admin/v1/mailboxes failed: the admin API is not there yet?"; return 1; }
-  KEY=$(curl -sf -X POST "$api/keys" -H "Authorization: Bearer $admin" \
+  created=$(curl -sf -X POST "$api/keys" -H "Authorization: Bearer $POSTERN_ADMIN" \
     -H 'Content-Type: application/json' \
-    -d '{"name":"bench","mailbox":"bench@bench.test","scope":"full_access","rate_limit_per_hour":100000000}' \
-    | jq -er .key) || { log "POST /admin/v1/keys failed or returned no key"; return 1; }
+    -d '{"name":"bench","mailbox":"bench@bench.test","scope":"full_access","rate_limit_per_hour":100000000}') \
+    || { log "POST /admin/v1/keys failed"; return 1; }
+  KEY=$(jq -er .key <<<"$created") && KEY_ID=$(jq -er .id <<<"$created") \
+    || { log "POST /admin/v1/keys returned no key or id: $created"; return 1; }
+}
+# Stops the gateway (SIGTERM to the JVM: a graceful stop) and then its embedded PostgreSQL,
+# which runs in a session of its own and has been seen to outlive the JVM; the data directory
+# stays for the next launch_postern.
+stop_postern() {
+  kill -TERM "$POSTERN_PID" 2>/dev/null || true
+  local deadline=$((SECONDS + 60))
+  while kill -0 "$POSTERN_PID" 2>/dev/null; do
+    (( SECONDS < deadline )) || { log "postern did not stop within 60 s"; return 1; }
+    sleep 0.5
+  done
+  stop_embedded_pg
+}
+stop_embedded_pg() { # SIGINT: PostgreSQL's fast shutdown
+  local pidfile="$WORK/postern-data/pg/postmaster.pid" pg deadline=$((SECONDS + 60))
+  [[ -f $pidfile ]] || return 0
+  pg=$(head -1 "$pidfile")
+  # Only that data directory's postmaster: a stale file's pid may belong to anything by now.
+  tr '\0' ' ' <"/proc/$pg/cmdline" 2>/dev/null | grep -qF -- "-D $WORK/postern-data/pg" || return 0
+  kill -INT "$pg" 2>/dev/null || return 0
+  while kill -0 "$pg" 2>/dev/null; do
+    (( SECONDS < deadline )) || { log "PostgreSQL $pg did not stop within 60 s"; return 1; }
+    sleep 0.5
+  done
 }
 
 # smtp-sink, the relay both e2e-relay sides deliver to. -c writes a running counter record
@@ -156,81 +191,8 @@ start_sink() { # -> sets SINK_PORT, SINK_COUNTER
   log "smtp-sink on port $SINK_PORT"
 }
 
-# Postfix as the SMTP reference: a private instance (own config, queue and data directories
-# under $WORK), smtpd on a loopback port.
-#   hold:  every accepted message is put on HOLD, so it is queued and fsynced but never
-#          delivered: that is "accepting", nothing more (send-small, send-attach).
-#   relay: every message is relayed (relayhost) to the smtp-sink on $SINK_PORT (e2e-relay);
-#          bench.test is not a local domain then, so sink@bench.test goes to the relayhost.
-start_postfix() { # mode -> sets POSTFIX_PORT
-  local mode=$1 destinations restrictions relay=""
-  if [[ $mode == relay ]]; then
-    destinations=localhost
-    restrictions="permit_mynetworks, reject"
-    relay="relayhost = [127.0.0.1]:$SINK_PORT"
-  else
-    destinations="bench.test, localhost"
-    restrictions="check_client_access static:HOLD, permit_mynetworks, reject"
-  fi
-  need postfix postfix
-  POSTFIX_PORT=$(free_port)
-  POSTFIX_DIR="$WORK/postfix"
-  local d=$POSTFIX_DIR
-  mkdir -p "$d/etc" "$d/queue" "$d/data"
-  chown postfix "$d/data"
-  cp /etc/postfix/master.cf "$d/etc/"
-  cat >"$d/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $d/queue
-data_directory = $d/data
-mail_owner = postfix
-setgid_group = postdrop
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = bench.localdomain
-mydestination = $destinations
-mynetworks = 127.0.0.0/8
-alias_maps =
-alias_database =
-local_recipient_maps =
-smtpd_recipient_restrictions = $restrictions
-$relay
-maillog_file_prefixes = $d
-maillog_file = $d/maillog
-EOF
-  postconf -c "$d/etc" -F '*/*/chroot = n'
-  postconf -c "$d/etc" -M# smtp/inet
-  postconf -c "$d/etc" -Me "127.0.0.1:$POSTFIX_PORT/inet = 127.0.0.1:$POSTFIX_PORT inet n - n - - smtpd"
-  postconf -c "$d/etc" -Me "postlog/unix-dgram = postlog unix-dgram n - n - 1 postlogd"
-  postfix -c "$d/etc" start >/dev/null 2>&1 || { log "postfix failed to start: $d/maillog"; return 1; }
-  local deadline=$((SECONDS + 30))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$POSTFIX_PORT") 2>/dev/null; do
-    (( SECONDS < deadline )) || { log "postfix smtpd not listening"; return 1; }
-    sleep 0.5
-  done
-  if [[ $mode == relay ]]; then log "postfix smtpd on port $POSTFIX_PORT, relaying to 127.0.0.1:$SINK_PORT"
-  else log "postfix smtpd on port $POSTFIX_PORT (messages held, not delivered)"; fi
-}
-
-# smtp-source reuses each of its 20 sessions (-d), Postfix's faster case, so the ratio is
-# conservative. Throughput = messages / wall time; smtp-source reports no latency.
-run_postfix() { # name messages length
-  local name=$1 messages=$2 length=$3 start end
-  smtp-source -d -s 20 -l "$length" -m 500 -f bench@bench.test -t sink@bench.test \
-    "127.0.0.1:$POSTFIX_PORT" >/dev/null # warm-up
-  start=$(date +%s.%N)
-  smtp-source -d -s 20 -l "$length" -m "$messages" -f bench@bench.test -t sink@bench.test \
-    "127.0.0.1:$POSTFIX_PORT" >"$OUT/$name.smtp-source.log" 2>&1
-  end=$(date +%s.%N)
-  postsuper -c "$POSTFIX_DIR/etc" -d ALL hold >/dev/null 2>&1 || true
-  jq -n --arg name postfix --argjson n "$messages" --argjson s "$(awk "BEGIN {print $end - $start}")" \
-    --arg url "smtp://127.0.0.1:$POSTFIX_PORT" --argjson len "$length" \
-    '{"label": $name, "tool": "smtp-source -d -s 20",
-      "workload": ("smtp " + ($len|tostring) + " bytes"), "mode": "closed", "url": $url,
-      "concurrency": 20, "requests": $n, "ok": $n, "measured_seconds": $s,
-      "throughput": ($n/$s), "ok_throughput": ($n/$s)}' >"$OUT/$name.json"
-  log "$name: $(jq -r '.ok_throughput|floor' "$OUT/$name.json") msg/s"
-}
+# Postfix: start_postfix hold|relay, run_postfix (bench/postfix.sh).
+source "$ROOT/bench/postfix.sh"
 
 load() { # name workload url [extra LoadGenerator options...]
   local name=$1 workload=$2 url=$3
@@ -293,6 +255,10 @@ report_profile() { # title files...
 }
 
 # ---- start what the scenario needs ----
+if [[ $SCENARIO == smtp-accept ]]; then
+  source "$ROOT/bench/smtp-accept.sh" # smtp-source into the LAN shim and into Postfix
+  exit 0
+fi
 if [[ $SCENARIO == e2e-relay ]]; then
   start_sink
   POSTERN_ENV=("POSTERN_RELAY_URL=smtp://127.0.0.1:$SINK_PORT")

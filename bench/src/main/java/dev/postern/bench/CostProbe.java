@@ -95,8 +95,9 @@ final class CostProbe implements AutoCloseable {
         .map(ProcStat::ownTicks).orElseThrow(() -> new IOException("gateway pid " + gatewayPid
             + " is gone"));
     long postgres = ProcStat.postgresTicks(postmasterPid, processes);
-    long self = ProcStat.read(PROC, ProcessHandle.current().pid()).map(ProcStat::ownTicks)
-        .orElse(0L);
+    // With its reaped children: a command this JVM ran and waited for (smtp-source) is load.
+    long self = ProcStat.read(PROC, ProcessHandle.current().pid())
+        .map(ProcStat::ticksWithReapedChildren).orElse(0L);
     long now = System.nanoTime();
     Transaction tx = connection.begin().await(30, TimeUnit.SECONDS);
     Row row;
@@ -108,6 +109,20 @@ final class CostProbe implements AutoCloseable {
     return new CostSnapshot(now, row.getLong("xact_commit"), row.getLong("xact_rollback"),
         CostSnapshot.parseLsn(row.getString("lsn")), tables(row.getString("tables")),
         gateway * nanosPerTick, postgres * nanosPerTick, self * nanosPerTick);
+  }
+
+  /**
+   * The single number a query returns (e.g. {@code SELECT count(*) FROM ...}), read in a
+   * transaction that is rolled back like the snapshots', so it adds no commit to a window.
+   */
+  long count(String sql) throws Exception {
+    Transaction tx = connection.begin().await(30, TimeUnit.SECONDS);
+    try {
+      Row row = connection.query(sql).execute().await(30, TimeUnit.SECONDS).iterator().next();
+      return row.getLong(0);
+    } finally {
+      tx.rollback().await(30, TimeUnit.SECONDS);
+    }
   }
 
   /** {@code [[name, ins, upd, hot_upd, del], ...]} as the snapshot query aggregates it. */

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * The counters the cost of a window is computed from, read at one instant: PostgreSQL's
  * cumulative statistics of the gateway's database, the WAL insert position, and the CPU used
- * so far by the gateway JVM, the PostgreSQL processes and this (load generating) JVM.
+ * so far by the gateway JVM, the PostgreSQL processes and this (load generating) JVM with the
+ * commands it ran and waited for (smtp-source in {@code smtp-accept}).
  */
 record CostSnapshot(
     long nanoTime,

@@ -119,6 +119,29 @@ class CostProbeTest {
   }
 
   @Test
+  void countReadsOneNumberAndCommitsNothing() throws Exception {
+    PgConnection work = connect();
+    try (CostProbe probe = CostProbe.open(data, ProcessHandle.current().pid(), "postgres",
+        "postgres")) {
+      run(work, "CREATE TABLE bench_count_t (source text) WITH (autovacuum_enabled = off)");
+      run(work, "INSERT INTO bench_count_t SELECT CASE WHEN i % 3 = 0 THEN 'smtp' ELSE 'api' END"
+          + " FROM generate_series(1, 30) i");
+      flushStatistics(work);
+      CostSnapshot before = probe.snapshot();
+
+      long smtp = probe.count("SELECT count(*) FROM bench_count_t WHERE source = 'smtp'");
+
+      assertThat(smtp).isEqualTo(10);
+      // Published once the probe's backend flushes: seen as its rollbacks, never a commit.
+      CostSnapshot published = awaitSnapshot(probe, s -> s.xactRollback() > before.xactRollback()
+          || s.xactCommit() > before.xactCommit());
+      assertThat(published.xactCommit()).isEqualTo(before.xactCommit());
+    } finally {
+      work.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void tableCountersAreReadFromTheAggregatedJson() throws Exception {
     assertThat(CostProbe.tables("[[\"delivery_queue\", 1, 2, 3, 4], [\"audit.log\", 5, 0, 0, 0]]"))
         .containsEntry("delivery_queue", new CostSnapshot.TableRows(1, 2, 3, 4))

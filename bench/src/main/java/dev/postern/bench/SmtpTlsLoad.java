@@ -1,0 +1,173 @@
+package dev.postern.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What smtp-source cannot do: submission over implicit TLS (RFC 8314 §3.3, the SMTPS port) with
+ * AUTH PLAIN (RFC 4616), the API key as the password. {@code sessions} connections, each
+ * authenticated once, then reused for MAIL, RCPT, DATA, message, as smtp-source {@code -d} does
+ * (one command at a time, no pipelining, like smtp-source), until {@code messages} have had
+ * their 250; then QUIT. Runs on its own one-loop Vert.x, kept from one {@link #submit} to the
+ * next so the TLS context is built in the warm-up, not in the measured run; {@link #submit}
+ * blocks its caller.
+ *
+ * <p>The message is smtp-source's shape: From, To, Date, a unique Message-ID (so replay
+ * detection never merges two), then {@code payloadBytes} of 78-character lines.
+ * The server's certificate is not verified (the gateway's self-signed one): loopback only.
+ */
+final class SmtpTlsLoad implements AutoCloseable {
+
+  private final String host;
+  private final int port;
+  private final String user;
+  private final String password;
+  private final String from;
+  private final String to;
+  private final int sessions;
+  private final byte[] payload;
+  private final Vertx vertx;
+  private final NetClient client;
+
+  SmtpTlsLoad(String host, int port, String user, String password, String from, String to,
+      int sessions, int payloadBytes) {
+    if (!LoopbackTarget.isLoopback(host)) {
+      throw new IllegalArgumentException("refusing a non-loopback target: " + host);
+    }
+    this.host = host;
+    this.port = port;
+    this.user = user;
+    this.password = password;
+    this.from = from;
+    this.to = to;
+    this.sessions = sessions;
+    this.payload = payload(payloadBytes);
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    this.client = vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true)
+        .setHostnameVerificationAlgorithm("").setConnectTimeout(10_000));
+  }
+
+  /** Sends {@code messages} and returns once each had its 250; fails on any other reply. */
+  void submit(long messages) throws Exception {
+    AtomicLong remaining = new AtomicLong(messages);
+    List<Future<Void>> all = new ArrayList<>();
+    for (int i = 0; i < sessions; i++) {
+      all.add(client.connect(port, host).compose(socket -> session(new Conversation(socket),
+          remaining)));
+    }
+    Future.all(all).await(1, TimeUnit.HOURS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  private Future<Void> session(Conversation c, AtomicLong remaining) {
+    String plain = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password)
+        .getBytes(StandardCharsets.UTF_8));
+    return c.reply(220)
+        .compose(r -> c.command("EHLO bench.test", 250))
+        .compose(r -> c.command("AUTH PLAIN " + plain, 235))
+        .compose(r -> transactions(c, remaining))
+        .compose(r -> c.command("QUIT", 221))
+        .eventually(() -> c.socket.close())
+        .mapEmpty();
+  }
+
+  private Future<Void> transactions(Conversation c, AtomicLong remaining) {
+    if (remaining.getAndDecrement() <= 0) {
+      return Future.succeededFuture();
+    }
+    return c.command("MAIL FROM:<" + from + ">", 250)
+        .compose(r -> c.command("RCPT TO:<" + to + ">", 250))
+        .compose(r -> c.command("DATA", 354))
+        .compose(r -> c.send(message(), 250))
+        .compose(r -> transactions(c, remaining));
+  }
+
+  private Buffer message() {
+    String headers = "From: <" + from + ">\r\nTo: <" + to + ">\r\nDate: "
+        + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            java.time.ZonedDateTime.now()) + "\r\nMessage-ID: <" + UUID.randomUUID()
+        + "@bench.test>\r\nSubject: bench\r\n\r\n";
+    return Buffer.buffer(headers).appendBytes(payload).appendString(".\r\n");
+  }
+
+  /** smtp-source's -l payload: 78-character lines + CRLF, the last one shorter, no leading dot. */
+  static byte[] payload(int bytes) {
+    StringBuilder out = new StringBuilder(bytes + 80);
+    while (out.length() < bytes) {
+      int line = Math.min(78, bytes - out.length() - 2);
+      out.append("X".repeat(Math.max(1, line))).append("\r\n");
+    }
+    return out.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** One connection: commands written one at a time, each reply awaited in order. */
+  private static final class Conversation {
+    private final NetSocket socket;
+    private final SmtpReplyParser parser = new SmtpReplyParser();
+    private final ArrayDeque<Promise<SmtpReplyParser.Reply>> waiting = new ArrayDeque<>();
+    private final ArrayDeque<SmtpReplyParser.Reply> early = new ArrayDeque<>();
+
+    Conversation(NetSocket socket) {
+      this.socket = socket;
+      socket.handler(bytes -> {
+        List<SmtpReplyParser.Reply> replies;
+        try {
+          replies = parser.feed(bytes.getBytes());
+        } catch (IllegalStateException e) {
+          waiting.forEach(p -> p.tryFail(e));
+          socket.close();
+          return;
+        }
+        for (SmtpReplyParser.Reply reply : replies) {
+          Promise<SmtpReplyParser.Reply> p = waiting.poll();
+          if (p == null) {
+            early.add(reply);
+          } else {
+            p.complete(reply);
+          }
+        }
+      });
+      socket.closeHandler(v -> waiting.forEach(p -> p.tryFail("connection closed")));
+    }
+
+    Future<SmtpReplyParser.Reply> reply(int expected) {
+      Promise<SmtpReplyParser.Reply> p = Promise.promise();
+      SmtpReplyParser.Reply ready = early.poll();
+      if (ready != null) {
+        p.complete(ready);
+      } else {
+        waiting.add(p);
+      }
+      return p.future().compose(r -> r.code() == expected ? Future.succeededFuture(r)
+          : Future.failedFuture("expected " + expected + ", got " + r));
+    }
+
+    Future<SmtpReplyParser.Reply> command(String line, int expected) {
+      return send(Buffer.buffer(line + "\r\n"), expected);
+    }
+
+    Future<SmtpReplyParser.Reply> send(Buffer bytes, int expected) {
+      Future<SmtpReplyParser.Reply> reply = reply(expected);
+      socket.write(bytes);
+      return reply;
+    }
+  }
+}
