@@ -1,5 +1,6 @@
 package dev.postern.support;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +53,9 @@ public final class SmtpWire implements AutoCloseable {
     this.port = port;
     this.tls = tls;
     socket.setSoTimeout(10_000);
-    this.in = socket.getInputStream();
+    // Buffered: floods read 100 000 replies; the server sends nothing between a 220 to
+    // STARTTLS and the handshake, so nothing buffered is lost when the socket is wrapped.
+    this.in = new BufferedInputStream(socket.getInputStream());
     this.out = socket.getOutputStream();
   }
 
@@ -153,7 +156,7 @@ public final class SmtpWire implements AutoCloseable {
     secure.startHandshake();
     secure.setSoTimeout(10_000);
     socket = secure;
-    in = secure.getInputStream();
+    in = new BufferedInputStream(secure.getInputStream());
     out = secure.getOutputStream();
   }
 
