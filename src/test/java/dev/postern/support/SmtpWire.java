@@ -66,6 +66,14 @@ public final class SmtpWire implements AutoCloseable {
     return new SmtpWire(socket, "127.0.0.1", port, null);
   }
 
+  /** A plaintext connection from a chosen local address (e.g. 127.0.0.2, an unmapped LAN client). */
+  public static SmtpWire connectFrom(String localAddress, int port) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(localAddress, 0));
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    return new SmtpWire(socket, "127.0.0.1", port, null);
+  }
+
   /** A connection that trusts {@code certPem} for STARTTLS or implicit TLS. */
   public static SmtpWire connect(int port, Path certPem, boolean implicitTls) throws IOException {
     SSLContext context = trusting(certPem);
