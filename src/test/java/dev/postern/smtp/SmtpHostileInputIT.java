@@ -80,15 +80,20 @@ class SmtpHostileInputIT {
   }
 
   @Test
-  void commandsSentBeforeTheGreetingAre554AndTheConnectionClosed() throws Exception {
+  void commandsSentBeforeTheGreetingAreNeverAnsweredAndTheConnectionIsClosed() throws Exception {
     database.hang();
     try (SmtpWire smtp = SmtpWire.connect(lanPort)) {
       // RFC 5321 §3.1: the client waits for the greeting; this one does not.
       smtp.send("EHLO early.example\r\nMAIL FROM:<" + FROM + ">\r\n");
       database.pass();
+      // Releasing the hang cuts the pending lookup, so the connection is refused either way:
+      // 554 when the glue saw the early bytes first, 421 4.3.0 when the failed lookup won the
+      // race. What must never happen is a greeting followed by a 250 to the early EHLO.
       SmtpWire.Reply first = smtp.reply();
-      assertThat(first.code()).as(first.toString()).isEqualTo(554);
-      assertThat(first.text()).contains("before the greeting");
+      assertThat(first.code()).as(first.toString()).isIn(554, 421);
+      if (first.code() == 554) {
+        assertThat(first.text()).contains("before the greeting");
+      }
       assertThat(smtp.closedByServer()).isTrue();
     } finally {
       database.pass();
