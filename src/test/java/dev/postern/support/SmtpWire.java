@@ -1,5 +1,6 @@
 package dev.postern.support;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,13 +53,23 @@ public final class SmtpWire implements AutoCloseable {
     this.port = port;
     this.tls = tls;
     socket.setSoTimeout(10_000);
-    this.in = socket.getInputStream();
+    // Buffered: floods read 100 000 replies; the server sends nothing between a 220 to
+    // STARTTLS and the handshake, so nothing buffered is lost when the socket is wrapped.
+    this.in = new BufferedInputStream(socket.getInputStream());
     this.out = socket.getOutputStream();
   }
 
   /** A plaintext connection (the greeting is not read). */
   public static SmtpWire connect(int port) throws IOException {
     Socket socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    return new SmtpWire(socket, "127.0.0.1", port, null);
+  }
+
+  /** A plaintext connection from a chosen local address (e.g. 127.0.0.2, an unmapped LAN client). */
+  public static SmtpWire connectFrom(String localAddress, int port) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(localAddress, 0));
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     return new SmtpWire(socket, "127.0.0.1", port, null);
   }
@@ -153,7 +164,7 @@ public final class SmtpWire implements AutoCloseable {
     secure.startHandshake();
     secure.setSoTimeout(10_000);
     socket = secure;
-    in = secure.getInputStream();
+    in = new BufferedInputStream(secure.getInputStream());
     out = secure.getOutputStream();
   }
 

@@ -55,6 +55,8 @@ final class SmtpConnection {
   private boolean greeted;
   private boolean spokeFirst;
   private boolean busy;
+  /** The session is working on an answer (a key lookup, a commit, an AUTH slow-down). */
+  private boolean awaitingSession;
   private boolean inData;
   private boolean inAuthLine;
   private boolean pausedForQueue;
@@ -90,8 +92,7 @@ final class SmtpConnection {
     sessionTimer = vertx.setTimer(settings.sessionTimeout().toMillis(),
         id -> timedOut("session"));
     touch();
-    busy = true;
-    session.open().onComplete(this::answered);
+    ask(session.open());
   }
 
   private void received(Object message) {
@@ -112,8 +113,7 @@ final class SmtpConnection {
         }
         if (content instanceof LastSmtpContent) {
           inData = false;
-          busy = true;
-          session.dataEnd().onComplete(this::answered);
+          ask(session.dataEnd());
         }
       } finally {
         ReferenceCountUtil.release(content);
@@ -139,12 +139,10 @@ final class SmtpConnection {
       }
       if (next instanceof SmtpRequest request) {
         metrics.command(settings.name(), request.command().name().toString());
-        busy = true;
-        session.command(request).onComplete(this::answered);
+        ask(session.command(request));
       } else if (next instanceof SmtpTextLine line) {
         inAuthLine = false;
-        busy = true;
-        session.authLine(line.line()).onComplete(this::answered);
+        ask(session.authLine(line.line()));
       } else if (next instanceof SmtpViolation violation) {
         SessionReply reply = session.violation(Violations.of(violation, inAuthLine));
         inAuthLine = false;
@@ -158,8 +156,16 @@ final class SmtpConnection {
     }
   }
 
+  /** Hands one input to the session; nothing else reaches it until {@link #answered}. */
+  private void ask(Future<SessionReply> answer) {
+    busy = true;
+    awaitingSession = true;
+    answer.onComplete(this::answered);
+  }
+
   private void answered(AsyncResult<SessionReply> result) {
     busy = false;
+    awaitingSession = false;
     if (closing) {
       return;
     }
@@ -184,6 +190,7 @@ final class SmtpConnection {
 
   private void reply(SessionReply reply) {
     metrics.reply(settings.name(), reply.response());
+    touch(); // from here on it is the client's turn: idle counts from the reply
     Future<Void> written = socket.writeMessage(reply.response());
     if (draining && reply.next() == SessionReply.Next.COMMANDS && !inData) {
       written.onComplete(v -> reply(session.shuttingDown()));
@@ -261,6 +268,11 @@ final class SmtpConnection {
 
   private void timedOut(String which) {
     if (closing) {
+      return;
+    }
+    if (awaitingSession && "idle".equals(which)) {
+      // The server's own wait (a failed AUTH's slow-down, a commit) is not the client idling.
+      touch();
       return;
     }
     log.debug("SMTP connection from {}: {} timeout", socket.remoteAddress(), which);
