@@ -141,7 +141,8 @@ public final class SubmissionService {
       return quotas.chargeSends(key, allowed.size()).compose(decision -> prepareAll(key, allowed, source)
               .compose(prepared -> {
                 List<OutboundMessage> messages = prepared.stream().map(Prepared::row).toList();
-                return commit(key, messages, atCommit(idempotency, prepared))
+                return commit(key, messages, atCommit(idempotency, prepared),
+                    idempotency.isEmpty() && prepared.size() == 1 && prepared.get(0).resend().isPresent())
                     .andThen(result -> {
                       // Blobs whose rows did not commit (a failure, or a replay that won
                       // elsewhere) are deleted now; a crash in between is left to OrphanBlobSweeper.
@@ -224,11 +225,14 @@ public final class SubmissionService {
     return Future.succeededFuture(new Accepted(record.messageIds(), null, true, skipped));
   }
 
+  /** @param resend a streamed message's resend key, which rides in the group commit */
   private Future<Committed> commit(AuthenticatedKey key, List<OutboundMessage> messages,
-      Optional<Idempotency> idempotency) {
+      Optional<Idempotency> idempotency, boolean resend) {
     List<UUID> ids = messages.stream().map(OutboundMessage::id).toList();
     Future<Optional<OutboundRepository.IdempotencyRecord>> stored = idempotency.isEmpty()
         ? outbound.insert(messages).map(v -> Optional.empty())
+        : resend ? outbound.insertRemembered(messages.get(0), key.id(), idempotency.get().key(),
+            idempotency.get().requestSha256())
         : outbound.insertIdempotent(messages, key.id(), idempotency.get().key(),
             idempotency.get().requestSha256());
     return stored.compose(replayed -> {

@@ -189,4 +189,31 @@ class GroupCommitIT {
     Future.all(answers).await();
     return Duration.ofNanos(System.nanoTime() - started);
   }
+
+  @Test
+  void messagesRememberingTheirResendKeyShareCommitsAndAResendFindsTheFirst() {
+    OutboundRepository outbound = repository(new GroupCommit.Settings(64, 4 << 20, Duration.ofMillis(1), 2));
+    List<OutboundMessage> messages = new ArrayList<>();
+    List<Future<java.util.Optional<OutboundRepository.IdempotencyRecord>>> answers = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      OutboundMessage m = good();
+      messages.add(m);
+      String resendKey = "smtp:test:" + m.id();
+      answers.add(vertx.getOrCreateContext().<Void>executeBlocking(() -> null)
+          .compose(v -> outbound.insertRemembered(m, keyId, resendKey, new byte[] {1, 2, 3})));
+    }
+    Future.all(answers).await();
+    assertThat(answers).allSatisfy(a -> assertThat(a.result()).isEmpty());
+    List<UUID> ids = ids(messages);
+    assertThat(stored(ids)).isEqualTo(100);
+    // One commit per message before (each insertIdempotent its own transaction).
+    assertThat(commits(ids)).isBetween(2L, 50L);
+    // The records committed with their messages: the same key again finds the first id and
+    // commits nothing.
+    OutboundMessage again = good();
+    java.util.Optional<OutboundRepository.IdempotencyRecord> replay = outbound.insertRemembered(again,
+        keyId, "smtp:test:" + messages.get(7).id(), new byte[] {1, 2, 3}).await();
+    assertThat(replay).hasValueSatisfying(r -> assertThat(r.messageIds()).containsExactly(messages.get(7).id()));
+    assertThat(stored(List.of(again.id()))).isZero();
+  }
 }
