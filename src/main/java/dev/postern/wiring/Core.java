@@ -45,14 +45,18 @@ import java.util.UUID;
  * running gateway through it.
  *
  * @param node lease owner name of this node's delivery workers: unique per process start
- * @param cpu CPU-bound work (key decryption, DKIM, MIME of large bodies): never on an event loop
+ * @param cpu CPU-bound work (key decryption, MIME of large bodies): never on an event loop
+ * @param signing DKIM signing of outbound mail (bench/README.md "DKIM signing cost": about 2 ms
+ *     of CPU per message), a pool of its own, one thread per core, so that a burst of claimed
+ *     messages queues its signatures here and not in front of the accept path's work on
+ *     {@code cpu}; the OS shares the cores between the two pools' threads
  * @param signals cross-node LISTEN/NOTIFY; connected by the gateway once every feature listens
  * @param submissions the one way mail enters the queue (REST, and next SMTP)
  * @param webhookDispatcher records webhook events ({@code emit}); the webhooks feature delivers them
  */
 public record Core(
     Vertx vertx, PosternConfig config, Clock clock, String node, KeyVault vault,
-    WorkerExecutor cpu, Readiness readiness,
+    WorkerExecutor cpu, WorkerExecutor signing, Readiness readiness,
     Database database, RateLimiter limiter, BlobStore blobs,
     AuditLog audit, PgSignals signals, OutboundQueue queue,
     KeyAuthenticator authenticator, LastUsedTracker lastUsed, Quotas quotas,
@@ -67,16 +71,20 @@ public record Core(
   public static Future<Core> open(Vertx vertx, PosternConfig config, Clock clock, KeyVault vault,
       Closers closers) {
     Readiness readiness = new Readiness();
-    WorkerExecutor cpu = closers.push("cpu pool", vertx.createSharedWorkerExecutor("postern-cpu",
-        config.cpuThreads() > 0 ? config.cpuThreads()
-            : Math.max(2, Runtime.getRuntime().availableProcessors())), WorkerExecutor::close);
+    int threads = config.cpuThreads() > 0 ? config.cpuThreads()
+        : Math.max(2, Runtime.getRuntime().availableProcessors());
+    WorkerExecutor cpu = closers.push("cpu pool",
+        vertx.createSharedWorkerExecutor("postern-cpu", threads), WorkerExecutor::close);
+    WorkerExecutor signing = closers.push("DKIM signing pool",
+        vertx.createSharedWorkerExecutor("postern-dkim", threads), WorkerExecutor::close);
     return Ports.open(vertx, config, clock, readiness, closers)
-        .map(ports -> build(vertx, config, clock, vault, cpu, readiness, ports, closers));
+        .map(ports -> build(vertx, config, clock, vault, cpu, signing, readiness, ports, closers));
   }
 
   /** The services over the opened ports, in dependency order. */
   private static Core build(Vertx vertx, PosternConfig config, Clock clock, KeyVault vault,
-      WorkerExecutor cpu, Readiness readiness, Ports ports, Closers closers) {
+      WorkerExecutor cpu, WorkerExecutor signing, Readiness readiness, Ports ports,
+      Closers closers) {
     String node = "node-" + ProcessHandle.current().pid() + "-"
         + UUID.randomUUID().toString().substring(0, 8);
     Pool pool = ports.database().pool();
@@ -117,7 +125,7 @@ public record Core(
     });
 
     DomainService domains = new DomainService(new DomainRepository(pool), vault, cpu, lookup);
-    return new Core(vertx, config, clock, node, vault, cpu, readiness,
+    return new Core(vertx, config, clock, node, vault, cpu, signing, readiness,
         ports.database(), ports.limiter(), ports.blobs(), audit, signals, queue,
         authenticator, lastUsed, quotas, submissions,
         domains, new MailboxService(new MailboxRepository(pool), domains, cpu),

@@ -31,7 +31,7 @@ public final class DeliveryModule implements Feature {
     this.node = core.node();
     this.queue = core.queue();
     this.stack = DeliveryStack.factory(config, core.queue(), core.blobs(),
-        new DkimMessageSigner(core.dkimKeys(), new DkimSigner(core.clock()), core.cpu()),
+        new DkimMessageSigner(core.dkimKeys(), new DkimSigner(core.clock()), core.signing()),
         new DeliveryWebhooks(core.database().pool(), core.webhookDispatcher(), core.clock()),
         core.clock());
     // Queue wake-ups from any node become local ones; a (re)subscribe wakes too, in case

@@ -81,6 +81,8 @@ public final class FaultRelay implements AutoCloseable {
   private final AtomicInteger transactions = new AtomicInteger();
   private final List<Boolean> tlsSessions = new CopyOnWriteArrayList<>();
   private volatile long acceptDelayMs;
+  private volatile boolean holdEnvelopeReplies;
+  private volatile boolean acceptEmptyData;
 
   private FaultRelay(Vertx vertx, NetServer server) {
     this.vertx = vertx;
@@ -149,6 +151,25 @@ public final class FaultRelay implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Replies to MAIL and RCPT are held back and written together with the reply to DATA, as
+   * RFC 2920 §3.2 lets a server do. A client that waits for one of them before sending DATA
+   * hangs until its reply timeout: only a client that pipelines the group through DATA works.
+   */
+  public FaultRelay holdEnvelopeRepliesUntilData() {
+    holdEnvelopeReplies = true;
+    return this;
+  }
+
+  /**
+   * DATA is answered 354 even when no recipient was accepted (what RFC 2920 §3.1 warns clients
+   * of); the empty data phase is then refused at its final dot.
+   */
+  public FaultRelay acceptDataWithoutRecipients() {
+    acceptEmptyData = true;
+    return this;
+  }
+
   public List<Received> received() {
     return List.copyOf(received);
   }
@@ -182,6 +203,7 @@ public final class FaultRelay implements AutoCloseable {
     private final List<String> rcpts = new ArrayList<>();
     private StringBuilder data;
     private boolean stalled;
+    private final StringBuilder held = new StringBuilder();
 
     Session(NetSocket socket) {
       this.socket = socket;
@@ -216,7 +238,7 @@ public final class FaultRelay implements AutoCloseable {
         }
         rcpts.clear();
         from = line.substring(10);
-        reply(script.mailReply() != null ? script.mailReply() : "250 2.1.0 ok");
+        envelopeReply(script.mailReply() != null ? script.mailReply() : "250 2.1.0 ok");
       } else if (upper.startsWith("RCPT TO:")) {
         String address = strip(line.substring(8));
         boolean scripted = script != null && script.rcptReply() != null
@@ -226,9 +248,10 @@ public final class FaultRelay implements AutoCloseable {
         if (reply.startsWith("250")) {
           rcpts.add(address);
         }
-        reply(reply);
+        envelopeReply(reply);
       } else if (upper.equals("DATA")) {
-        if (rcpts.isEmpty()) {
+        flushHeld();
+        if (rcpts.isEmpty() && !acceptEmptyData) {
           reply("554 5.5.1 no valid recipients");
           return;
         }
@@ -261,6 +284,10 @@ public final class FaultRelay implements AutoCloseable {
       data = null;
       Script current = script;
       script = null;
+      if (rcpts.isEmpty()) {
+        reply("554 5.5.1 no valid recipients"); // acceptDataWithoutRecipients: nothing is kept
+        return;
+      }
       if (current.fault() == Fault.DROP_AFTER_DATA) {
         socket.close();
         return;
@@ -281,6 +308,21 @@ public final class FaultRelay implements AutoCloseable {
 
     private void reply(String text) {
       socket.write(text + "\r\n");
+    }
+
+    private void envelopeReply(String text) {
+      if (holdEnvelopeReplies) {
+        held.append(text).append("\r\n");
+      } else {
+        reply(text);
+      }
+    }
+
+    private void flushHeld() {
+      if (!held.isEmpty()) {
+        socket.write(held.toString());
+        held.setLength(0);
+      }
     }
   }
 

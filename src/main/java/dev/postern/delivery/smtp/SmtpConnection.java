@@ -95,10 +95,15 @@ public final class SmtpConnection {
    */
   public Future<SmtpReply> data(DataContent content, long dataTimeoutMs) {
     return command("DATA").compose(reply -> reply.code() != 354 ? Future.succeededFuture(reply)
-        : streamContent(content, dataTimeoutMs));
+        : content(content, dataTimeoutMs));
   }
 
-  private Future<SmtpReply> streamContent(DataContent content, long dataTimeoutMs) {
+  /**
+   * After a 354 to a DATA sent by the caller (e.g. at the end of a pipelined group, RFC 2920
+   * §3.1): the content, dot-stuffed and streamed, the final dot, and the final reply, with the
+   * same guarantees as {@link #data}.
+   */
+  public Future<SmtpReply> content(DataContent content, long dataTimeoutMs) {
     dataPhase = Promise.promise();
     long timer = vertx.setTimer(dataTimeoutMs, t -> {
       closeReason = "timeout: no end of DATA within " + dataTimeoutMs + " ms";
@@ -123,6 +128,14 @@ public final class SmtpConnection {
           vertx.cancelTimer(timer);
           dataPhase = null;
         });
+  }
+
+  /**
+   * After a 354 when no recipient was accepted: RFC 2920 §3.1 — the client "should send a
+   * single dot", ending an empty data phase; its reply ends the transaction.
+   */
+  public Future<SmtpReply> emptyContent() {
+    return command(".");
   }
 
   private Future<Void> writeAll(DotStuffer stuffer, Buffer body) {
