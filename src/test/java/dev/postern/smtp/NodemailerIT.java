@@ -92,8 +92,10 @@ class NodemailerIT {
 
     String relayed = postern.relayedUnchanged(id);
     String sent = new String(Base64.getDecoder().decode(info.getString("sent")), StandardCharsets.UTF_8);
-    // nodemailer sets its own Message-ID and Date: nothing is added, the octets are its own.
-    ClientsGateway.assertSameAsSent(sent, relayed);
+    // The composed message keeps the text's own LF line ends; nodemailer's SMTP data stream
+    // turns each into CRLF on the wire (RFC 5321 §2.3.8), as it must: we refuse a bare LF.
+    // It sets its own Message-ID and Date, so nothing is added: the octets are its own.
+    ClientsGateway.assertSameAsSent(sent.replaceAll("\r?\n", "\r\n"), relayed);
     MimeMessage message = ClientsGateway.parsed(relayed);
     assertThat(message.getMessageID()).isEqualTo(info.getString("messageId"));
     assertThat(message.getSubject()).isEqualTo(subject);
