@@ -58,15 +58,10 @@ final class ClientsGateway implements AutoCloseable {
   }
 
   static ClientsGateway start() {
-    return start(Map.of());
-  }
-
-  /** @param extra more environment-style settings (e.g. the LAN shim) */
-  static ClientsGateway start(Map<String, String> extra) {
     FaultRelay relay = FaultRelay.start();
     int submission = FreePort.next();
     int smtps = FreePort.next();
-    Map<String, String> env = new HashMap<>(extra);
+    Map<String, String> env = new HashMap<>();
     env.put("POSTERN_SMTP_PORT", Integer.toString(submission));
     env.put("POSTERN_SMTPS_PORT", Integer.toString(smtps));
     env.put("POSTERN_SMTP_HOST", "127.0.0.1");
@@ -249,8 +244,11 @@ final class ClientsGateway implements AutoCloseable {
   @Override
   public void close() {
     try {
-      db.close().await();
-      gateway.close();
+      try {
+        db.close().await();
+      } finally {
+        gateway.close();
+      }
     } finally {
       relay.close();
     }
