@@ -20,6 +20,7 @@ import dev.postern.smtp.session.SmtpServices;
 import dev.postern.smtp.session.SmtpSession;
 import dev.postern.smtp.session.SubmissionPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -89,14 +90,11 @@ public final class SmtpModule implements Feature {
     int instances = config.instances() > 0 ? config.instances()
         : Runtime.getRuntime().availableProcessors();
     boolean tlsUsed = listeners.stream().anyMatch(SmtpListener::tlsAvailable);
-    // Reading PEM files, or generating the self-signed pair at first start, blocks.
-    return vertx.executeBlocking(() -> {
-          SmtpTlsMaterial tls = tlsUsed ? SmtpTlsMaterial.load(fullConfig) : null;
-          return tls == null ? null : new TlsSetup(tls, tls.startTlsContext());
-        }, false)
-        .compose(tls -> vertx.deployVerticle(() -> new SmtpServerVerticle(listeners,
-                tls == null ? null : tls.material(), tls == null ? null : tls.startTls(), sessions,
-                SmtpModule::decoder, limits,
+    // Reading PEM files, generating the self-signed pair at first start and building the
+    // STARTTLS context (file reads, JCA start-up: seconds on a loaded machine) all block.
+    return vertx.executeBlocking(() -> tlsUsed ? Tls.load(fullConfig) : Tls.NONE, false)
+        .compose(tls -> vertx.deployVerticle(() -> new SmtpServerVerticle(listeners, tls.material(),
+                tls.startTls(), sessions, SmtpModule::decoder, limits,
                 metrics, config.idleTimeout(), config.sessionTimeout(), config.shutdownGrace()),
             new DeploymentOptions().setInstances(instances)))
         .recover(e -> Future.failedFuture(e instanceof StartupException ? e
@@ -115,8 +113,15 @@ public final class SmtpModule implements Feature {
     return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
   }
 
-  /** The certificate and the STARTTLS context built from it, both read off the event loop. */
-  private record TlsSetup(SmtpTlsMaterial material, io.netty.handler.ssl.SslContext startTls) {}
+  /** The certificate and the STARTTLS context built from it, or none when no listener uses TLS. */
+  private record Tls(SmtpTlsMaterial material, SslContext startTls) {
+    static final Tls NONE = new Tls(null, null);
+
+    static Tls load(PosternConfig config) {
+      SmtpTlsMaterial material = SmtpTlsMaterial.load(config);
+      return new Tls(material, material.startTlsContext());
+    }
+  }
 
   private static SmtpServerDecoder decoder(SmtpListener listener) {
     return new SmtpServerDecoder(SmtpServerDecoder.Limits.DEFAULT,

@@ -4,6 +4,7 @@ import dev.postern.StartupException;
 import dev.postern.config.PosternConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.vertx.core.Context;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -51,6 +52,7 @@ public final class SmtpTlsMaterial {
 
   /** Blocking (file reads, key generation): call at start-up, off the event loop. */
   public static SmtpTlsMaterial load(PosternConfig config) {
+    offTheEventLoop("loading the SMTP certificate");
     PosternConfig.Smtp smtp = config.smtp();
     if (smtp.tlsCertFile() != null) {
       Path cert = Path.of(smtp.tlsCertFile());
@@ -80,6 +82,9 @@ public final class SmtpTlsMaterial {
    */
   /** Blocking (reads the files, and warms TLS up with one in-memory handshake). */
   public SslContext startTlsContext() {
+    // Blocking: reads both files and starts JCA (a PKCS#12 key store with PBKDF2), seconds on
+    // a loaded machine, which once held an event loop at every start.
+    offTheEventLoop("building the STARTTLS context");
     try {
       SslContext context = SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
           .protocols(PROTOCOLS.toArray(String[]::new)).build();
@@ -88,6 +93,13 @@ public final class SmtpTlsMaterial {
     } catch (javax.net.ssl.SSLException e) {
       throw new StartupException("SMTP TLS certificate " + certFile + " or key " + keyFile
           + " cannot be used: " + e.getMessage());
+    }
+  }
+
+  /** Fails at once, whatever the load, where blocking work would otherwise stall a loop. */
+  private static void offTheEventLoop(String what) {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException(what + " blocks: do it on a worker, not on an event loop");
     }
   }
 
