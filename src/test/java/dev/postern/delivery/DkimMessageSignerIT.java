@@ -143,9 +143,11 @@ class DkimMessageSignerIT {
     long loopBefore = THREADS.getThreadCpuTime(loopThread);
     assertThat(sign(claim).toString()).startsWith("DKIM-Signature:");
     long loopCost = THREADS.getThreadCpuTime(loopThread) - loopBefore;
-    // Hashing on the loop would cost it at least hashCost; handing 64 KB chunks over costs little.
+    // Hashing on the loop costs it about the whole hashCost (87 % measured with the hash on the
+    // loop); handing 64 KB chunks over costs little (23–27 % measured, the file reads included,
+    // on a loaded 2-core CI machine). Half separates the two with room on both sides.
     assertThat(loopCost).as("event loop CPU %d µs, body hash %d µs", loopCost / 1000,
-        hashCost / 1000).isLessThan(hashCost / 4);
+        hashCost / 1000).isLessThan(hashCost / 2);
   }
 
   private static DkimKey anyKey() {
