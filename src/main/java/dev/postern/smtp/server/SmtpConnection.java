@@ -60,6 +60,9 @@ final class SmtpConnection {
   private boolean inData;
   private boolean inAuthLine;
   private boolean pausedForQueue;
+  /** {@link #pump} is on the stack: a nested call (a reply answered at once, input delivered
+   * by {@code resume()}) leaves the work to its loop instead of recursing once per command. */
+  private boolean pumping;
   private boolean draining;
   private boolean closing;
   private Context context;
@@ -89,6 +92,8 @@ final class SmtpConnection {
         e.toString()));
     socket.closeHandler(v -> closed());
     socket.shutdownHandler(v -> shutdown());
+    // Replies waiting for the client to read them stopped the pump; it goes on once they drain.
+    socket.drainHandler(v -> pump());
     sessionTimer = vertx.setTimer(settings.sessionTimeout().toMillis(),
         id -> timedOut("session"));
     touch();
@@ -129,9 +134,29 @@ final class SmtpConnection {
     pump();
   }
 
-  /** Hands the next queued input to the session once the previous one has been answered. */
+  /**
+   * Hands the next queued input to the session once the previous one has been answered — and
+   * only while the socket's write queue has room: a client that pipelines (RFC 2920) without
+   * reading its replies would otherwise make them pile up here without bound. Stopped, the inbox
+   * fills to {@link #MAX_QUEUED}, reading stops, and the client's own writes stall.
+   */
   private void pump() {
+    if (pumping) {
+      return;
+    }
+    pumping = true;
+    try {
+      pumpQueued();
+    } finally {
+      pumping = false;
+    }
+  }
+
+  private void pumpQueued() {
     while (!busy && !closing && !inbox.isEmpty()) {
+      if (socket.writeQueueFull()) {
+        return; // the drain handler pumps again
+      }
       Object next = inbox.poll();
       if (pausedForQueue && inbox.size() <= MAX_QUEUED / 2) {
         pausedForQueue = false;
