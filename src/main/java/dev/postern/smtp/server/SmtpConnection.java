@@ -41,6 +41,8 @@ final class SmtpConnection {
 
   /** Decoded commands waiting for their turn before the socket stops being read. */
   private static final int MAX_QUEUED = 256;
+  /** Queued inputs answered in one event-loop task before the rest wait for the next turn. */
+  private static final int INPUTS_PER_TURN = 64;
 
   private final Vertx vertx;
   private final NetSocketInternal socket;
@@ -63,6 +65,7 @@ final class SmtpConnection {
   /** {@link #pump} is on the stack: a nested call (a reply answered at once, input delivered
    * by {@code resume()}) leaves the work to its loop instead of recursing once per command. */
   private boolean pumping;
+  private boolean pumpScheduled;
   private boolean draining;
   private boolean closing;
   private Context context;
@@ -153,9 +156,22 @@ final class SmtpConnection {
   }
 
   private void pumpQueued() {
+    int handled = 0;
     while (!busy && !closing && !inbox.isEmpty()) {
       if (socket.writeQueueFull()) {
         return; // the drain handler pumps again
+      }
+      if (handled++ == INPUTS_PER_TURN) {
+        // Fairness: a pipelined backlog (a NOOP flood) is answered in turns, so this connection
+        // never holds its event loop — and the other connections on it — for long.
+        if (!pumpScheduled) {
+          pumpScheduled = true;
+          context.runOnContext(v -> {
+            pumpScheduled = false;
+            pump();
+          });
+        }
+        return;
       }
       Object next = inbox.poll();
       if (pausedForQueue && inbox.size() <= MAX_QUEUED / 2) {
