@@ -46,8 +46,9 @@ class MigrationsIT {
     pool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").execute().await()
         .forEach(row -> tables.add(row.getString(0)));
     assertThat(tables).contains("domains", "mailboxes", "api_keys", "outbound_messages",
-        "outbound_recipients", "outbound_events", "delivery_queue", "inbound_messages",
-        "inbound_attachments", "threads", "audit_log", "idempotency_records", "webhooks",
+        "outbound_recipients", "outbound_events", "delivery_queue", "inbound_raw",
+        "inbound_deliveries", "mail_folders", "mail_threads", "mail_thread_refs", "mail_messages",
+        "mail_attachments", "mail_changes", "audit_log", "idempotency_records", "webhooks",
         "webhook_deliveries", "webhook_attempts", "schema_migrations");
   }
 
