@@ -75,6 +75,13 @@ public record PosternConfig(
     public boolean embedded() {
       return url == null;
     }
+
+    /** The URL's password is redacted (issue #15.7). */
+    @Override
+    public String toString() {
+      return "Postgres[url=" + Redacted.url(url) + ", poolSize=" + poolSize + ", connectTimeout="
+          + connectTimeout + ", groupCommit=" + groupCommit + "]";
+    }
   }
 
   /**
@@ -90,7 +97,14 @@ public record PosternConfig(
    * @param url null selects the in-process rate limiter
    * @param keyPrefix prefix of every counter key, so several deployments can share one Redis
    */
-  public record Redis(String url, Duration timeout, FailureMode failureMode, String keyPrefix) {}
+  public record Redis(String url, Duration timeout, FailureMode failureMode, String keyPrefix) {
+    /** The URL's password is redacted (issue #15.7). */
+    @Override
+    public String toString() {
+      return "Redis[url=" + Redacted.url(url) + ", timeout=" + timeout + ", failureMode="
+          + failureMode + ", keyPrefix=" + keyPrefix + "]";
+    }
+  }
 
   /**
    * @param s3Endpoint null selects the filesystem blob store under the data directory
