@@ -25,6 +25,7 @@ import dev.postern.queue.PgOutboundQueue;
 import dev.postern.queue.QueueWakeups;
 import dev.postern.ratelimit.RateLimiter;
 import dev.postern.send.GroupCommit;
+import dev.postern.send.IdempotencySweeper;
 import dev.postern.send.OrphanBlobSweeper;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.SubmissionService;
@@ -73,7 +74,7 @@ public record Core(
    */
   public static Future<Core> open(Vertx vertx, PosternConfig config, Clock clock, KeyVault vault,
       Closers closers) {
-    Readiness readiness = new Readiness();
+    Readiness readiness = new Readiness(config.http().readinessTimeout().toMillis());
     int threads = config.cpuThreads() > 0 ? config.cpuThreads()
         : Math.max(2, Runtime.getRuntime().availableProcessors());
     WorkerExecutor cpu = closers.push("cpu pool",
@@ -114,7 +115,10 @@ public record Core(
         new DnsClientOptions().setHost(dns.host()).setPort(dns.port())
             .setQueryTimeout(dns.timeout().toMillis()))), DnsTxtLookup::close);
     // Audit rows of the last requests are written while the database is still open.
-    AuditLog audit = closers.push("audit log", new AuditLog(vertx, pool), AuditLog::close);
+    PosternConfig.Audit a = config.audit();
+    AuditLog audit = closers.push("audit log", new AuditLog(vertx, pool, new AuditLog.Settings(
+        a.batchSize(), a.flushInterval(), a.maxQueued(),
+        AuditLog.Settings.defaults().maxAttempts())), AuditLog::close);
     PgSignals signals = closers.push("signals",
         new PgSignals(vertx, ports.database().connectOptions()), PgSignals::close);
     OutboundQueue queue = new PgOutboundQueue(pool, node);
@@ -145,6 +149,14 @@ public record Core(
       return Future.succeededFuture();
     });
 
+    IdempotencySweeper idempotency = new IdempotencySweeper(vertx, pool,
+        config.housekeeping().idempotencySweepBatch());
+    idempotency.start(config.housekeeping().idempotencySweepInterval());
+    closers.push("idempotency sweeper", () -> {
+      idempotency.stop();
+      return Future.succeededFuture();
+    });
+
     DomainService domains = new DomainService(new DomainRepository(pool), vault, cpu, lookup);
     return new Core(vertx, config, clock, node, vault, cpu, signing, readiness,
         ports.database(), ports.limiter(), ports.blobs(), audit, signals, queue,
@@ -158,8 +170,8 @@ public record Core(
   }
 
   private static WebhookSettings webhookSettings(PosternConfig.Webhooks w) {
-    return new WebhookSettings(w.requestTimeout(), w.firstRetry(),
-        WebhookSettings.defaults().multiplier(), w.maxRetry(), w.maxAttempts(), w.horizon(),
-        w.pollInterval(), w.concurrency(), w.batchSize());
+    return new WebhookSettings(w.requestTimeout(), w.firstRetry(), w.retryMultiplier(),
+        w.maxRetry(), w.maxAttempts(), w.horizon(), w.pollInterval(), w.concurrency(),
+        w.batchSize(), w.secretCacheSize());
   }
 }
