@@ -26,14 +26,14 @@ class IdempotencySweeperIT {
       UUID apiKey = UUID.randomUUID();
       List<Tuple> rows = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
-        rows.add(Tuple.of(apiKey, "expired-" + i, Buffer.buffer(new byte[32]), "-1 hour"));
+        rows.add(Tuple.of(apiKey, "expired-" + i, Buffer.buffer(new byte[32]), -60));
       }
       for (int i = 0; i < 3; i++) {
-        rows.add(Tuple.of(apiKey, "live-" + i, Buffer.buffer(new byte[32]), "23 hours"));
+        rows.add(Tuple.of(apiKey, "live-" + i, Buffer.buffer(new byte[32]), 23 * 60));
       }
       pool.preparedQuery("""
-              INSERT INTO idempotency_records (api_key_id, idempotency_key, request_sha256, expires_at)
-              VALUES ($1, $2, $3, now() + $4::interval)""").executeBatch(rows).await();
+              INSERT INTO idempotency_records (api_key_id, idempotency_key, request_sha256, message_ids, expires_at)
+              VALUES ($1, $2, $3, ARRAY[gen_random_uuid()], now() + make_interval(mins => $4))""").executeBatch(rows).await();
 
       Eventually.until(Duration.ofSeconds(20), () -> count(pool, "expires_at < now()") == 0,
           () -> count(pool, "expires_at < now()") + " expired records left");
