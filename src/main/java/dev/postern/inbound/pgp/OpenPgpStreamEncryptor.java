@@ -1,10 +1,13 @@
 package dev.postern.inbound.pgp;
 
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,10 +41,14 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
  * {@link #update} returns about as many ciphertext bytes as it was given.
  *
  * <p>CPU: AES-CFB and the SHA-1 of the MDC run per chunk on the calling thread, like TLS on an
- * event loop. {@link #to} parses each key once (then {@link EncryptionKeyCache} holds it) and
- * wraps the session key per recipient (an RSA public operation, or an X25519 key agreement for
- * Curve25519); the measured costs are printed by {@code OpenPgpStreamEncryptorCostTest}. Not
- * thread-safe: one message, one thread (or one Vert.x context) at a time.
+ * event loop — but slower than TLS: the JDK has no AES-CFB intrinsic (CTR/GCM/CBC have one), so
+ * expect tens of MiB/s, about 1–3 ms per 64 KiB chunk on a loaded 2-core machine. {@code to}
+ * parses each key once (then {@link EncryptionKeyCache} holds it; 0.1–0.6 ms per key measured
+ * under load) and wraps the session key per recipient (an RSA public operation, or two X25519
+ * scalar multiplications for Curve25519; 0.3–1 ms measured under load): use
+ * {@link #to(List, WorkerExecutor)} to keep that off the event loop.
+ * {@code OpenPgpStreamEncryptorCostTest} prints the figures. Not thread-safe: one message, one
+ * thread (or one Vert.x context) at a time.
  */
 public final class OpenPgpStreamEncryptor {
 
@@ -53,6 +60,12 @@ public final class OpenPgpStreamEncryptor {
 
   private static final EncryptionKeyCache KEYS = new EncryptionKeyCache(1024);
 
+  /**
+   * One for all messages (SecureRandom is thread-safe): left to themselves, BouncyCastle's
+   * builders would each make and seed their own per message.
+   */
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final BufferSink sink = new BufferSink();
   private final PGPEncryptedDataGenerator encryptedGenerator;
   private final PGPLiteralDataGenerator literalGenerator = new PGPLiteralDataGenerator();
@@ -63,9 +76,10 @@ public final class OpenPgpStreamEncryptor {
     // JCE for the bulk cipher (AES intrinsics); BouncyCastle's own code for the session key.
     encryptedGenerator = new PGPEncryptedDataGenerator(
         new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-            .setWithIntegrityPacket(true));
+            .setWithIntegrityPacket(true).setSecureRandom(RANDOM));
     for (PGPPublicKey recipient : recipients) {
-      encryptedGenerator.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(recipient));
+      encryptedGenerator.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(recipient)
+          .setSecureRandom(RANDOM));
     }
     try {
       OutputStream encrypted = encryptedGenerator.open(sink, new byte[PARTIAL_CHUNK]);
@@ -97,6 +111,17 @@ public final class OpenPgpStreamEncryptor {
       }
     }
     return new OpenPgpStreamEncryptor(List.copyOf(recipients.values()));
+  }
+
+  /**
+   * {@link #to(List)} run on {@code cpu} (a named worker pool, such as {@code postern-cpu}), so
+   * that neither parsing a key on first use nor wrapping the session key for each recipient runs
+   * on an event loop. The future fails with {@link IllegalArgumentException} for a bad key.
+   */
+  public static Future<OpenPgpStreamEncryptor> to(List<String> armouredPublicKeys,
+      WorkerExecutor cpu) {
+    List<String> keys = List.copyOf(armouredPublicKeys);
+    return cpu.executeBlocking(() -> to(keys), false);
   }
 
   /** Feeds plaintext, returns the ciphertext produced so far (may be empty). */
@@ -133,7 +158,15 @@ public final class OpenPgpStreamEncryptor {
    * {@link IllegalArgumentException} before {@code plain} is touched.
    */
   public static ReadStream<Buffer> encrypt(ReadStream<Buffer> plain, List<String> armouredPublicKeys) {
-    return new EncryptingReadStream(plain, to(armouredPublicKeys));
+    return to(armouredPublicKeys).encrypt(plain);
+  }
+
+  /**
+   * This encryptor as a stream over {@code plain} (see {@link EncryptingReadStream}); for an
+   * encryptor made by {@link #to(List, WorkerExecutor)}: pause {@code plain} while it is made.
+   */
+  public ReadStream<Buffer> encrypt(ReadStream<Buffer> plain) {
+    return new EncryptingReadStream(plain, this);
   }
 
   /** Collects what the packet generators write until {@link #take()} hands it out. */

@@ -3,15 +3,16 @@ package dev.postern.inbound.pgp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
+import dev.postern.support.ExternalProgram;
+import dev.postern.support.ExternalProgram.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,23 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GpgDecryptsTest {
 
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static boolean gpgInstalled;
 
   @BeforeAll
   static void findGpg() {
-    gpgInstalled = onPath("gpg") && onPath("gpgconf");
+    gpgInstalled = ExternalProgram.runs("gpg", "--version")
+        && ExternalProgram.runs("gpgconf", "--version");
     if (!gpgInstalled) {
       System.out.println("GpgDecryptsTest: SKIPPED, gpg is not installed (apt-get install gnupg)");
     }
-  }
-
-  private static boolean onPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Test
@@ -73,7 +67,7 @@ class GpgDecryptsTest {
       byte[] plaintext) throws Exception {
     assumeTrue(gpgInstalled, "gpg is not installed (Debian package gnupg)");
     Path home = Files.createDirectory(dir.resolve("g"));
-    Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
     Path secret = dir.resolve("secret.asc");
     Files.writeString(secret, decryptor.armouredSecret(), StandardCharsets.US_ASCII);
     Path ciphertext = dir.resolve("message.pgp");
@@ -81,44 +75,35 @@ class GpgDecryptsTest {
         recipients.stream().map(TestPgpKeys::armouredPublic).toList(), plaintext, 16_384));
     Path decrypted = dir.resolve("message.out");
     try {
-      assertThat(gpg(home, "--import", secret.toString()).exit()).isZero();
-      Run decrypt = gpg(home, "--status-fd", "1", "--pinentry-mode", "loopback",
+      Outcome imported = gpg(home, "--import", secret.toString());
+      assertThat(imported.exitCode()).as(imported.toString()).isZero();
+      Outcome decrypt = gpg(home, "--status-fd", "1", "--pinentry-mode", "loopback",
           "--passphrase", "", "--output", decrypted.toString(), "--decrypt", ciphertext.toString());
-      assertThat(decrypt.exit()).as(decrypt.err()).isZero();
+      assertThat(decrypt.exitCode()).as(decrypt.toString()).isZero();
       // DECRYPTION_INFO <mdc method> <cipher> <aead>: 2 = SHA-1 MDC, 9 = AES-256, 0 = no AEAD.
-      assertThat(decrypt.out()).contains("[GNUPG:] DECRYPTION_INFO 2 9 0")
+      assertThat(decrypt.stdout()).contains("[GNUPG:] DECRYPTION_INFO 2 9 0")
           .contains("[GNUPG:] GOODMDC").contains("[GNUPG:] DECRYPTION_OKAY")
           .containsPattern("\\[GNUPG:] PLAINTEXT 62 \\d+ message\\.eml");
       assertThat(Files.readAllBytes(decrypted)).isEqualTo(plaintext);
-      Run packets = gpg(home, "--pinentry-mode", "loopback", "--passphrase", "",
+      Outcome packets = gpg(home, "--pinentry-mode", "loopback", "--passphrase", "",
           "--list-packets", ciphertext.toString());
-      assertThat(packets.exit()).as(packets.err()).isZero();
-      assertThat(packets.out()).contains(":literal data packet:")
+      assertThat(packets.exitCode()).as(packets.toString()).isZero();
+      assertThat(packets.stdout()).contains(":literal data packet:")
           .doesNotContain("compressed packet");
-      assertThat(packets.out().split(":pubkey enc packet:", -1)).hasSize(recipients.size() + 1);
+      assertThat(packets.stdout().split(":pubkey enc packet:", -1)).hasSize(recipients.size() + 1);
     } finally {
-      run(home, List.of("gpgconf", "--kill", "gpg-agent"));
+      ExternalProgram.run(dir, DEADLINE, environment(home), "gpgconf", "--kill", "gpg-agent");
     }
   }
 
-  private record Run(int exit, String out, String err) {}
+  private static Map<String, String> environment(Path home) {
+    return Map.of("GNUPGHOME", home.toString(), "LC_ALL", "C");
+  }
 
-  private static Run gpg(Path home, String... args) throws IOException, InterruptedException {
+  private static Outcome gpg(Path home, String... args) {
     List<String> command = new ArrayList<>(List.of("gpg", "--batch", "--no-tty", "--yes"));
     command.addAll(List.of(args));
-    return run(home, command);
-  }
-
-  private static Run run(Path home, List<String> command) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().putAll(Map.of("GNUPGHOME", home.toString(), "LC_ALL", "C"));
-    Path out = Files.createTempFile(home.getParent(), "out", ".txt");
-    Path err = Files.createTempFile(home.getParent(), "err", ".txt");
-    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException(command + " did not finish in 60 s");
-    }
-    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    return ExternalProgram.run(home.getParent(), DEADLINE, environment(home),
+        command.toArray(String[]::new));
   }
 }
