@@ -183,6 +183,95 @@ class FilingIT {
     assertThat(rows("SELECT id FROM mail_messages WHERE mailbox_id = $1", box)).isEmpty();
   }
 
+  /** A plaintext raw (inline) and one delivery per mailbox, then NOTIFY. */
+  static UUID plaintextRaw(String mime, UUID... mailboxes) {
+    UUID raw = UUID.randomUUID();
+    byte[] bytes = mime.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    pool.withTransaction(c -> c.preparedQuery("""
+            INSERT INTO inbound_raw (id, source, encrypted, mime_inline, mime_size)
+            VALUES ($1, 'mx', false, $2, $3)""")
+            .execute(Tuple.of(raw, io.vertx.core.buffer.Buffer.buffer(bytes), (long) bytes.length))
+        .compose(v -> c.preparedQuery("""
+            INSERT INTO inbound_deliveries (id, raw_id, mailbox_id, recipient, tag, folder)
+            SELECT gen_random_uuid(), $1, m, 'bot+orders@example.com', 'orders', 'orders' FROM unnest($2::uuid[]) AS m""")
+            .execute(Tuple.of(raw).addValue(mailboxes)))).await();
+    pool.query("SELECT pg_notify('postern_inbound', '')").execute().await();
+    return raw;
+  }
+
+  static final String PARENT = String.join("\r\n",
+      "From: Bob <bob@example.net>", "To: bot@example.com", "Subject: Order 7",
+      "Message-ID: <order7@example.net>", "Date: Fri, 02 Jan 2026 03:04:05 +0000", "", "First.", "");
+
+  static final String REPLY = String.join("\r\n",
+      "From: =?UTF-8?Q?Bj=C3=B6rn?= <bjorn@example.net>", "To: bot@example.com, other@example.com",
+      "Cc: carol@example.org", "Subject: =?UTF-8?Q?Re:_Order_7_=E2=9C=93?=",
+      "Message-ID: <reply7@example.net>", "In-Reply-To: <order7@example.net>",
+      "References: <order7@example.net>", "Date: Fri, 02 Jan 2026 04:04:05 +0000",
+      "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b1\"", "",
+      "--b1", "Content-Type: text/plain; charset=ISO-8859-1", "Content-Transfer-Encoding: quoted-printable", "",
+      "Gr=FC=DFe, see the invoice.", "--b1", "Content-Type: application/pdf; name=\"invoice.pdf\"",
+      "Content-Disposition: attachment; filename=\"invoice.pdf\"", "Content-Transfer-Encoding: base64", "",
+      "JVBERi0xLjQK", "--b1--", "");
+
+  @Test
+  void aPlaintextReplyIsParsedFiledIntoItsFolderAndThreadedWithItsParent() {
+    UUID one = mailbox();
+    UUID two = mailbox();
+    UUID parentRaw = plaintextRaw(PARENT, one);
+    awaitState(parentRaw, "filed");
+    UUID replyRaw = plaintextRaw(REPLY, one, two);
+    awaitState(replyRaw, "filed");
+
+    Row parent = rows("SELECT * FROM mail_messages WHERE raw_id = $1", parentRaw).get(0);
+    for (Row d : deliveries(replyRaw)) {
+      Row m = rows("SELECT * FROM mail_messages WHERE id = $1", d.getUUID("message_id")).get(0);
+      assertThat(m.getString("folder")).isEqualTo("orders");
+      assertThat(m.getString("tag")).isEqualTo("orders");
+      assertThat(m.getBoolean("parse_failed")).isFalse();
+      assertThat(m.getString("subject")).isEqualTo("Re: Order 7 \u2713");
+      assertThat(m.getString("from_name")).isEqualTo("Bj\u00f6rn");
+      assertThat(m.getString("from_address")).isEqualTo("bjorn@example.net");
+      assertThat(m.getArrayOfStrings("to_addresses")).containsExactly("bot@example.com", "other@example.com");
+      assertThat(m.getArrayOfStrings("cc_addresses")).containsExactly("carol@example.org");
+      assertThat(m.getString("text_body")).contains("Gr\u00fc\u00dfe, see the invoice.");
+      assertThat(m.getString("preview")).startsWith("Gr\u00fc\u00dfe");
+      assertThat(m.getString("in_reply_to")).isEqualTo("order7@example.net");
+      assertThat(m.getBoolean("has_attachments")).isTrue();
+      assertThat(m.getJsonArray("headers").size()).isGreaterThan(8);
+      assertThat(rows("SELECT filename, content_type, size FROM mail_attachments WHERE message_id = $1",
+          m.getUUID("id"))).singleElement().satisfies(a -> {
+            assertThat(a.getString("filename")).isEqualTo("invoice.pdf");
+            assertThat(a.getString("content_type")).isEqualTo("application/pdf");
+            assertThat(a.getLong("size")).isEqualTo(9L);
+          });
+      if (d.getUUID("mailbox_id").equals(one)) {
+        assertThat(m.getUUID("thread_id")).isEqualTo(parent.getUUID("thread_id"));
+        assertThat(m.getInteger("thread_position")).isEqualTo(2);
+      } else {
+        assertThat(m.getInteger("thread_position")).as("threads stay within a mailbox").isEqualTo(1);
+      }
+    }
+    Eventually.until(WAIT, () -> webhookData(two) != null, () -> "email.received for " + two);
+    assertThat(webhookData(two).getString("subject")).isEqualTo("Re: Order 7 \u2713");
+    assertThat(webhookData(two).fieldNames()).doesNotContain("text", "html", "headers");
+  }
+
+  @Test
+  void aMessageThatDefeatsTheParserIsFiledFlaggedNotDropped() {
+    StringBuilder bomb = new StringBuilder("From: x@example.net\r\nSubject: deep\r\nMIME-Version: 1.0\r\n");
+    for (int i = 0; i < 60; i++) {
+      bomb.append("Content-Type: multipart/mixed; boundary=\"b").append(i).append("\"\r\n\r\n--b").append(i).append("\r\n");
+    }
+    bomb.append("Content-Type: text/plain\r\n\r\ninner\r\n");
+    UUID box = mailbox();
+    UUID raw = plaintextRaw(bomb.toString(), box);
+    awaitState(raw, "filed");
+    Row m = rows("SELECT * FROM mail_messages WHERE raw_id = $1", raw).get(0);
+    assertThat(m.getBoolean("parse_failed")).isTrue();
+    assertThat(m.getLong("size_bytes")).isEqualTo((long) bomb.length());
+  }
+
   /** The data of the email.received event recorded for a message of {@code box}, or null. */
   static JsonObject webhookData(UUID box) {
     for (Row r : rows("SELECT payload FROM webhook_deliveries WHERE event_type = 'email.received'")) {
