@@ -2,18 +2,23 @@ package dev.postern;
 
 import dev.postern.admin.AdminAuth;
 import dev.postern.config.PosternConfig;
+import dev.postern.inbound.parse.MailParser;
+import dev.postern.inbound.parse.ParsedMail;
 import dev.postern.keys.KeyVault;
 import dev.postern.keys.MasterSecrets;
 import dev.postern.wiring.Closers;
 import dev.postern.wiring.Core;
 import dev.postern.wiring.DeliveryModule;
 import dev.postern.wiring.HttpApiModule;
+import dev.postern.wiring.InboundModule;
 import dev.postern.wiring.SmtpModule;
 import dev.postern.wiring.WebhooksModule;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +30,16 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  /**
+   * Until the mime4j parser (branch {@code parse}) is merged: every plaintext message is filed
+   * raw, flagged {@code parse_failed}, as the MailParser contract says of an unparsable one.
+   * MERGE POINT: replace with {@code new Mime4jMailParser()}.
+   */
+  private static final MailParser PARSER_PLACEHOLDER = raw -> new ParsedMail(Optional.empty(),
+      Optional.empty(), List.of(), Optional.empty(), List.of(), List.of(), List.of(), "",
+      Optional.empty(), List.of(), Optional.empty(), Optional.empty(), List.of(), true,
+      List.of("no MIME parser wired yet"));
 
   private final Core core;
   private final Closers closers;
@@ -52,12 +67,14 @@ public final class Gateway {
       PrometheusMeterRegistry metrics) {
     WebhooksModule webhooks = new WebhooksModule(core);
     DeliveryModule delivery = new DeliveryModule(core);
+    InboundModule inbound = new InboundModule(core, PARSER_PLACEHOLDER);
     HttpApiModule http = new HttpApiModule(core, admin, metrics);
     SmtpModule smtp = new SmtpModule(core, metrics);
     // Every feature has registered its channels: LISTEN to all of them on one connection.
     return core.signals().connect()
         .compose(v -> closers.start("webhooks", webhooks))
         .compose(v -> closers.start("delivery", delivery))
+        .compose(v -> closers.start("inbound filing", inbound))
         .compose(v -> closers.start("HTTP", http))
         .compose(v -> closers.start("SMTP", smtp))
         .map(new Gateway(core, closers));

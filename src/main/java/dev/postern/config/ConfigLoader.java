@@ -121,8 +121,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(r.integer("delivery.dkim_cache_ttl_seconds", 600, 1, 86_400)));
 
     return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
-        keys, delivery, readWebhooks(r), readDns(r), readAudit(r), readHousekeeping(r),
-        r.integer("cpu_threads", 0, 0, 256));
+        keys, delivery, readWebhooks(r), readInbound(r), readDns(r), readAudit(r),
+        readHousekeeping(r), r.integer("cpu_threads", 0, 0, 256));
   }
 
   private static PosternConfig.Webhooks readWebhooks(ConfigReader r) {
@@ -151,6 +151,19 @@ public final class ConfigLoader {
     return new PosternConfig.Housekeeping(
         Duration.ofSeconds(r.integer("housekeeping.idempotency_sweep_interval_seconds", 300, 1, 86_400)),
         r.integer("housekeeping.idempotency_sweep_batch", 1_000, 1, 100_000));
+  }
+
+  private static PosternConfig.Inbound readInbound(ConfigReader r) {
+    return new PosternConfig.Inbound(
+        r.integer("inbound.filing_concurrency", 8, 1, 1024),
+        r.integer("inbound.filing_batch_size", 16, 1, 1000),
+        Duration.ofSeconds(r.integer("inbound.filing_lease_seconds", 60, 2, 3600)),
+        Duration.ofMillis(r.integer("inbound.filing_poll_interval_ms", 5_000, 50, 3_600_000)),
+        r.integer("inbound.filing_max_attempts", 10, 1, 1000),
+        Duration.ofMillis(r.integer("inbound.filing_retry_base_ms", 1_000, 10, 86_400_000)),
+        Duration.ofMillis(r.integer("inbound.filing_retry_max_ms", 600_000, 10, 86_400_000)),
+        Duration.ofSeconds(r.integer("inbound.shutdown_grace_seconds", 10, 0, 600)),
+        Duration.ofMillis(r.integer("inbound.changes_coalesce_ms", 20, 1, 10_000)));
   }
 
   /** {@code host[:port]} or {@code [v6]:port}; unset = first nameserver of /etc/resolv.conf. */

@@ -24,6 +24,7 @@ public record PosternConfig(
     Keys keys,
     Delivery delivery,
     Webhooks webhooks,
+    Inbound inbound,
     Dns dns,
     Audit audit,
     Housekeeping housekeeping,
@@ -189,6 +190,22 @@ public record PosternConfig(
    * @param idempotencySweepBatch rows per DELETE statement
    */
   public record Housekeeping(Duration idempotencySweepInterval, int idempotencySweepBatch) {}
+
+  /**
+   * Receiving (issue #13): the filing pipeline that turns accepted deliveries into stored
+   * messages, and the announcement of mailbox changes.
+   *
+   * @param filingConcurrency deliveries filed at once per node
+   * @param filingBatchSize deliveries claimed per query
+   * @param filingLease a claim's lease, renewed while filing; a dead node's claims return after it
+   * @param filingMaxAttempts a delivery that failed this many times is marked {@code failed}
+   * @param filingRetryBase back-off after the first failed attempt, doubled per attempt up to
+   *     {@code filingRetryMax}, ±20 % jitter
+   * @param changesCoalesce mailbox-change NOTIFYs are sent at most once per this interval
+   */
+  public record Inbound(int filingConcurrency, int filingBatchSize, Duration filingLease,
+      Duration filingPollInterval, int filingMaxAttempts, Duration filingRetryBase,
+      Duration filingRetryMax, Duration shutdownGrace, Duration changesCoalesce) {}
 
   /** The DNS server used for domain verification lookups, and the bound on each query. */
   public record Dns(String host, int port, Duration timeout) {}

@@ -1,0 +1,186 @@
+package dev.postern.inbound.store;
+
+import dev.postern.blob.BlobStore;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The mail store (SPEC §2 "Stored message"): what the REST inbox, the live stream and, later,
+ * IMAP and POP3 read. Per mailbox and folder a uidvalidity, uidnext and highestmodseq; per
+ * message a UID never reused in its folder, a modseq bumped on every change, flags as a set; a
+ * per-mailbox change sequence, gap-free for readers, that orders every change.
+ *
+ * <p>Each operation is one transaction; every change takes the mailbox's next change seq with
+ * the mailbox row locked until commit, so changes commit in seq order: a reader that has seen
+ * seq n and then reads {@link #changesSince} never misses one committed in between. After the
+ * commit each change is announced through {@link MailChangeEvents}.
+ *
+ * <p>Per-message operations take the mailbox id with the message id: a message of another
+ * mailbox is {@link Edit.NotFound}, as is an unknown one.
+ */
+public final class MailStore {
+
+  /** A step the caller adds to the filing transaction (e.g. marking its delivery filed). */
+  @FunctionalInterface
+  public interface InTransaction {
+    Future<Void> run(SqlConnection connection, UUID messageId);
+
+    InTransaction NOTHING = (c, id) -> Future.succeededFuture();
+  }
+
+  private static final String CHANGES = """
+      SELECT * FROM mail_changes WHERE mailbox_id = $1 AND seq > $2 ORDER BY seq LIMIT $3""";
+  private static final String LAST_SEQ = "SELECT change_seq FROM mailboxes WHERE id = $1";
+  private static final String STATUS = """
+      SELECT f.name, f.uidvalidity, f.uidnext, f.highestmodseq,
+             (SELECT count(*) FROM mail_messages m WHERE m.mailbox_id = f.mailbox_id AND m.folder = f.name) AS messages,
+             (SELECT count(*) FROM mail_messages m WHERE m.mailbox_id = f.mailbox_id AND m.folder = f.name
+                 AND NOT ('\\Seen' = ANY (m.flags))) AS unseen
+        FROM mail_folders f WHERE f.mailbox_id = $1 AND f.name = $2""";
+
+  private final Pool pool;
+  private final BlobStore blobs;
+  private final MailChangeEvents events;
+
+  public MailStore(Pool pool, BlobStore blobs, MailChangeEvents events) {
+    this.pool = pool;
+    this.blobs = blobs;
+    this.events = events;
+  }
+
+  public Future<FiledMessage> file(NewMessage message) {
+    return file(message, InTransaction.NOTHING);
+  }
+
+  /**
+   * Files a message: folder row on demand, the folder's next UID, the mailbox's next change seq
+   * (= the message's modseq), thread joined or created, attachments, the {@code new} change, the
+   * mailbox's storage use, and {@code also} — all one transaction. Large attachments are put into
+   * the blob store first. Idempotent per delivery: when {@code deliveryId} was filed already
+   * nothing new is written, {@code also} runs again, and the result says {@code alreadyFiled}.
+   */
+  public Future<FiledMessage> file(NewMessage message, InTransaction also) {
+    try {
+      requireFolder(message.folder());
+      MessageFlags.normalize(message.flags() == null ? Set.of() : message.flags());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    UUID id = UUID.randomUUID();
+    return StoredAttachments.upload(blobs, message.attachments() == null ? List.of() : message.attachments())
+        .compose(parts -> pool.withTransaction(c -> MessageFiling.file(c, id, message, parts, also)))
+        .recover(e -> message.deliveryId() != null && deliveryFiledBefore(e)
+            ? pool.withTransaction(c -> MessageFiling.earlier(c, message, also))
+            : Future.failedFuture(e))
+        .onSuccess(filed -> {
+          if (!filed.alreadyFiled()) {
+            events.announce(new MailChange(filed.mailboxId(), filed.seq(), MailChange.Kind.NEW,
+                filed.id(), filed.folder(), filed.uid(), null, null, null));
+          }
+        });
+  }
+
+  /** Replaces the message's flags. */
+  public Future<Edit> setFlags(UUID mailboxId, UUID messageId, Collection<String> flags) {
+    return edit(c -> MessageEdits.flags(c, mailboxId, messageId, current -> Set.copyOf(flags)));
+  }
+
+  public Future<Edit> addFlags(UUID mailboxId, UUID messageId, Collection<String> flags) {
+    return edit(c -> MessageEdits.flags(c, mailboxId, messageId, current -> {
+      current.addAll(MessageFlags.normalize(flags));
+      return current;
+    }));
+  }
+
+  public Future<Edit> removeFlags(UUID mailboxId, UUID messageId, Collection<String> flags) {
+    return edit(c -> MessageEdits.flags(c, mailboxId, messageId, current -> {
+      current.removeAll(MessageFlags.normalize(flags));
+      return current;
+    }));
+  }
+
+  /**
+   * Moves the message (RFC 6851 semantics): a new UID in {@code folder}, created on demand; the
+   * change logs the prior folder and UID, which is the expunge from the source (RFC 7162 VANISHED).
+   */
+  public Future<Edit> move(UUID mailboxId, UUID messageId, String folder) {
+    try {
+      requireFolder(folder);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return edit(c -> MessageEdits.move(c, mailboxId, messageId, folder));
+  }
+
+  /** Removes the message for good (its raw MIME stays: other deliveries may share it). */
+  public Future<Edit> expunge(UUID mailboxId, UUID messageId) {
+    return edit(c -> MessageEdits.expunge(c, mailboxId, messageId));
+  }
+
+  /** Changes with seq greater than {@code afterSeq}, in seq order, at most {@code limit}. */
+  public Future<List<MailChange>> changesSince(UUID mailboxId, long afterSeq, int limit) {
+    return pool.preparedQuery(CHANGES).execute(Tuple.of(mailboxId, afterSeq, limit)).map(rows -> {
+      List<MailChange> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(change(r)));
+      return out;
+    });
+  }
+
+  /** The mailbox's last change seq (0 before any), where a new live stream starts; empty if no mailbox. */
+  public Future<Optional<Long>> lastSeq(UUID mailboxId) {
+    return pool.preparedQuery(LAST_SEQ).execute(Tuple.of(mailboxId)).map(rows -> rows.size() == 0
+        ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+  }
+
+  /** The folder's IMAP status; empty when nothing was ever filed into it. */
+  public Future<Optional<FolderStatus>> folderStatus(UUID mailboxId, String folder) {
+    return pool.preparedQuery(STATUS).execute(Tuple.of(mailboxId, folder)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(new FolderStatus(r.getString("name"), r.getLong("uidvalidity"),
+          r.getLong("uidnext"), r.getLong("highestmodseq"), r.getLong("messages"), r.getLong("unseen")));
+    });
+  }
+
+  private Future<Edit> edit(java.util.function.Function<SqlConnection, Future<Edit>> work) {
+    return pool.withTransaction(work::apply).onSuccess(edit -> {
+      if (edit instanceof Edit.Changed changed) {
+        events.announce(changed.change());
+      }
+    });
+  }
+
+  static MailChange change(Row r) {
+    OffsetDateTime at = r.getOffsetDateTime("occurred_at");
+    return new MailChange(r.getUUID("mailbox_id"), r.getLong("seq"),
+        MailChange.Kind.fromWire(r.getString("kind")), r.getUUID("message_id"),
+        r.getString("folder"), r.getLong("uid"), r.getString("prior_folder"),
+        r.getLong("prior_uid"), at == null ? null : at.toInstant());
+  }
+
+  /** Folder names: 1–64 characters (code points), no control characters. */
+  static void requireFolder(String folder) {
+    if (folder == null || folder.isEmpty() || folder.codePointCount(0, folder.length()) > 64
+        || folder.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("folder names are 1–64 characters without control characters");
+    }
+  }
+
+  private static boolean deliveryFiledBefore(Throwable e) {
+    return e instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && "mail_messages_delivery".equals(pg.getConstraint());
+  }
+}

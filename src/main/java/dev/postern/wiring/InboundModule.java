@@ -1,0 +1,63 @@
+package dev.postern.wiring;
+
+import dev.postern.config.PosternConfig;
+import dev.postern.inbound.filing.FilingSettings;
+import dev.postern.inbound.filing.InboundFiling;
+import dev.postern.inbound.filing.InboundWorkQueue;
+import dev.postern.inbound.parse.MailParser;
+import dev.postern.inbound.store.MailChangeEvents;
+import dev.postern.inbound.store.MailStore;
+import dev.postern.queue.Backoff;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receiving on every node (issue #13): the mail store, and the filing loop that turns accepted
+ * deliveries into stored messages. NOTIFYs from any node become local event-bus messages: new
+ * deliveries ({@code postern_inbound}) wake the filing loop; mailbox changes
+ * ({@code postern_mail}) become hints on {@link MailChangeEvents#ADDRESS} for the readers.
+ */
+public final class InboundModule implements Feature {
+
+  private static final Logger log = LoggerFactory.getLogger(InboundModule.class);
+
+  private final MailStore store;
+  private final InboundFiling filing;
+  private final PosternConfig.Inbound config;
+
+  public InboundModule(Core core, MailParser parser) {
+    Vertx vertx = core.vertx();
+    Pool pool = core.database().pool();
+    this.config = core.config().inbound();
+    MailChangeEvents events = new MailChangeEvents(vertx, pool, config.changesCoalesce().toMillis());
+    this.store = new MailStore(pool, core.blobs(), events);
+    this.filing = new InboundFiling(vertx, new InboundWorkQueue(pool, core.node()), store,
+        core.blobs(), parser, core.cpu(), core.webhookDispatcher(), new FilingSettings(
+            config.filingConcurrency(), config.filingBatchSize(), config.filingLease(),
+            config.filingPollInterval(), config.filingMaxAttempts(),
+            Backoff.doubling(config.filingRetryBase(), config.filingRetryMax()),
+            config.shutdownGrace()));
+    // A (re)subscribe wakes too: notifications sent while the LISTEN connection was down are lost.
+    core.signals().listen(InboundWorkQueue.NOTIFY_CHANNEL, p -> filing.wake(), v -> filing.wake());
+    core.signals().listen(MailChangeEvents.CHANNEL, events::relay, v -> { });
+  }
+
+  /** The store every reader of received mail goes through (the inbox API, the live stream). */
+  public MailStore store() {
+    return store;
+  }
+
+  @Override
+  public Future<Void> start() {
+    return filing.start().onSuccess(v -> log.info("inbound filing: {} at a time, lease {} s",
+        config.filingConcurrency(), config.filingLease().toSeconds()));
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return filing.stop();
+  }
+}
