@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.io.MaxHeaderLengthLimitException;
+import org.apache.james.mime4j.io.MaxHeaderLimitException;
+import org.apache.james.mime4j.io.MaxLineLimitException;
 import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
@@ -45,7 +48,7 @@ public final class Mime4jMailParser implements MailParser {
     } catch (CapReached e) {
       // already noted by whoever threw it
     } catch (MimeException | IOException | RuntimeException e) {
-      problems.fail("parsing stopped: " + describe(e));
+      problems.fail(mime4jLimit(e).orElseGet(() -> "parsing stopped: " + describe(e)));
     } catch (StackOverflowError e) {
       problems.fail("parsing stopped: stack overflow");
     } catch (OutOfMemoryError e) {
@@ -127,6 +130,25 @@ public final class Mime4jMailParser implements MailParser {
         .setMaxHeaderLen(limits.maxHeaderBytes())
         .setMaxContentLen(-1)
         .build();
+  }
+
+  /** mime4j's own limits (set from ours in {@link #mimeConfig}) said in our words. */
+  private Optional<String> mime4jLimit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof MaxLineLimitException) {
+        return Optional.of("a line longer than the line length cap of " + limits.maxLineBytes()
+            + " bytes: the rest was not parsed");
+      }
+      if (t instanceof MaxHeaderLengthLimitException) {
+        return Optional.of("a header field longer than " + limits.maxHeaderBytes()
+            + " bytes: the rest was not parsed");
+      }
+      if (t instanceof MaxHeaderLimitException) {
+        return Optional.of("more than " + limits.maxHeaderFields()
+            + " header fields in one part: the rest was not parsed");
+      }
+    }
+    return Optional.empty();
   }
 
   static String describe(Throwable e) {

@@ -110,6 +110,6 @@ final class TextDecoding {
   }
 
   static String shorten(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 60) + "…";
+    return s.length() <= 160 ? s : s.substring(0, 160) + "…";
   }
 }
