@@ -47,6 +47,7 @@ final class AddressLists {
           continue;
         }
         case ',', ';' -> member.finish(out);
+        case '>' -> { } // a stray close bracket: garbage
         case ':' -> {
           if (!member.hasAngle()) {
             member = new Member(); // a group's display name (§3.4 group): not an address
@@ -58,7 +59,7 @@ final class AddressLists {
           } else {
             int start = i;
             while (i < n && !Character.isWhitespace(value.charAt(i))
-                && "\"(<,;:".indexOf(value.charAt(i)) < 0) {
+                && "\"(<>,;:".indexOf(value.charAt(i)) < 0) {
               i++;
             }
             member.word(value.substring(start, i), false);
