@@ -273,6 +273,53 @@ class Mime4jMailParserTest {
         assertThat(a.filename()).isEqualTo("etcpasswd"));
   }
 
+  @Test
+  void alternativeNestedInRelatedInMixedGivesTheFirstTextAndHtmlAndTheRestAsAttachments() {
+    ParsedMail mail = parse("""
+        Content-Type: multipart/mixed; boundary=m
+
+        --m
+        Content-Type: multipart/related; boundary=r
+
+        --r
+        Content-Type: multipart/alternative; boundary=a
+
+        --a
+        Content-Type: text/plain; charset=utf-8
+
+        plain one
+        --a
+        Content-Type: text/html; charset=utf-8
+
+        <p>html one <img src="cid:logo@x"></p>
+        --a--
+        --r
+        Content-Type: image/gif
+        Content-ID: <logo@x>
+
+        GIF89a
+        --r--
+        --m
+        Content-Type: text/plain; charset=utf-8
+
+        a second text part
+        --m
+        Content-Type: text/html; charset=utf-8
+        Content-Disposition: inline
+
+        <p>a second html part</p>
+        --m--
+        """, StandardCharsets.US_ASCII);
+    assertThat(mail.failed()).isFalse();
+    assertThat(mail.text()).contains("plain one");
+    assertThat(mail.html()).contains("<p>html one <img src=\"cid:logo@x\"></p>");
+    assertThat(mail.attachments()).extracting(ParsedAttachment::filename, ParsedAttachment::disposition)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("attachment-1.gif", "inline"),
+            org.assertj.core.groups.Tuple.tuple("attachment-2.txt", "attachment"),
+            org.assertj.core.groups.Tuple.tuple("attachment-3.html", "inline"));
+    assertThat(mail.attachments().get(0).contentId()).contains("logo@x");
+  }
+
   private static byte[] bytes(String head, String body, Charset charset) {
     byte[] h = head.getBytes(StandardCharsets.UTF_8);
     byte[] b = body.getBytes(charset);
