@@ -25,7 +25,8 @@ import org.apache.james.mime4j.stream.RecursionMode;
  * error of the stream, and defensively a {@link StackOverflowError} or {@link OutOfMemoryError}
  * raised while parsing (the parse's own buffers are unreachable once it unwinds) all end the parse
  * with {@code failed} set and what was read before kept. The stream is not closed: the caller owns
- * it. Blocking and CPU-bound: run on a worker pool.
+ * it. Blocking and CPU-bound: run on a worker pool. Thread-safe: one instance serves every
+ * worker (all state of a parse is local to the call).
  */
 public final class Mime4jMailParser implements MailParser {
 
@@ -119,8 +120,10 @@ public final class Mime4jMailParser implements MailParser {
   }
 
   /**
-   * mime4j's own limits sit just above ours so that ours are the ones that trip; the header field
-   * length is per field there, per block here, so the block cap bounds the field.
+   * mime4j's own limits, set from ours: the header field count sits one above ours so ours trips
+   * first; the field length is per field there and per block here, so one field cannot outgrow the
+   * block; the line length is enforced by mime4j alone (on header lines: body lines are streamed).
+   * Whichever trips, {@link #mime4jLimit} reports it in our words.
    */
   static MimeConfig mimeConfig(ParseLimits limits) {
     return MimeConfig.custom()

@@ -4,7 +4,8 @@ package dev.postern.inbound.parse;
  * The caps {@link Mime4jMailParser} enforces itself while it reads, so a hostile message costs
  * bounded time, stack and memory (TESTING.md SMTP 10: released mime4j overflows its stack on
  * multiparts nested 10 000 deep, so nesting is cut off by us before mime4j descends). Hitting any
- * cap stops the parse: the result is {@code failed} and keeps what was read before.
+ * cap sets {@code failed}; each keeps what was read before. The body cap cuts that body and the
+ * parse goes on; every other cap stops the parse there.
  *
  * <p>Configuration keys, when wired: {@code inbound.parse.max_depth}, {@code max_parts},
  * {@code max_header_fields}, {@code max_header_bytes}, {@code max_line_bytes},
@@ -14,8 +15,9 @@ package dev.postern.inbound.parse;
  * @param maxParts MIME entities in the message, the message itself included
  * @param maxHeaderFields header fields of one entity (RFC 5322 §2.2)
  * @param maxHeaderBytes raw octets of one entity's header block, folding included
- * @param maxLineBytes one header line (mime4j {@code MimeConfig.maxLineLen}); RFC 5322 §2.1.1 says
- *     998, the wild sends longer, so the default is lenient
+ * @param maxLineBytes one header line, enforced by mime4j ({@code MimeConfig.maxLineLen}; body
+ *     lines are streamed, not buffered); RFC 5322 §2.1.1 says 998, the wild sends longer, so the
+ *     default is lenient
  * @param maxBodyBytes decoded octets kept of the text body, and separately of the html body
  * @param maxAttachmentBytes decoded octets of all attachments together (decoding base64 or
  *     quoted-printable only shrinks, so this is also bounded by the message size)
