@@ -2,8 +2,7 @@ package dev.postern;
 
 import dev.postern.admin.AdminAuth;
 import dev.postern.config.PosternConfig;
-import dev.postern.inbound.parse.MailParser;
-import dev.postern.inbound.parse.ParsedMail;
+import dev.postern.inbound.parse.Mime4jMailParser;
 import dev.postern.keys.KeyVault;
 import dev.postern.keys.MasterSecrets;
 import dev.postern.wiring.Closers;
@@ -17,8 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-
-  /**
-   * Until the mime4j parser (branch {@code parse}) is merged: every plaintext message is filed
-   * raw, flagged {@code parse_failed}, as the MailParser contract says of an unparsable one.
-   * MERGE POINT: replace with {@code new Mime4jMailParser()}.
-   */
-  private static final MailParser PARSER_PLACEHOLDER = raw -> new ParsedMail(Optional.empty(),
-      Optional.empty(), List.of(), Optional.empty(), List.of(), List.of(), List.of(), "",
-      Optional.empty(), List.of(), Optional.empty(), Optional.empty(), List.of(), true,
-      List.of("no MIME parser wired yet"));
 
   private final Core core;
   private final Closers closers;
@@ -67,7 +54,7 @@ public final class Gateway {
       PrometheusMeterRegistry metrics) {
     WebhooksModule webhooks = new WebhooksModule(core);
     DeliveryModule delivery = new DeliveryModule(core);
-    InboundModule inbound = new InboundModule(core, PARSER_PLACEHOLDER);
+    InboundModule inbound = new InboundModule(core, new Mime4jMailParser());
     HttpApiModule http = new HttpApiModule(core, admin, metrics);
     SmtpModule smtp = new SmtpModule(core, metrics);
     // Every feature has registered its channels: LISTEN to all of them on one connection.

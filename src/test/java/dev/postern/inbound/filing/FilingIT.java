@@ -215,7 +215,6 @@ class FilingIT {
       "JVBERi0xLjQK", "--b1--", "");
 
   @Test
-  @org.junit.jupiter.api.Disabled("needs Mime4jMailParser wired in Gateway (branch parse): enable at that merge")
   void aPlaintextReplyIsParsedFiledIntoItsFolderAndThreadedWithItsParent() {
     UUID one = mailbox();
     UUID two = mailbox();
