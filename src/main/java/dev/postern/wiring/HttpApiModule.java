@@ -13,6 +13,9 @@ import dev.postern.http.DependencyFailures;
 import dev.postern.http.ErrorHandler;
 import dev.postern.http.EmailRoutes;
 import dev.postern.http.HttpApiVerticle;
+import dev.postern.http.InboxRoutes;
+import dev.postern.inbound.inbox.InboxQueries;
+import dev.postern.inbound.inbox.InboxService;
 import dev.postern.http.PingRoutes;
 import dev.postern.http.QuotaSteps;
 import dev.postern.http.RequestAudit;
@@ -31,7 +34,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The REST API: the Resend-compatible send routes, _ping, and the admin API under /admin/v1. */
+/**
+ * The REST API: the Resend-compatible send routes, the inbox, _ping, and the admin API under
+ * /admin/v1.
+ */
 public final class HttpApiModule implements Feature {
 
   private static final Logger log = LoggerFactory.getLogger(HttpApiModule.class);
@@ -66,7 +72,8 @@ public final class HttpApiModule implements Feature {
             trail, core.clock()),
         new EmailRoutes(apiKeys, quotas, core.submissions(),
             new OutboundRepository(pool, core.queue()), new SendRequestParser(core.clock()),
-            core.cpu()));
+            core.cpu()),
+        new InboxRoutes(apiKeys, quotas, new InboxService(new InboxQueries(pool), core.blobs())));
   }
 
   @Override
