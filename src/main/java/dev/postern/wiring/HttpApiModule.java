@@ -14,8 +14,12 @@ import dev.postern.http.ErrorHandler;
 import dev.postern.http.EmailRoutes;
 import dev.postern.http.HttpApiVerticle;
 import dev.postern.http.InboxRoutes;
+import dev.postern.http.InboxStreamRoutes;
+import dev.postern.http.StreamRegistry;
 import dev.postern.inbound.inbox.InboxQueries;
 import dev.postern.inbound.inbox.InboxService;
+import dev.postern.inbound.inbox.MailChange;
+import dev.postern.inbound.inbox.MailChangeFeed;
 import dev.postern.http.PingRoutes;
 import dev.postern.http.QuotaSteps;
 import dev.postern.http.RequestAudit;
@@ -29,6 +33,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import org.slf4j.Logger;
@@ -48,7 +53,10 @@ public final class HttpApiModule implements Feature {
   private final ErrorHandler errors = new ErrorHandler();
   private final Core core;
   private final PrometheusMeterRegistry metrics;
+  private final MailChangeFeed feed;
+  private final StreamRegistry streams;
   private String deployment;
+  private String feedDeployment;
 
   public HttpApiModule(Core core, AdminAuth admin, PrometheusMeterRegistry metrics) {
     this.vertx = core.vertx();
@@ -64,6 +72,16 @@ public final class HttpApiModule implements Feature {
     KeyRepository keys = new KeyRepository(pool);
     KeyIssuer issuer = new KeyIssuer(new KeyFormat(core.config().keys().prefix()), keys,
         core.vault(), core.cpu(), core.authenticator()::invalidate);
+    InboxService inbox = new InboxService(new InboxQueries(pool), core.blobs());
+    PosternConfig.Inbox inboxSettings = core.config().inbox();
+    this.feed = new MailChangeFeed(vertx, pool);
+    this.streams = new StreamRegistry(inboxSettings.streamsPerKey(), inboxSettings.streamsPerNode(),
+        core.authenticator());
+    // Another node's store commits a change: read it for this node's streams. The key channel's
+    // first handler (Core's) drops the changed key from the cache before this one re-checks.
+    core.signals().listen(MailChange.NOTIFY_CHANNEL, feed::wakeNotified, v -> feed.wakeAll());
+    core.signals().listen(KeyRepository.CHANGES_CHANNEL, p -> streams.recheckKeys(),
+        v -> streams.recheckKeys());
     this.routes = List.of(
         new AdminRoutes(admin, trail, new AuditReader(pool), core.domains(), core.mailboxes(),
             core.webhooks()),
@@ -73,14 +91,23 @@ public final class HttpApiModule implements Feature {
         new EmailRoutes(apiKeys, quotas, core.submissions(),
             new OutboundRepository(pool, core.queue()), new SendRequestParser(core.clock()),
             core.cpu()),
-        new InboxRoutes(apiKeys, quotas, new InboxService(new InboxQueries(pool), core.blobs())));
+        new InboxRoutes(apiKeys, quotas, inbox),
+        new InboxStreamRoutes(apiKeys, quotas, inbox, feed, streams, inboxSettings, core.clock()));
   }
 
   @Override
   public Future<Void> start() {
     int instances = config.instances() > 0 ? config.instances()
         : Runtime.getRuntime().availableProcessors();
-    return vertx.deployVerticle(() -> new HttpApiVerticle(config, v -> ApiRouter.create(v,
+    long sweep = core.config().inbox().streamHeartbeat().toMillis();
+    return vertx.deployVerticle(new VerticleBase() {
+          @Override
+          public Future<?> start() {
+            return feed.start(sweep);
+          }
+        })
+        .onSuccess(id -> feedDeployment = id)
+        .compose(feedId -> vertx.deployVerticle(() -> new HttpApiVerticle(config, v -> ApiRouter.create(v,
                 config.maxBodyBytes(), core.readiness(), metrics, errors, routes)),
             new DeploymentOptions().setInstances(instances))
         .recover(e -> Future.failedFuture(new StartupException("HTTP port " + config.host() + ":"
@@ -89,12 +116,15 @@ public final class HttpApiModule implements Feature {
           deployment = id;
           log.info("HTTP API listening on {}:{} ({} instances)", config.host(), config.port(),
               instances);
-        })
+        }))
         .mapEmpty();
   }
 
   @Override
   public Future<Void> stop() {
-    return vertx.undeploy(deployment);
+    // Open streams would otherwise hold the server's shutdown grace period to its end.
+    streams.endAll();
+    return vertx.undeploy(deployment)
+        .compose(v -> feedDeployment == null ? Future.succeededFuture() : vertx.undeploy(feedDeployment));
   }
 }

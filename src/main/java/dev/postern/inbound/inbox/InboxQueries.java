@@ -25,7 +25,7 @@ public final class InboxQueries {
 
   static final String SEEN = "\\Seen";
   static final String FLAGGED = "\\Flagged";
-  private static final String SUMMARY_COLUMNS = "m.id, m.message_id_header, m.from_name,"
+  static final String SUMMARY_COLUMNS = "m.id, m.message_id_header, m.from_name,"
       + " m.from_address, m.to_addresses, m.subject, m.preview, m.received_at, m.folder, m.flags,"
       + " m.has_attachments, m.size_bytes, m.thread_id, m.encrypted";
   private static final String DETAIL_COLUMNS = SUMMARY_COLUMNS + ", m.headers, m.cc_addresses,"
@@ -46,6 +46,13 @@ public final class InboxQueries {
 
   public InboxQueries(Pool pool) {
     this.pool = pool;
+  }
+
+  /** The mailbox's last change sequence number (0 before its first change). */
+  public Future<Long> changeSeq(UUID mailboxId) {
+    return pool.preparedQuery("SELECT change_seq FROM mailboxes WHERE id = $1")
+        .execute(Tuple.of(mailboxId))
+        .map(rows -> first(rows).map(row -> row.getLong(0)).orElse(0L));
   }
 
   public Future<Optional<InboxMailbox>> mailboxById(UUID id) {
