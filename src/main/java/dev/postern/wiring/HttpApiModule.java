@@ -13,6 +13,7 @@ import dev.postern.http.DependencyFailures;
 import dev.postern.http.ErrorHandler;
 import dev.postern.http.EmailRoutes;
 import dev.postern.http.HttpApiVerticle;
+import dev.postern.http.InboxReplyRoutes;
 import dev.postern.http.InboxRoutes;
 import dev.postern.http.InboxStreamRoutes;
 import dev.postern.http.StreamRegistry;
@@ -92,6 +93,7 @@ public final class HttpApiModule implements Feature {
             new OutboundRepository(pool, core.queue()), new SendRequestParser(core.clock()),
             core.cpu()),
         new InboxRoutes(apiKeys, quotas, inbox),
+        new InboxReplyRoutes(apiKeys, inbox, core.submissions(), new SendRequestParser(core.clock())),
         new InboxStreamRoutes(apiKeys, quotas, inbox, feed, streams, inboxSettings, core.clock()));
   }
 

@@ -196,6 +196,12 @@ public final class InboxSeed implements AutoCloseable {
             .execute(Tuple.of(mailboxId, folder, rawId, second.atOffset(ZoneOffset.UTC), count)))).await();
   }
 
+  /** The first column of the first row of a query, as text (null when there is none). */
+  public String text(String query, Object... args) {
+    var rows = pool.preparedQuery(query).execute(Tuple.from(args)).await();
+    return rows.size() == 0 ? null : String.valueOf(rows.iterator().next().getValue(0));
+  }
+
   /** Runs one statement (e.g. to change a flag behind the API's back). */
   public void sql(String statement, Object... args) {
     pool.preparedQuery(statement).execute(Tuple.from(args)).await();

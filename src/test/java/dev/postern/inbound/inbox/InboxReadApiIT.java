@@ -387,6 +387,38 @@ class InboxReadApiIT {
     }
   }
 
+  @Test
+  void replyGoesThroughTheSendPathWithThreadingHeaders() {
+    HttpResponse<String> sent = gateway.withKey(botKey, "POST", "/v1/inbox/messages/" + reply.id() + "/reply",
+        new JsonObject().put("text", "Got it, thanks."));
+    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+    assertThat(sent.headers().firstValue("X-RateLimit-Limit")).isPresent();
+    String id = new JsonObject(sent.body()).getString("id");
+    JsonObject email = new JsonObject(gateway.withKey(botKey, "GET", "/v1/emails/" + id, null).body());
+    assertThat(email.getString("subject")).isEqualTo("Re: Quarterly invoice");
+    assertThat(email.getJsonArray("to")).containsExactly("dave@partner.test");
+    assertThat(email.getString("from")).isEqualTo("bot@inbox.test");
+    String mime = seed.text("SELECT convert_from(mime_inline, 'UTF8') FROM outbound_messages WHERE id = $1",
+        UUID.fromString(id));
+    assertThat(mime).contains("In-Reply-To: <q2@partner.test>\r\n")
+        .contains("References: <q1@partner.test>\r\n <q2@partner.test>\r\n")
+        .contains("Got it, thanks.");
+
+    HttpResponse<String> first = gateway.withKey(botKey, "POST", "/v1/inbox/messages/" + first().id() + "/reply",
+        new JsonObject().put("html", "<p>ok</p>").put("subject", "Custom"));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(gateway.withKey(readOnlyKey, "POST", "/v1/inbox/messages/" + reply.id() + "/reply",
+        new JsonObject().put("text", "x")).statusCode()).isEqualTo(403);
+    assertThat(gateway.withKey(botKey, "POST", "/v1/inbox/messages/" + otherMessage.id() + "/reply",
+        new JsonObject().put("text", "x")).statusCode()).isEqualTo(404);
+    assertThat(gateway.withKey(botKey, "POST", "/v1/inbox/messages/" + reply.id() + "/reply",
+        new JsonObject()).statusCode()).isEqualTo(400);
+  }
+
+  private static Filed first() {
+    return first;
+  }
+
   private static HttpResponse<byte[]> bytes(String key, String path) {
     try {
       return RAW_HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
