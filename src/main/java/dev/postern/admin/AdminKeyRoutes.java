@@ -6,6 +6,7 @@ import dev.postern.refusal.Issue;
 import dev.postern.http.ApiRouter;
 import dev.postern.http.RouteGroup;
 import dev.postern.keys.KeyIssuer;
+import dev.postern.keys.SealedRows;
 import dev.postern.keys.KeyMode;
 import dev.postern.keys.KeyRepository;
 import dev.postern.keys.Scopes;
@@ -29,15 +30,17 @@ public final class AdminKeyRoutes implements RouteGroup {
 
   private final AdminAuth admin;
   private final KeyIssuer issuer;
+  private final SealedRows sealedRows;
   private final KeyRepository keys;
   private final int defaultRateLimit;
   private final AdminTrail trail;
   private final Clock clock;
 
-  public AdminKeyRoutes(AdminAuth admin, KeyIssuer issuer, KeyRepository keys, int defaultRateLimit,
-      AdminTrail trail, Clock clock) {
+  public AdminKeyRoutes(AdminAuth admin, KeyIssuer issuer, SealedRows sealedRows,
+      KeyRepository keys, int defaultRateLimit, AdminTrail trail, Clock clock) {
     this.admin = admin;
     this.issuer = issuer;
+    this.sealedRows = sealedRows;
     this.keys = keys;
     this.defaultRateLimit = defaultRateLimit;
     this.trail = trail;
@@ -136,10 +139,17 @@ public final class AdminKeyRoutes implements RouteGroup {
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * Every sealed value (API keys, DKIM private keys, webhook secrets) under the current master
+   * version: {@code {resealed: total, api_keys, dkim_keys, webhook_secrets}}.
+   */
   private void reseal(RoutingContext ctx) {
-    issuer.resealAll().onSuccess(count -> {
-      trail.record(ctx, "keys.reseal", null, 200, new JsonObject().put("resealed", count));
-      ApiRouter.json(ctx, 200, new JsonObject().put("resealed", count));
+    sealedRows.resealAll().onSuccess(counts -> {
+      JsonObject result = new JsonObject()
+          .put("resealed", counts.values().stream().mapToInt(Integer::intValue).sum());
+      counts.forEach((column, n) -> result.put(column.wireName(), n));
+      trail.record(ctx, "keys.reseal", null, 200, result);
+      ApiRouter.json(ctx, 200, result);
     }).onFailure(ctx::fail);
   }
 

@@ -47,7 +47,8 @@ public final class ConfigLoader {
         r.integer("http.instances", 0, 0, 256),
         r.integer("http.max_body_bytes", 41_943_040, 1024, Integer.MAX_VALUE),
         Duration.ofSeconds(r.integer("http.idle_timeout_seconds", 30, 1, 3600)),
-        Duration.ofSeconds(r.integer("http.shutdown_grace_seconds", 10, 0, 600)));
+        Duration.ofSeconds(r.integer("http.shutdown_grace_seconds", 10, 0, 600)),
+        Duration.ofMillis(r.integer("http.readiness_timeout_ms", 2_000, 10, 60_000)));
 
     Smtp smtp = SmtpConfig.read(r, deployment);
 
@@ -120,8 +121,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(r.integer("delivery.dkim_cache_ttl_seconds", 600, 1, 86_400)));
 
     return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
-        keys, delivery, readWebhooks(r), readDns(r), r.integer("cpu_threads", 0, 0, 256),
-        readInbox(r));
+        keys, delivery, readWebhooks(r), readDns(r), readAudit(r), readHousekeeping(r),
+        r.integer("cpu_threads", 0, 0, 256), readInbox(r));
   }
 
   private static PosternConfig.Inbox readInbox(ConfigReader r) {
@@ -141,7 +142,23 @@ public final class ConfigLoader {
         Duration.ofHours(r.integer("webhooks.horizon_hours", 24, 1, 24 * 30)),
         Duration.ofMillis(r.integer("webhooks.poll_interval_ms", 5_000, 50, 3_600_000)),
         r.integer("webhooks.concurrency", 16, 1, 1024),
-        r.integer("webhooks.batch_size", 16, 1, 1000));
+        r.integer("webhooks.batch_size", 16, 1, 1000),
+        r.integer("webhooks.retry_multiplier", 6, 1, 100),
+        r.integer("webhooks.secret_cache_size", 10_000, 1, 10_000_000),
+        Duration.ofMillis(r.integer("webhooks.subscriptions_ttl_ms", 5_000, 0, 3_600_000)));
+  }
+
+  private static PosternConfig.Audit readAudit(ConfigReader r) {
+    return new PosternConfig.Audit(
+        r.integer("audit.batch_size", 2_000, 1, 100_000),
+        Duration.ofMillis(r.integer("audit.flush_interval_ms", 500, 10, 60_000)),
+        r.integer("audit.max_queued", 100_000, 1, 10_000_000));
+  }
+
+  private static PosternConfig.Housekeeping readHousekeeping(ConfigReader r) {
+    return new PosternConfig.Housekeeping(
+        Duration.ofSeconds(r.integer("housekeeping.idempotency_sweep_interval_seconds", 300, 1, 86_400)),
+        r.integer("housekeeping.idempotency_sweep_batch", 1_000, 1, 100_000));
   }
 
   /** {@code host[:port]} or {@code [v6]:port}; unset = first nameserver of /etc/resolv.conf. */

@@ -25,14 +25,19 @@ public record PosternConfig(
     Delivery delivery,
     Webhooks webhooks,
     Dns dns,
+    Audit audit,
+    Housekeeping housekeeping,
     int cpuThreads,
     Inbox inbox) {
 
   public enum Deployment { EMBEDDED, PRODUCTION }
 
-  /** @param instances HTTP verticle instances; 0 means one per core */
+  /**
+   * @param instances HTTP verticle instances; 0 means one per core
+   * @param readinessTimeout how long {@code /readyz} waits for each dependency's answer
+   */
   public record Http(String host, int port, int instances, long maxBodyBytes,
-      Duration idleTimeout, Duration shutdownGrace) {}
+      Duration idleTimeout, Duration shutdownGrace, Duration readinessTimeout) {}
 
   /**
    * The SMTP listeners (SPEC §5). Ports of 0 are listeners that are off.
@@ -76,6 +81,13 @@ public record PosternConfig(
     public boolean embedded() {
       return url == null;
     }
+
+    /** The URL's password is redacted (issue #15.7). */
+    @Override
+    public String toString() {
+      return "Postgres[url=" + Redacted.url(url) + ", poolSize=" + poolSize + ", connectTimeout="
+          + connectTimeout + ", groupCommit=" + groupCommit + "]";
+    }
   }
 
   /**
@@ -91,7 +103,14 @@ public record PosternConfig(
    * @param url null selects the in-process rate limiter
    * @param keyPrefix prefix of every counter key, so several deployments can share one Redis
    */
-  public record Redis(String url, Duration timeout, FailureMode failureMode, String keyPrefix) {}
+  public record Redis(String url, Duration timeout, FailureMode failureMode, String keyPrefix) {
+    /** The URL's password is redacted (issue #15.7). */
+    @Override
+    public String toString() {
+      return "Redis[url=" + Redacted.url(url) + ", timeout=" + timeout + ", failureMode="
+          + failureMode + ", keyPrefix=" + keyPrefix + "]";
+    }
+  }
 
   /**
    * @param s3Endpoint null selects the filesystem blob store under the data directory
@@ -142,14 +161,35 @@ public record PosternConfig(
   /**
    * Outgoing webhook delivery (SPEC §6).
    *
-   * @param firstRetry delay after the first failed attempt; each later one is six times longer,
-   *     capped at {@code maxRetry}
+   * @param firstRetry delay after the first failed attempt; each later one is
+   *     {@code retryMultiplier} times longer, capped at {@code maxRetry}
    * @param maxAttempts attempts after which a delivery is marked failed
    * @param horizon age after which a delivery is marked failed after its next failed attempt
    * @param concurrency in-flight requests per node
+   * @param secretCacheSize webhook signing secrets kept decrypted in memory
+   * @param subscriptionsTtl how long the set of subscribed event types is used before it is read
+   *     again (a new webhook may miss events for up to this long)
    */
   public record Webhooks(Duration requestTimeout, Duration firstRetry, Duration maxRetry,
-      int maxAttempts, Duration horizon, Duration pollInterval, int concurrency, int batchSize) {}
+      int maxAttempts, Duration horizon, Duration pollInterval, int concurrency, int batchSize,
+      int retryMultiplier, int secretCacheSize, Duration subscriptionsTtl) {}
+
+  /**
+   * The batched audit writer ({@code audit.AuditLog}).
+   *
+   * @param batchSize rows per INSERT
+   * @param flushInterval how often queued rows are written
+   * @param maxQueued rows held in memory before new ones are dropped (and counted)
+   */
+  public record Audit(int batchSize, Duration flushInterval, int maxQueued) {}
+
+  /**
+   * Periodic clean-up.
+   *
+   * @param idempotencySweepInterval how often expired idempotency records are deleted
+   * @param idempotencySweepBatch rows per DELETE statement
+   */
+  public record Housekeeping(Duration idempotencySweepInterval, int idempotencySweepBatch) {}
 
   /**
    * The inbox API's live stream (issue #14, {@code GET /v1/inbox/stream}).

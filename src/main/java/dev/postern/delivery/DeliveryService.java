@@ -69,8 +69,12 @@ final class DeliveryService {
     return signer.headerFor(claim, mime)
         .recover(e -> Future.failedFuture(new IllegalStateException("signing failed: " + e.getMessage())))
         .compose(head -> router.deliver(claim.envelopeFrom(), recipients, mime.withHead(head)))
-        .recover(e -> Future.succeededFuture(RelayAttempt.allFailed(null, recipients,
-            Verdict.TRANSIENT, "local: " + e.getMessage())));
+        .recover(e -> {
+          // Signing or blob store trouble: the detail is for operators only (issue #15.7).
+          log.warn("delivery of {} failed locally: {}", claim.messageId(), e.getMessage());
+          return Future.succeededFuture(RelayAttempt.allFailed(null, recipients,
+              Verdict.TRANSIENT, "local error (details in the server log)"));
+        });
   }
 
   private void notifyListener(Claim claim, Settlement s) {

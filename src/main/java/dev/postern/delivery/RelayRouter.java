@@ -78,8 +78,11 @@ final class RelayRouter {
             log.info("relay {} unavailable ({}); trying the next relay", name, failure.getMessage());
             return tryRelay(index + 1, from, recipients, content);
           }
+          // The detail (host:port, TLS and AUTH replies) is for operators only (issue #15.7).
+          log.warn("relay {} failed{}: {}", name, failure.contentSent() ? " after DATA" : "",
+              failure.getMessage());
           return Future.succeededFuture(RelayAttempt.allFailed(name, recipients, Verdict.TRANSIENT,
-              failure.getMessage()));
+              failure.publicReason()));
         });
   }
 

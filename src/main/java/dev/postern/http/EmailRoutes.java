@@ -152,7 +152,7 @@ public final class EmailRoutes implements RouteGroup {
       ctx.fail(new ApiException(ApiError.NOT_FOUND, "no such email"));
       return;
     }
-    outbound.findVisible(id, key.mailboxId(), key.domainId())
+    outbound.findVisible(id, key.mailboxId(), key.domainId(), key.mode())
         .onSuccess(found -> {
           if (found.isEmpty()) {
             ctx.fail(new ApiException(ApiError.NOT_FOUND, "no such email"));

@@ -54,10 +54,12 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
    * this connection: a stream is quiet by design, and the heartbeat (or a full write queue) is
    * what finds a dead client.
    */
-  void open(String mailbox, long seq, long heartbeatMillis, Runnable everyHeartbeat, Runnable onEnd) {
+  void open(String mailbox, long seq, long heartbeatMillis, int bufferBytes, Runnable everyHeartbeat,
+      Runnable onEnd) {
     this.lastSeq = seq;
     this.onEnd = onEnd;
     removeIdleTimeout(connection);
+    response.setWriteQueueMaxSize(bufferBytes);
     response.setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache, no-store")

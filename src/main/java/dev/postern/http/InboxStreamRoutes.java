@@ -61,6 +61,7 @@ public final class InboxStreamRoutes implements RouteGroup {
         .compose(mailbox -> inbox.queries().changeSeq(mailbox.id()).map(current -> {
           long from = resumeFrom(ctx.request().getHeader("Last-Event-ID"), current);
           stream.open(mailbox.address(), from, settings.streamHeartbeat().toMillis(),
+              settings.streamBufferBytes(),
               () -> streams.recheck(key.id()), () -> streams.release(stream));
           stream.subscribed(feed.subscribe(mailbox.id(), from, stream));
           return null;

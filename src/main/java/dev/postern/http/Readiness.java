@@ -16,10 +16,21 @@ import java.util.function.Supplier;
  */
 public final class Readiness {
 
-  private static final long CHECK_TIMEOUT_MS = 2_000;
+  /** The default bound on each check ({@code http.readiness_timeout_ms}). */
+  public static final long DEFAULT_CHECK_TIMEOUT_MS = 2_000;
 
   private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+  private final long checkTimeoutMs;
   private volatile boolean draining;
+
+  public Readiness() {
+    this(DEFAULT_CHECK_TIMEOUT_MS);
+  }
+
+  /** @param checkTimeoutMs a dependency that has not answered within this is reported not ready */
+  public Readiness(long checkTimeoutMs) {
+    this.checkTimeoutMs = checkTimeoutMs;
+  }
 
   public Readiness add(String name, Supplier<Future<?>> check) {
     checks.put(name, check);
@@ -42,7 +53,7 @@ public final class Readiness {
     for (Supplier<Future<?>> check : checks.values()) {
       Future<String> result;
       try {
-        result = check.get().timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS).map(ok -> "ok");
+        result = check.get().timeout(checkTimeoutMs, TimeUnit.MILLISECONDS).map(ok -> "ok");
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

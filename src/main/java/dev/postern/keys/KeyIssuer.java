@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Issues, rotates, reveals and re-encrypts API keys. Sealing and opening (HKDF + AES-GCM) run on
+ * Issues, rotates and reveals API keys (re-encryption of every sealed value: {@link SealedRows}). Sealing and opening (HKDF + AES-GCM) run on
  * the CPU worker, never on an event loop. The plaintext leaves only in the result of create,
  * rotate and reveal — the admin API shows it once and nothing logs it.
  */
@@ -84,27 +84,6 @@ public final class KeyIssuer {
     return keys.find(id).compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.empty())
         : cpu.executeBlocking(() -> Optional.of(new String(
             vault.open(found.get().sealed(), id, KeyVault.API_KEY_INFO), StandardCharsets.US_ASCII)), false));
-  }
-
-  /**
-   * Re-encrypts every key not yet under the current master version (after the operator put a new
-   * version first in the master secret list). Completes with the number re-encrypted.
-   */
-  public Future<Integer> resealAll() {
-    int current = vault.masters().currentVersion();
-    return keys.all().compose(all -> {
-      Future<Integer> chain = Future.succeededFuture(0);
-      for (StoredKey key : all) {
-        if (key.sealed().masterVersion() == current) {
-          continue;
-        }
-        chain = chain.compose(count -> cpu.executeBlocking(
-                () -> vault.reseal(key.sealed(), key.id(), KeyVault.API_KEY_INFO), false)
-            .compose(sealed -> keys.updateSealed(key.id(), sealed))
-            .map(v -> count + 1));
-      }
-      return chain;
-    });
   }
 
   private record Generated(ApiKeySecret secret, Sealed sealed) {}

@@ -111,20 +111,6 @@ public final class KeyRepository {
     }));
   }
 
-  /** Replaces a key's sealed value (re-encryption under a new master version). */
-  public Future<Void> updateSealed(UUID id, Sealed sealed) {
-    return pool.preparedQuery("""
-            UPDATE api_keys SET key_sealed = $2, key_salt = $3, master_version = $4 WHERE id = $1""")
-        .execute(Tuple.of(id, io.vertx.core.buffer.Buffer.buffer(sealed.ciphertext()),
-            io.vertx.core.buffer.Buffer.buffer(sealed.salt()), sealed.masterVersion()))
-        .mapEmpty();
-  }
-
-  /** Ids and sealed values of every key, for re-encryption. */
-  public Future<List<StoredKey>> all() {
-    return list(Integer.MAX_VALUE);
-  }
-
   /** Advances last_used_at for many keys in one statement (never moves it backwards). */
   public Future<Void> touchLastUsed(Map<UUID, Instant> lastUsed) {
     if (lastUsed.isEmpty()) {

@@ -23,12 +23,10 @@ final class AttachmentHeaders {
 
   private AttachmentHeaders() {}
 
+  /** The validated type (its own name parameters already dropped) and the file's name. */
   static String contentType(Attachment a) {
-    HeaderFolder field = new HeaderFolder("Content-Type");
-    if (a.contentType().indexOf(';') >= 0) {
-      return field.token(a.contentType()).end();
-    }
-    return field.token(a.contentType() + ";").token("name=" + quoted(fallback(a.filename()))).end();
+    return new HeaderFolder("Content-Type").token(a.contentType() + ";")
+        .token("name=" + quoted(fallback(a.filename()))).end();
   }
 
   static String contentDisposition(Attachment a) {

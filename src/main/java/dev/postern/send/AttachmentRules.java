@@ -7,7 +7,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,9 +27,11 @@ final class AttachmentRules {
 
   // RFC 6838 §4.2 restricted-name; parameters as RFC 2045 §5.1 token or quoted printable ASCII.
   private static final String NAME = "[A-Za-z0-9!#$&^_.+\\-]{1,127}";
+  private static final String PARAMETER = "[ \\t]*;[ \\t]*(" + NAME + ")=(" + NAME
+      + "|\"[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*\")";
   private static final Pattern CONTENT_TYPE = Pattern.compile(
-      NAME + "/" + NAME
-          + "([ \\t]*;[ \\t]*" + NAME + "=(" + NAME + "|\"[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*\"))*");
+      "(" + NAME + ")/" + NAME + "((?:" + PARAMETER + ")*)");
+  private static final Pattern ONE_PARAMETER = Pattern.compile(PARAMETER);
 
   private AttachmentRules() {}
 
@@ -88,12 +92,32 @@ final class AttachmentRules {
     return name;
   }
 
+  /**
+   * A single-part media type with its parameters (issue #15.6). {@code multipart/*} and
+   * {@code message/*} are refused: an attachment is one leaf part, and those types would make
+   * readers parse its content as more MIME structure (RFC 2046 §5). {@code name} and
+   * {@code filename} parameters are dropped: the part is named by {@code filename} alone
+   * ({@link AttachmentHeaders}), so the name a reader shows cannot differ from the one checked.
+   */
   static String contentType(String type) {
     String trimmed = type.strip();
-    if (trimmed.length() > 255 || !CONTENT_TYPE.matcher(trimmed).matches()) {
+    Matcher whole = CONTENT_TYPE.matcher(trimmed);
+    if (trimmed.length() > 255 || !whole.matches()) {
       throw new InvalidValue("must be a media type like type/subtype");
     }
-    return trimmed;
+    String top = whole.group(1).toLowerCase(Locale.ROOT);
+    if (top.equals("multipart") || top.equals("message")) {
+      throw new InvalidValue("must be a single-part media type, not " + top + "/*");
+    }
+    StringBuilder kept = new StringBuilder(trimmed.substring(0, whole.start(2)));
+    Matcher parameter = ONE_PARAMETER.matcher(whole.group(2));
+    while (parameter.find()) {
+      String attribute = parameter.group(1).toLowerCase(Locale.ROOT);
+      if (!attribute.equals("name") && !attribute.equals("filename")) {
+        kept.append("; ").append(parameter.group(1)).append('=').append(parameter.group(2));
+      }
+    }
+    return kept.toString();
   }
 
   private static Base64Content.Normalised content(String base64) {

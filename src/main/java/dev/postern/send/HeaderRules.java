@@ -12,8 +12,15 @@ import java.util.Set;
 
 /**
  * Custom {@code headers} and {@code in_reply_to}. A custom header may add information but never
- * change who the message is from or to, what it is, or how it is structured: the structural
- * names below (case-insensitive, RFC 5322 §3.6, RFC 2045 §3 and trace fields) are refused.
+ * change who the message is from or to, what it is, how it is structured or how it travels, so
+ * names are allowed by list (issue #15.6), case-insensitively: {@code X-*} extension fields,
+ * {@code List-*} (RFC 2369, RFC 2919, RFC 8058 one-click unsubscribe) and the few other fields
+ * Resend users set. Everything else is refused — the gateway's own fields (RFC 5322 §3.6,
+ * RFC 2045 §3) with "is set by the gateway", and any other name, which a block-list would let
+ * through: {@code Resent-*} (RFC 5322 §3.6.6), trace and authentication results (§3.6.7,
+ * RFC 8601, RFC 8617 {@code ARC-*}), receipt and error redirection
+ * ({@code Disposition-Notification-To}, {@code Return-Receipt-To}, {@code Errors-To}),
+ * {@code Delivered-To}.
  */
 final class HeaderRules {
 
@@ -26,6 +33,22 @@ final class HeaderRules {
   private static final Set<String> STRUCTURAL = Set.of(
       "from", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "reply-to",
       "in-reply-to", "references", "sender", "return-path", "received", "dkim-signature");
+
+  /** Allowed whole names besides the {@code X-} and {@code List-} families. */
+  private static final Set<String> ALLOWED = Set.of(
+      "auto-submitted",                 // RFC 3834 §5: marks automatic mail, stops auto-replies
+      "precedence",                     // RFC 3834 §3.1.8 (bulk, list): read by auto-responders
+      "feedback-id",                    // Gmail's feedback loop identifier
+      "keywords", "comments",           // RFC 5322 §3.6.5 informational fields
+      "importance", "priority", "sensitivity", // RFC 2156 §5.3 (Outlook and others show them)
+      "organization",                   // RFC 1036 §2.2.8, shown by many clients
+      "archived-at",                    // RFC 5064
+      "thread-topic", "thread-index");  // Outlook threading
+
+  /** Named in the refusal, in the contract's words. */
+  static final String ALLOWED_NAMES = "X-*, List-*, Auto-Submitted, Precedence, Feedback-ID, "
+      + "Keywords, Comments, Importance, Priority, Sensitivity, Organization, Archived-At, "
+      + "Thread-Topic, Thread-Index";
 
   private HeaderRules() {}
 
@@ -54,6 +77,8 @@ final class HeaderRules {
             + " printable ASCII characters without ':' (RFC 5322 §3.6.8)");
       } else if (isStructural(name)) {
         issues.add(path, "is set by the gateway and cannot be overridden");
+      } else if (!isAllowed(name)) {
+        issues.add(path, "is not a header a sender may set (allowed: " + ALLOWED_NAMES + ")");
       } else if (!(entry.getValue() instanceof String text)) {
         issues.add(path, "must be a string");
       } else {
@@ -81,6 +106,14 @@ final class HeaderRules {
   static boolean isStructural(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return STRUCTURAL.contains(lower) || lower.startsWith("content-");
+  }
+
+  /** Issue #15.6: the allow-list; a bare {@code X-} or {@code List-} is no name. */
+  static boolean isAllowed(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return (lower.startsWith("x-") && lower.length() > 2)
+        || (lower.startsWith("list-") && lower.length() > 5)
+        || ALLOWED.contains(lower);
   }
 
   /** Surrounding whitespace is dropped: it carries no meaning in a field body (RFC 5322 §2.2). */

@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import dev.postern.keys.KeyMode;
 import dev.postern.queue.OutboundQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -127,9 +128,11 @@ public final class OutboundRepository {
 
   /**
    * A message visible to a key: a mailbox-bound key sees its mailbox's mail, a domain-bound key
-   * its domain's. Anything else is indistinguishable from an unknown id.
+   * its domain's, and only mail sent in its own mode (issue #15.7: a test key never reads live
+   * mail, nor a live key sandboxed mail). Anything else is indistinguishable from an unknown id.
    */
-  public Future<Optional<JsonObject>> findVisible(UUID id, UUID mailboxId, UUID domainId) {
+  public Future<Optional<JsonObject>> findVisible(UUID id, UUID mailboxId, UUID domainId,
+      KeyMode mode) {
     return pool.preparedQuery("""
             SELECT m.id, m.envelope_from, m.from_header, m.to_addresses, m.cc_addresses,
                    m.bcc_addresses, m.reply_to, m.subject, m.created_at, m.last_event, m.status,
@@ -141,9 +144,10 @@ public final class OutboundRepository {
                             'relay', e.relay, 'reply', e.reply, 'created_at', e.created_at) ORDER BY e.id), '[]')
                       FROM outbound_events e WHERE e.message_id = m.id) AS events
               FROM outbound_messages m
-             WHERE m.id = $1 AND (CASE WHEN $2::uuid IS NOT NULL THEN m.mailbox_id = $2
-                                       ELSE m.domain_id = $3 END)""")
-        .execute(Tuple.of(id, mailboxId, domainId))
+             WHERE m.id = $1 AND m.mode = $4
+               AND (CASE WHEN $2::uuid IS NOT NULL THEN m.mailbox_id = $2
+                         ELSE m.domain_id = $3 END)""")
+        .execute(Tuple.of(id, mailboxId, domainId, mode.wire()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }
 

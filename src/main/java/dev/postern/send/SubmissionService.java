@@ -47,8 +47,6 @@ public final class SubmissionService {
 
   /** MIME up to this size is stored inline in its row; larger MIME goes to the blob store. */
   public static final long INLINE_LIMIT = 256 * 1024;
-  /** Bodies estimated under this size are composed on the event loop (microseconds of work). */
-  private static final long EVENT_LOOP_COMPOSE_LIMIT = 64 * 1024;
   /**
    * Threads that drain composed large MIME into the blob store, and so the most large messages
    * composed at once: a composer blocks its CPU worker on a full pipe until that pipe's reader
@@ -253,13 +251,15 @@ public final class SubmissionService {
   private Future<List<Prepared>> prepareAll(AuthenticatedKey key, List<Submission> submissions,
       String source) {
     List<Future<Prepared>> prepared = new ArrayList<>();
+    EventLoopComposeBudget onLoop = new EventLoopComposeBudget();
     for (Submission submission : submissions) {
-      prepared.add(prepare(key, submission, source));
+      prepared.add(prepare(key, submission, source, onLoop));
     }
     return Future.all(prepared).map(all -> all.<Prepared>list());
   }
 
-  private Future<Prepared> prepare(AuthenticatedKey key, Submission submission, String source) {
+  private Future<Prepared> prepare(AuthenticatedKey key, Submission submission, String source,
+      EventLoopComposeBudget onLoop) {
     UUID id = UUID.randomUUID();
     if (submission.mime() instanceof MimeSource.Streamed streamed) {
       return StreamedMimeStore.store(blobs, INLINE_LIMIT, () -> blobKey(id), streamed)
@@ -271,7 +271,7 @@ public final class SubmissionService {
     }
     SendRequest request = ((MimeSource.Composed) submission.mime()).request();
     MessageStamp stamp = MessageStamp.create(clock, request.from());
-    Future<StoredMime> mime = estimate(request) < EVENT_LOOP_COMPOSE_LIMIT
+    Future<StoredMime> mime = onLoop.take(estimate(request))
         ? storeSmall(id, composer.compose(request, stamp))
         : cpu.executeBlocking(() -> composer.measure(request, stamp), false).compose(size -> {
           if (size > maxMessageBytes) {

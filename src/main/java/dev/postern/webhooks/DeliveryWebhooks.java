@@ -21,30 +21,32 @@ public final class DeliveryWebhooks implements DeliveryListener {
 
   private static final Logger log = LoggerFactory.getLogger(DeliveryWebhooks.class);
 
-  /** How long the set of subscribed event types is trusted before it is read again. */
-  private static final long SUBSCRIPTIONS_TTL_MS = 5_000;
-
   private final Pool pool;
+  /** How long the set of subscribed event types is trusted before it is read again. */
+  private final long subscriptionsTtlMs;
   private final WebhookDispatcher dispatcher;
   private final Clock clock;
   private volatile java.util.Set<String> subscribed = java.util.Set.of();
   private volatile long subscribedAt; // 0: never read, so the first event reads
 
-  public DeliveryWebhooks(Pool pool, WebhookDispatcher dispatcher, Clock clock) {
+  /** @param subscriptionsTtl how long a read of the subscribed event types is used */
+  public DeliveryWebhooks(Pool pool, WebhookDispatcher dispatcher, Clock clock,
+      java.time.Duration subscriptionsTtl) {
     this.pool = pool;
+    this.subscriptionsTtlMs = subscriptionsTtl.toMillis();
     this.dispatcher = dispatcher;
     this.clock = clock;
   }
 
   /**
    * The event types some active webhook subscribes to ({@code *} stands for all), re-read at most
-   * every few seconds: without a subscriber an event costs no query at all, which matters at
+   * once per {@code webhooks.subscriptions_ttl_ms}: without a subscriber an event costs no query at all, which matters at
    * thousands of deliveries a second. A webhook created a moment ago may miss events for up to
    * that interval.
    */
   private io.vertx.core.Future<java.util.Set<String>> subscriptions() {
     long now = clock.millis();
-    if (now - subscribedAt < SUBSCRIPTIONS_TTL_MS) {
+    if (subscribedAt != 0 && now - subscribedAt < subscriptionsTtlMs) {
       return io.vertx.core.Future.succeededFuture(subscribed);
     }
     return pool.query("SELECT DISTINCT unnest(events) FROM webhooks WHERE disabled_at IS NULL").execute()

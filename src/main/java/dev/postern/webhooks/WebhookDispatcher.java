@@ -42,7 +42,7 @@ public final class WebhookDispatcher {
     this.pool = pool;
     this.clock = clock;
     this.deliveries = deliveries;
-    this.loop = new WebhookDeliveryVerticle(deliveries, new WebhookSecrets(vault, cpu, 10_000),
+    this.loop = new WebhookDeliveryVerticle(deliveries, new WebhookSecrets(vault, cpu, settings.secretCacheSize()),
         settings, clock);
   }
 

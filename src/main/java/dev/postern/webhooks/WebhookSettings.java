@@ -14,35 +14,36 @@ import java.time.Duration;
  * @param pollInterval backstop poll for due retries and missed NOTIFYs
  * @param concurrency in-flight requests per node
  * @param batchSize deliveries claimed per query
+ * @param secretCacheSize signing secrets kept decrypted in memory
  */
 public record WebhookSettings(Duration requestTimeout, Duration firstRetry, double multiplier,
     Duration maxRetry, int maxAttempts, Duration horizon, Duration pollInterval, int concurrency,
-    int batchSize) {
+    int batchSize, int secretCacheSize) {
 
   /** 10 s timeout; retries after 5 s, 30 s, 3 min, … capped at 2 h; failed after 24 h or 15 attempts. */
   public static WebhookSettings defaults() {
     return new WebhookSettings(Duration.ofSeconds(10), Duration.ofSeconds(5), 6.0,
-        Duration.ofHours(2), 15, Duration.ofHours(24), Duration.ofSeconds(5), 16, 16);
+        Duration.ofHours(2), 15, Duration.ofHours(24), Duration.ofSeconds(5), 16, 16, 10_000);
   }
 
   public WebhookSettings withRetries(Duration first, double factor, Duration max) {
     return new WebhookSettings(requestTimeout, first, factor, max, maxAttempts, horizon,
-        pollInterval, concurrency, batchSize);
+        pollInterval, concurrency, batchSize, secretCacheSize);
   }
 
   public WebhookSettings withRequestTimeout(Duration timeout) {
     return new WebhookSettings(timeout, firstRetry, multiplier, maxRetry, maxAttempts, horizon,
-        pollInterval, concurrency, batchSize);
+        pollInterval, concurrency, batchSize, secretCacheSize);
   }
 
   public WebhookSettings withMaxAttempts(int attempts) {
     return new WebhookSettings(requestTimeout, firstRetry, multiplier, maxRetry, attempts, horizon,
-        pollInterval, concurrency, batchSize);
+        pollInterval, concurrency, batchSize, secretCacheSize);
   }
 
   public WebhookSettings withPollInterval(Duration interval) {
     return new WebhookSettings(requestTimeout, firstRetry, multiplier, maxRetry, maxAttempts,
-        horizon, interval, concurrency, batchSize);
+        horizon, interval, concurrency, batchSize, secretCacheSize);
   }
 
   /** Lease on a claimed delivery: longer than one attempt can take, so it never lapses mid-send. */

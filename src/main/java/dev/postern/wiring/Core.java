@@ -5,6 +5,7 @@ import dev.postern.auth.KeyAuthenticator;
 import dev.postern.auth.LastUsedTracker;
 import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
+import dev.postern.StartupException;
 import dev.postern.config.PosternConfig;
 import dev.postern.db.Database;
 import dev.postern.db.PgSignals;
@@ -16,6 +17,7 @@ import dev.postern.http.Readiness;
 import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyRepository;
 import dev.postern.keys.KeyVault;
+import dev.postern.keys.SealedRows;
 import dev.postern.mailboxes.MailboxRepository;
 import dev.postern.mailboxes.MailboxService;
 import dev.postern.queue.OutboundQueue;
@@ -23,6 +25,7 @@ import dev.postern.queue.PgOutboundQueue;
 import dev.postern.queue.QueueWakeups;
 import dev.postern.ratelimit.RateLimiter;
 import dev.postern.send.GroupCommit;
+import dev.postern.send.IdempotencySweeper;
 import dev.postern.send.OrphanBlobSweeper;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.SubmissionService;
@@ -53,6 +56,7 @@ import java.util.UUID;
  * @param signals cross-node LISTEN/NOTIFY; connected by the gateway once every feature listens
  * @param submissions the one way mail enters the queue (REST, and next SMTP)
  * @param webhookDispatcher records webhook events ({@code emit}); the webhooks feature delivers them
+ * @param sealedRows every sealed value, for master-secret rotation
  */
 public record Core(
     Vertx vertx, PosternConfig config, Clock clock, String node, KeyVault vault,
@@ -62,7 +66,7 @@ public record Core(
     KeyAuthenticator authenticator, LastUsedTracker lastUsed, Quotas quotas,
     SubmissionService submissions,
     DomainService domains, MailboxService mailboxes, DkimKeys dkimKeys,
-    WebhookService webhooks, WebhookDispatcher webhookDispatcher) {
+    WebhookService webhooks, WebhookDispatcher webhookDispatcher, SealedRows sealedRows) {
 
   /**
    * Opens the adapters, then builds the services over them. Call from a non-event-loop thread
@@ -70,7 +74,7 @@ public record Core(
    */
   public static Future<Core> open(Vertx vertx, PosternConfig config, Clock clock, KeyVault vault,
       Closers closers) {
-    Readiness readiness = new Readiness();
+    Readiness readiness = new Readiness(config.http().readinessTimeout().toMillis());
     int threads = config.cpuThreads() > 0 ? config.cpuThreads()
         : Math.max(2, Runtime.getRuntime().availableProcessors());
     WorkerExecutor cpu = closers.push("cpu pool",
@@ -78,13 +82,31 @@ public record Core(
     WorkerExecutor signing = closers.push("DKIM signing pool",
         vertx.createSharedWorkerExecutor("postern-dkim", threads), WorkerExecutor::close);
     return Ports.open(vertx, config, clock, readiness, closers)
-        .map(ports -> build(vertx, config, clock, vault, cpu, signing, readiness, ports, closers));
+        .compose(ports -> {
+          SealedRows sealed = new SealedRows(ports.database().pool(), vault, cpu);
+          return requireMasterVersions(sealed, vault).map(v -> build(vertx, config, clock, vault,
+              cpu, signing, readiness, ports, sealed, closers));
+        });
+  }
+
+  /**
+   * Refuses to start while any sealed row needs a master version the configuration lacks: such
+   * a row would fail later and quietly (a DKIM key that does not open sends mail unsigned).
+   */
+  private static Future<Void> requireMasterVersions(SealedRows sealed, KeyVault vault) {
+    return sealed.missingVersion().compose(missing -> missing.isEmpty() ? Future.succeededFuture()
+        : Future.failedFuture(new StartupException(missing.get().column().qualifiedName() + ": "
+            + missing.get().rows() + " row(s) sealed under master secret v" + missing.get().version()
+            + ", which secrets.master_secret (POSTERN_MASTER_SECRET) does not list (it has "
+            + vault.masters().versions().stream().map(v -> "v" + v).toList()
+            + "); list v" + missing.get().version() + " after the current version, start, and run"
+            + " `postern keys reseal` before removing it")));
   }
 
   /** The services over the opened ports, in dependency order. */
   private static Core build(Vertx vertx, PosternConfig config, Clock clock, KeyVault vault,
       WorkerExecutor cpu, WorkerExecutor signing, Readiness readiness, Ports ports,
-      Closers closers) {
+      SealedRows sealed, Closers closers) {
     String node = "node-" + ProcessHandle.current().pid() + "-"
         + UUID.randomUUID().toString().substring(0, 8);
     Pool pool = ports.database().pool();
@@ -93,7 +115,10 @@ public record Core(
         new DnsClientOptions().setHost(dns.host()).setPort(dns.port())
             .setQueryTimeout(dns.timeout().toMillis()))), DnsTxtLookup::close);
     // Audit rows of the last requests are written while the database is still open.
-    AuditLog audit = closers.push("audit log", new AuditLog(vertx, pool), AuditLog::close);
+    PosternConfig.Audit a = config.audit();
+    AuditLog audit = closers.push("audit log", new AuditLog(vertx, pool, new AuditLog.Settings(
+        a.batchSize(), a.flushInterval(), a.maxQueued(),
+        AuditLog.Settings.defaults().maxAttempts())), AuditLog::close);
     PgSignals signals = closers.push("signals",
         new PgSignals(vertx, ports.database().connectOptions()), PgSignals::close);
     OutboundQueue queue = new PgOutboundQueue(pool, node);
@@ -124,6 +149,14 @@ public record Core(
       return Future.succeededFuture();
     });
 
+    IdempotencySweeper idempotency = new IdempotencySweeper(vertx, pool,
+        config.housekeeping().idempotencySweepBatch());
+    idempotency.start(config.housekeeping().idempotencySweepInterval());
+    closers.push("idempotency sweeper", () -> {
+      idempotency.stop();
+      return Future.succeededFuture();
+    });
+
     DomainService domains = new DomainService(new DomainRepository(pool), vault, cpu, lookup);
     return new Core(vertx, config, clock, node, vault, cpu, signing, readiness,
         ports.database(), ports.limiter(), ports.blobs(), audit, signals, queue,
@@ -133,12 +166,12 @@ public record Core(
             delivery.dkimCacheTtl().toMillis()),
         new WebhookService(new WebhookRepository(pool), domains.repository(), vault, cpu),
         new WebhookDispatcher(vertx, pool, new WebhookDeliveries(pool, node), vault, cpu, clock,
-            webhookSettings(config.webhooks())));
+            webhookSettings(config.webhooks())), sealed);
   }
 
   private static WebhookSettings webhookSettings(PosternConfig.Webhooks w) {
-    return new WebhookSettings(w.requestTimeout(), w.firstRetry(),
-        WebhookSettings.defaults().multiplier(), w.maxRetry(), w.maxAttempts(), w.horizon(),
-        w.pollInterval(), w.concurrency(), w.batchSize());
+    return new WebhookSettings(w.requestTimeout(), w.firstRetry(), w.retryMultiplier(),
+        w.maxRetry(), w.maxAttempts(), w.horizon(), w.pollInterval(), w.concurrency(),
+        w.batchSize(), w.secretCacheSize());
   }
 }

@@ -32,7 +32,8 @@ public final class DeliveryModule implements Feature {
     this.queue = core.queue();
     this.stack = DeliveryStack.factory(config, core.queue(), core.blobs(),
         new DkimMessageSigner(core.dkimKeys(), new DkimSigner(core.clock()), core.signing()),
-        new DeliveryWebhooks(core.database().pool(), core.webhookDispatcher(), core.clock()),
+        new DeliveryWebhooks(core.database().pool(), core.webhookDispatcher(), core.clock(),
+            core.config().webhooks().subscriptionsTtl()),
         core.clock());
     // Queue wake-ups from any node become local ones; a (re)subscribe wakes too, in case
     // notifications were missed while the LISTEN connection was down.

@@ -87,7 +87,7 @@ public final class HttpApiModule implements Feature {
         new AdminRoutes(admin, trail, new AuditReader(pool), core.domains(), core.mailboxes(),
             core.webhooks()),
         new PingRoutes(apiKeys, quotas),
-        new AdminKeyRoutes(admin, issuer, keys, core.config().keys().defaultRateLimitPerHour(),
+        new AdminKeyRoutes(admin, issuer, core.sealedRows(), keys, core.config().keys().defaultRateLimitPerHour(),
             trail, core.clock()),
         new EmailRoutes(apiKeys, quotas, core.submissions(),
             new OutboundRepository(pool, core.queue()), new SendRequestParser(core.clock()),

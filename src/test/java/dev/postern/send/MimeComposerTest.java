@@ -175,6 +175,20 @@ class MimeComposerTest {
     assertThat(mail.header("References")).isEqualTo("<abc@mail.example>");
   }
 
+  /** Issue #15.6: the name a reader shows is the validated filename, whatever content_type said. */
+  @Test
+  void namesAnAttachmentByItsFilenameOnly() {
+    ComposedMail mail = ComposedMail.of(minimal().put("attachments", new JsonArray().add(
+        new JsonObject().put("filename", "invoice.pdf").put("content", "aGk=")
+            .put("content_type", "application/pdf; name=\"invoice.pdf.exe\"; charset=x"))));
+    mail.assertWellFormedLines();
+    Entity part = parts(mail.message).get(1);
+    assertThat(part.getMimeType()).isEqualTo("application/pdf");
+    assertThat(part.getFilename()).isEqualTo("invoice.pdf");
+    assertThat(part.getHeader().getField("Content-Type").getBody())
+        .contains("charset=x").contains("name=\"invoice.pdf\"").doesNotContain("exe");
+  }
+
   @Test
   void writesCustomHeadersAfterMimeVersion() {
     ComposedMail mail = ComposedMail.of(minimal().put("headers", new JsonObject()

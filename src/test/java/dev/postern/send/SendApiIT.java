@@ -261,6 +261,26 @@ class SendApiIT {
     assertThat(new JsonObject(noRead.body()).getString("name")).isEqualTo("forbidden_scope");
   }
 
+  /** Issue #15.7: a test key and a live key of the same mailbox do not see each other's mail. */
+  @Test
+  void testAndLiveKeysDoNotSeeEachOthersMessages() {
+    String test = key(new JsonObject().put("mailbox", "app@shop.example").put("mode", "test")
+        .put("scope", "full_access"));
+    String live = new JsonObject(send(email()).body()).getString("id");
+    String sandboxed = new JsonObject(post(test, "/v1/emails", email().encode(), Map.of()).body())
+        .getString("id");
+    // Each key reads its own mode's message (the positive signal), then not the other's.
+    assertThat(gateway.withKey(sender, "GET", "/v1/emails/" + live, null).statusCode()).isEqualTo(200);
+    assertThat(gateway.withKey(test, "GET", "/v1/emails/" + sandboxed, null).statusCode()).isEqualTo(200);
+    HttpResponse<String> unknown = gateway.withKey(test, "GET", "/v1/emails/" + UUID.randomUUID(), null);
+    HttpResponse<String> liveByTest = gateway.withKey(test, "GET", "/v1/emails/" + live, null);
+    HttpResponse<String> testByLive = gateway.withKey(sender, "GET", "/v1/emails/" + sandboxed, null);
+    assertThat(liveByTest.statusCode()).isEqualTo(404);
+    assertThat(liveByTest.body()).isEqualTo(unknown.body());
+    assertThat(testByLive.statusCode()).isEqualTo(404);
+    assertThat(testByLive.body()).isEqualTo(unknown.body());
+  }
+
   @Test
   void anotherMailboxesMessageIsIndistinguishableFromAnUnknownOne() {
     String id = new JsonObject(send(email()).body()).getString("id");

@@ -162,6 +162,31 @@ class SendRequestParserTest {
     }
   }
 
+  /** Issue #15.6: names are allowed by list; a block-list let these through. */
+  @Test
+  void customHeadersAreAllowedByListNotBlockedByList() {
+    for (String name : List.of("Resent-From", "Resent-To", "Authentication-Results",
+        "ARC-Seal", "ARC-Authentication-Results", "Disposition-Notification-To",
+        "Return-Receipt-To", "Errors-To", "Delivered-To", "Received-SPF", "TLS-Required",
+        "Organisation-Made-Up", "X-", "List-")) {
+      List<Issue> refused = issues(minimal().put("headers", new JsonObject().put(name, "x")));
+      assertThat(refused).as(name).singleElement().satisfies(i -> {
+        assertThat(i.path()).isEqualTo("headers." + name);
+        assertThat(i.message()).startsWith("is not a header a sender may set (allowed: X-*, List-*");
+      });
+    }
+    JsonObject allowed = new JsonObject().put("X-Entity-Ref-ID", "1")
+        .put("List-Unsubscribe", "<https://a.example/u>")
+        .put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click").put("list-id", "<l.a.example>")
+        .put("Auto-Submitted", "auto-generated").put("Precedence", "bulk")
+        .put("Feedback-ID", "a:b:c").put("Keywords", "k").put("Comments", "c")
+        .put("Importance", "high").put("Priority", "urgent").put("Sensitivity", "private")
+        .put("Organization", "Acme").put("Archived-At", "<https://a.example/m>")
+        .put("Thread-Topic", "t").put("Thread-Index", "AQ==");
+    assertThat(parser.parse(minimal().put("headers", allowed)).headers())
+        .extracting(SendRequest.Header::name).containsExactlyElementsOf(allowed.fieldNames());
+  }
+
   @Test
   void refusesBadHeaderNamesAndValues() {
     assertThat(paths(minimal().put("headers", new JsonObject()
@@ -228,6 +253,28 @@ class SendRequestParserTest {
           attachment("a", "aGk=").put("content_type", type))))).as(type)
           .containsExactly("attachments[0].content_type");
     }
+  }
+
+  /** Issue #15.6: an attachment is one leaf part, named by its filename alone. */
+  @Test
+  void refusesContainerTypesAndDropsClientNameParameters() {
+    for (String type : List.of("multipart/mixed; boundary=x", "Multipart/Alternative",
+        "message/rfc822", "MESSAGE/partial; id=\"a\"")) {
+      List<Issue> refused = issues(minimal().put("attachments", new JsonArray().add(
+          attachment("a.eml", "aGk=").put("content_type", type))));
+      assertThat(refused).as(type).singleElement().satisfies(i -> {
+        assertThat(i.path()).isEqualTo("attachments[0].content_type");
+        assertThat(i.message()).startsWith("must be a single-part media type, not ");
+      });
+    }
+    assertThat(parser.parse(minimal().put("attachments", new JsonArray().add(
+        attachment("invoice.pdf", "aGk=").put("content_type",
+            "application/pdf; NAME=\"invoice.pdf.exe\"; x-a=\"1;2\";filename=evil.exe; charset=x"))))
+        .attachments().get(0).contentType())
+        .isEqualTo("application/pdf; x-a=\"1;2\"; charset=x");
+    assertThat(parser.parse(minimal().put("attachments", new JsonArray().add(
+        attachment("a.txt", "aGk=").put("content_type", "text/plain;name=a.exe"))))
+        .attachments().get(0).contentType()).isEqualTo("text/plain");
   }
 
   @Test

@@ -130,7 +130,7 @@ public final class KeysCommand extends CommandGroup {
     }
   }
 
-  @Command(name = "reseal", description = "Re-encrypt every key under the current (first) master secret version.")
+  @Command(name = "reseal", description = "Re-encrypt every sealed value (API keys, DKIM private keys, webhook secrets) under the current (first) master secret version.")
   static final class Reseal extends AdminCommand {
     @Override
     protected AdminClient.Response request(AdminClient client) throws Exception {

@@ -51,6 +51,14 @@ public final class RedisRateLimiter implements RateLimiter {
       }
     }
 
+    /** The URL's password is redacted (issue #15.7). */
+    @Override
+    public String toString() {
+      return "Settings[url=" + dev.postern.config.Redacted.url(url) + ", keyPrefix=" + keyPrefix
+          + ", timeout=" + timeout + ", failureMode=" + failureMode + ", maxPoolSize="
+          + maxPoolSize + ", maxPoolWaiting=" + maxPoolWaiting + "]";
+    }
+
     /** 250 ms timeout, 8 connections, 2 048 queued calls. */
     public static Settings defaults(String url, String keyPrefix, FailureMode failureMode) {
       return new Settings(url, keyPrefix, DEFAULT_TIMEOUT, failureMode, 8, 2048);
