@@ -3,14 +3,12 @@ package dev.postern.inbound.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.support.InboxSeed;
+import dev.postern.support.RawHttp;
 import dev.postern.support.InboxSeed.Filed;
 import dev.postern.support.TestGateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class InboxReadApiIT {
 
-  private static final HttpClient RAW_HTTP = HttpClient.newHttpClient();
   private static TestGateway gateway;
   private static InboxSeed seed;
   private static UUID bot;
@@ -387,67 +384,11 @@ class InboxReadApiIT {
     }
   }
 
-  @Test
-  void replyGoesThroughTheSendPathWithThreadingHeaders() {
-    HttpResponse<String> sent = gateway.withKey(botKey, "POST", "/v1/inbox/messages/" + reply.id() + "/reply",
-        new JsonObject().put("text", "Got it, thanks."));
-    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
-    assertThat(sent.headers().firstValue("X-RateLimit-Limit")).isPresent();
-    String id = new JsonObject(sent.body()).getString("id");
-    JsonObject email = new JsonObject(gateway.withKey(botKey, "GET", "/v1/emails/" + id, null).body());
-    assertThat(email.getString("subject")).isEqualTo("Re: Quarterly invoice");
-    assertThat(email.getJsonArray("to")).containsExactly("dave@partner.test");
-    assertThat(email.getString("from")).isEqualTo("bot@inbox.test");
-    String mime = seed.text("SELECT convert_from(mime_inline, 'UTF8') FROM outbound_messages WHERE id = $1",
-        UUID.fromString(id));
-    assertThat(mime).contains("In-Reply-To: <q2@partner.test>\r\n")
-        .contains("References: <q1@partner.test>\r\n <q2@partner.test>\r\n")
-        .contains("Got it, thanks.");
-
-    HttpResponse<String> first = gateway.withKey(botKey, "POST", "/v1/inbox/messages/" + first().id() + "/reply",
-        new JsonObject().put("html", "<p>ok</p>").put("subject", "Custom"));
-    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-    assertThat(gateway.withKey(readOnlyKey, "POST", "/v1/inbox/messages/" + reply.id() + "/reply",
-        new JsonObject().put("text", "x")).statusCode()).isEqualTo(403);
-    assertThat(gateway.withKey(botKey, "POST", "/v1/inbox/messages/" + otherMessage.id() + "/reply",
-        new JsonObject().put("text", "x")).statusCode()).isEqualTo(404);
-    assertThat(gateway.withKey(botKey, "POST", "/v1/inbox/messages/" + reply.id() + "/reply",
-        new JsonObject()).statusCode()).isEqualTo(400);
-  }
-
-  private static Filed first() {
-    return first;
-  }
-
   private static HttpResponse<byte[]> bytes(String key, String path) {
-    try {
-      return RAW_HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
-          .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return RawHttp.bytes(gateway.baseUrl() + path, key);
   }
 
-  /** A request whose path is sent exactly as written (java.net.URI would keep it, but be explicit). */
   private static HttpResponse<String> rawPath(String key, String path) {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.config().http().port())) {
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
-          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      int status = Integer.parseInt(response.substring(9, 12));
-      String body = response.substring(response.indexOf("\r\n\r\n") + 4);
-      return new SimpleResponse(status, body);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private record SimpleResponse(int statusCode, String body) implements HttpResponse<String> {
-    public HttpRequest request() { return null; }
-    public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-    public java.net.http.HttpHeaders headers() { return java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true); }
-    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
-    public URI uri() { return null; }
-    public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
+    return RawHttp.literal(gateway.config().http().port(), path, key);
   }
 }
