@@ -122,7 +122,15 @@ public final class ConfigLoader {
 
     return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
         keys, delivery, readWebhooks(r), readInbound(r), readDns(r), readAudit(r),
-        readHousekeeping(r), r.integer("cpu_threads", 0, 0, 256));
+        readHousekeeping(r), r.integer("cpu_threads", 0, 0, 256), readInbox(r));
+  }
+
+  private static PosternConfig.Inbox readInbox(ConfigReader r) {
+    return new PosternConfig.Inbox(
+        Duration.ofSeconds(r.integer("inbox.stream_heartbeat_seconds", 30, 1, 3600)),
+        r.integer("inbox.stream_max_per_key", 10, 1, 100_000),
+        r.integer("inbox.stream_max_per_node", 10_000, 1, 1_000_000),
+        r.integer("inbox.stream_buffer_bytes", 1_048_576, 4096, 1_073_741_824));
   }
 
   private static PosternConfig.Webhooks readWebhooks(ConfigReader r) {

@@ -28,7 +28,8 @@ public record PosternConfig(
     Dns dns,
     Audit audit,
     Housekeeping housekeeping,
-    int cpuThreads) {
+    int cpuThreads,
+    Inbox inbox) {
 
   public enum Deployment { EMBEDDED, PRODUCTION }
 
@@ -206,6 +207,17 @@ public record PosternConfig(
   public record Inbound(int filingConcurrency, int filingBatchSize, Duration filingLease,
       Duration filingPollInterval, int filingMaxAttempts, Duration filingRetryBase,
       Duration filingRetryMax, Duration shutdownGrace, Duration changesCoalesce) {}
+
+  /**
+   * The inbox API's live stream (issue #14, {@code GET /v1/inbox/stream}).
+   *
+   * @param streamHeartbeat how often an idle stream gets {@code event: heartbeat}
+   * @param streamsPerKey open streams one key may hold on this node; one more is 429
+   * @param streamsPerNode open streams this node serves; one more is 503
+   * @param streamBufferBytes what may wait unsent for a slow client before its stream is cut
+   */
+  public record Inbox(Duration streamHeartbeat, int streamsPerKey, int streamsPerNode,
+      int streamBufferBytes) {}
 
   /** The DNS server used for domain verification lookups, and the bound on each query. */
   public record Dns(String host, int port, Duration timeout) {}

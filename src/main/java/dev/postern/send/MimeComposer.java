@@ -116,7 +116,12 @@ public final class MimeComposer {
     if (r.inReplyTo().isPresent()) {
       // RFC 5322 §3.6.4: a reply names its parent in both fields.
       out.ascii("In-Reply-To: " + r.inReplyTo().get() + "\r\n");
-      out.ascii("References: " + r.inReplyTo().get() + "\r\n");
+      // References: the parent's References, then the parent (folded, one id per line).
+      StringBuilder references = new StringBuilder("References:");
+      for (String id : r.references()) {
+        references.append(' ').append(id).append("\r\n");
+      }
+      out.ascii(references.append(' ').append(r.inReplyTo().get()).append("\r\n").toString());
     }
     out.ascii("MIME-Version: 1.0\r\n");
     for (Header header : r.headers()) {

@@ -15,6 +15,8 @@ import java.util.Set;
  * string in it is safe to put in a header as {@link MimeComposer} writes it; lists are immutable.
  *
  * @param inReplyTo   a message id in angle brackets, e.g. {@code <abc@example.com>}
+ * @param references  the ancestors' message ids before {@code inReplyTo}, oldest first, in angle
+ *     brackets (a reply from the inbox API); empty otherwise
  * @param scheduledAt empty means "send now"
  */
 public record SendRequest(
@@ -30,7 +32,11 @@ public record SendRequest(
     List<Attachment> attachments,
     List<Tag> tags,
     Optional<String> inReplyTo,
+    List<String> references,
     Optional<Instant> scheduledAt) {
+
+  /** The most ancestors a References field keeps (the oldest and the nearest, RFC 5322 §3.6.4). */
+  public static final int MAX_REFERENCES = 20;
 
   public SendRequest {
     Objects.requireNonNull(from, "from");
@@ -45,7 +51,35 @@ public record SendRequest(
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(html, "html");
     Objects.requireNonNull(inReplyTo, "inReplyTo");
+    references = List.copyOf(references);
     Objects.requireNonNull(scheduledAt, "scheduledAt");
+  }
+
+  /**
+   * This request as a reply in a thread: {@code references} are the parent's own References
+   * (oldest first); ids that are not valid message ids are dropped, and a long chain keeps its
+   * first id and its nearest ones.
+   */
+  public SendRequest withReferences(List<String> parentReferences) {
+    List<String> valid = new ArrayList<>();
+    for (String id : parentReferences) {
+      try {
+        String checked = HeaderRules.messageId(id);
+        if (!valid.contains(checked) && !inReplyTo.map(checked::equals).orElse(false)) {
+          valid.add(checked);
+        }
+      } catch (RuntimeException e) {
+        // not a message id: left out
+      }
+    }
+    if (valid.size() > MAX_REFERENCES - 1) {
+      List<String> kept = new ArrayList<>();
+      kept.add(valid.get(0));
+      kept.addAll(valid.subList(valid.size() - (MAX_REFERENCES - 2), valid.size()));
+      valid = kept;
+    }
+    return new SendRequest(from, to, cc, bcc, replyTo, subject, text, html, headers, attachments,
+        tags, inReplyTo, valid, scheduledAt);
   }
 
   /** A custom header; the name is an RFC 5322 §3.6.8 field name, not a structural one. */

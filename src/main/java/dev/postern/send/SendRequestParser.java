@@ -78,7 +78,7 @@ public final class SendRequestParser {
         .flatMap(s -> issues.check("scheduled_at", s, schedule::parse).flatMap(o -> o));
     issues.throwIfAny();
     return new SendRequest(from.orElseThrow(), to, cc, bcc, replyTo, subject.orElseThrow(),
-        text, html, headers, attachments, tags, inReplyTo, at);
+        text, html, headers, attachments, tags, inReplyTo, List.of(), at);
   }
 
   /** A string or an array of strings, each one address (Resend accepts both shapes). */

@@ -1,0 +1,163 @@
+package dev.postern.http;
+
+import dev.postern.inbound.inbox.MailChange;
+import dev.postern.inbound.inbox.MailChangeFeed;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One client's Server-Sent Events stream (WHATWG HTML §9.2 "Server-sent events"): every event
+ * carries {@code id:} = the mailbox's change sequence, so the client's {@code Last-Event-ID} on
+ * reconnection names the last change it has. Lives on its connection's event loop.
+ */
+final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Stream {
+
+  static final int RECONNECT_MILLIS = 1000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HttpServerResponse response;
+  private final HttpConnection connection;
+  private final UUID keyId;
+  private final Clock clock;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private MailChangeFeed.Subscription subscription;
+  private long lastSeq;
+  private long timer = -1;
+  private Runnable onEnd = () -> { };
+
+  InboxStream(Vertx vertx, HttpServerResponse response, HttpConnection connection, UUID keyId,
+      Clock clock) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.response = response;
+    this.connection = connection;
+    this.keyId = keyId;
+    this.clock = clock;
+  }
+
+  @Override
+  public UUID keyId() {
+    return keyId;
+  }
+
+  /**
+   * Sends the headers and {@code connected}, then heartbeats. The HTTP idle timeout is taken off
+   * this connection: a stream is quiet by design, and the heartbeat (or a full write queue) is
+   * what finds a dead client.
+   */
+  void open(String mailbox, long seq, long heartbeatMillis, int bufferBytes, Runnable everyHeartbeat,
+      Runnable onEnd) {
+    this.lastSeq = seq;
+    this.onEnd = onEnd;
+    removeIdleTimeout(connection);
+    response.setWriteQueueMaxSize(bufferBytes);
+    response.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache, no-store")
+        .putHeader("X-Accel-Buffering", "no")
+        .putHeader("X-Content-Type-Options", "nosniff");
+    response.closeHandler(v -> finish());
+    response.exceptionHandler(e -> finish());
+    if (response.closed()) {
+      finish();
+      return;
+    }
+    response.drainHandler(v -> {
+      if (subscription != null) {
+        subscription.resume();
+      }
+    });
+    // retry: how long an EventSource waits before reconnecting (WHATWG HTML §9.2.6).
+    response.write("retry: " + RECONNECT_MILLIS + "\n");
+    event("connected", new JsonObject().put("mailbox", mailbox).put("last_event_id", seq));
+    timer = vertx.setPeriodic(heartbeatMillis, id -> {
+      if (response.writeQueueFull()) {
+        // A client that has not taken what was sent one heartbeat ago is cut off, not buffered for.
+        connection.close();
+        return;
+      }
+      event("heartbeat", new JsonObject().put("time", InboxJson.time(clock.instant())));
+      everyHeartbeat.run();
+    });
+  }
+
+  void subscribed(MailChangeFeed.Subscription subscription) {
+    this.subscription = subscription;
+    if (ended.get()) {
+      subscription.close();
+    }
+  }
+
+  @Override
+  public boolean ready() {
+    return !ended.get() && !response.writeQueueFull();
+  }
+
+  @Override
+  public void deliver(List<MailChange> changes) {
+    for (MailChange change : changes) {
+      if (ended.get()) {
+        return;
+      }
+      lastSeq = change.seq();
+      if (change.isNew()) {
+        if (change.message() != null) {
+          event("new_email", InboxJson.summary(change.message()));
+        }
+        continue;
+      }
+      JsonObject data = change.message() != null ? InboxJson.summary(change.message())
+          : new JsonObject().put("id", change.messageId().toString()).put("folder", change.folder());
+      event("email_updated", data.put("change", change.kind()).put("deleted", change.message() == null));
+    }
+  }
+
+  @Override
+  public void end() {
+    context.runOnContext(v -> {
+      if (!response.ended() && !response.closed()) {
+        response.end();
+      }
+      finish();
+    });
+  }
+
+  private void event(String name, JsonObject data) {
+    if (ended.get() || response.ended() || response.closed()) {
+      return;
+    }
+    response.write("id: " + lastSeq + "\nevent: " + name + "\ndata: " + data.encode() + "\n\n");
+  }
+
+  private void finish() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    if (subscription != null) {
+      subscription.close();
+    }
+    onEnd.run();
+  }
+
+  /** Vert.x has no per-connection idle timeout setting; its handler is taken off the pipeline. */
+  private static void removeIdleTimeout(HttpConnection connection) {
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      var pipeline = base.channel().pipeline();
+      if (pipeline.get(IdleStateHandler.class) != null) {
+        pipeline.remove(IdleStateHandler.class);
+      }
+    }
+  }
+}
