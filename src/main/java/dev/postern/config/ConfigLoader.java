@@ -120,7 +120,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(r.integer("delivery.dkim_cache_ttl_seconds", 600, 1, 86_400)));
 
     return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
-        keys, delivery, readWebhooks(r), readDns(r), r.integer("cpu_threads", 0, 0, 256));
+        keys, delivery, readWebhooks(r), readDns(r), r.integer("cpu_threads", 0, 0, 256),
+        new PosternConfig.Inbound(r.longInteger("inbound.mailbox_quota_bytes", 0, 0, Long.MAX_VALUE)));
   }
 
   private static PosternConfig.Webhooks readWebhooks(ConfigReader r) {

@@ -25,7 +25,8 @@ public record PosternConfig(
     Delivery delivery,
     Webhooks webhooks,
     Dns dns,
-    int cpuThreads) {
+    int cpuThreads,
+    Inbound inbound) {
 
   public enum Deployment { EMBEDDED, PRODUCTION }
 
@@ -149,6 +150,15 @@ public record PosternConfig(
    */
   public record Webhooks(Duration requestTimeout, Duration firstRetry, Duration maxRetry,
       int maxAttempts, Duration horizon, Duration pollInterval, int concurrency, int batchSize) {}
+
+  /**
+   * Receiving mail (SPEC §5 "Inbound MX").
+   *
+   * @param mailboxQuotaBytes the storage a mailbox may use when its own
+   *     {@code storage_quota_bytes} is not set; 0 means no limit. A full mailbox's recipients are
+   *     refused 452 4.2.2 at RCPT.
+   */
+  public record Inbound(long mailboxQuotaBytes) {}
 
   /** The DNS server used for domain verification lookups, and the bound on each query. */
   public record Dns(String host, int port, Duration timeout) {}
