@@ -3,6 +3,7 @@ package dev.postern.inbound.accept;
 import dev.postern.blob.BlobStore;
 import dev.postern.db.CoalescedNotify;
 import dev.postern.mailboxes.EncryptionTier;
+import dev.postern.refusal.DependencyRefusals;
 import dev.postern.refusal.Reason;
 import dev.postern.refusal.Refusal;
 import dev.postern.send.StreamedMimeStore;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes responsibility for a message arriving at the MX (RFC 5321 §6.1: after the 250 it must
@@ -55,6 +58,8 @@ import java.util.UUID;
  * refused as temporarily unavailable (the sender's queue keeps it).
  */
 public final class InboundAcceptor {
+
+  private static final Logger log = LoggerFactory.getLogger(InboundAcceptor.class);
 
   /** Wakes the filing loops of every node after new deliveries committed. */
   public static final String NOTIFY_CHANNEL = "postern_inbound";
@@ -109,7 +114,12 @@ public final class InboundAcceptor {
    */
   public Future<Accepted> accept(InboundEnvelope envelope, ReadStream<Buffer> data) {
     data.pause();
-    return resolveAll(envelope.recipients()).compose(targets -> store(envelope, targets, data));
+    return resolveAll(envelope.recipients()).compose(targets -> store(envelope, targets, data))
+        .onFailure(e -> {
+          if (!(e instanceof Refusal) && DependencyRefusals.of(e).isEmpty()) {
+            log.error("inbound message not accepted (answered 451)", e);
+          }
+        });
   }
 
   /**

@@ -84,7 +84,8 @@ public final class InboundRepository {
     // Two retries of one message committing at once: the second waits here and sees the first.
     return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
         .execute(Tuple.of(dedupeKey.get()))
-        .compose(v -> tx.preparedQuery(ALREADY).execute(Tuple.of(dedupeKey.get(), mailboxes)))
+        .compose(v -> tx.preparedQuery(ALREADY)
+            .execute(Tuple.tuple().addString(dedupeKey.get()).addArrayOfUUID(mailboxes)))
         .map(rows -> {
           Map<UUID, UUID> held = new HashMap<>();
           rows.forEach(row -> held.put(row.getUUID("mailbox_id"), row.getUUID("raw_id")));
