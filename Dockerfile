@@ -17,9 +17,8 @@ COPY conf /etc/postern
 USER postern
 ENV POSTERN_DATA_DIR=/var/lib/postern
 VOLUME /var/lib/postern
-# The HTTP API, SMTP submission with STARTTLS (2587) and implicit TLS (2465). The inbound MX
-# (2525) is planned (docs/contract.md §5): nothing listens on it yet, so it is not exposed.
-EXPOSE 8080 2587 2465
+# The HTTP API, SMTP submission with STARTTLS (2587) and implicit TLS (2465), the inbound MX (2525).
+EXPOSE 8080 2587 2465 2525
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \
   CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
 STOPSIGNAL SIGTERM

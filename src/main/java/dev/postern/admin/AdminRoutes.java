@@ -38,6 +38,7 @@ public final class AdminRoutes implements RouteGroup {
     router.post("/admin/v1/domains").handler(admin).handler(body).handler(domains::create);
     router.get("/admin/v1/domains").handler(admin).handler(domains::list);
     router.get("/admin/v1/domains/:id").handler(admin).handler(domains::get);
+    router.patch("/admin/v1/domains/:id").handler(admin).handler(body).handler(domains::change);
     router.post("/admin/v1/domains/:id/verify").handler(admin).handler(body).handler(domains::verify);
 
     router.post("/admin/v1/mailboxes").handler(admin).handler(body).handler(mailboxes::create);

@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
-/** {@code /admin/v1/domains}: create, list, get, verify. */
+/** {@code /admin/v1/domains}: create, list, get, change (the catch-all), verify. */
 final class DomainHandlers {
 
   private final DomainService domains;
@@ -53,6 +53,34 @@ final class DomainHandlers {
     domains.repository().byId(id)
         .map(found -> found.orElseThrow(() -> new ApiException(ApiError.NOT_FOUND, "domain not found")))
         .onSuccess(domain -> json(ctx, 200, domain.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code {catch_all_mailbox_id}}: a mailbox of this domain receives the mail for its unknown
+   * local parts (SPEC §5); {@code null} clears it (they are refused 550 5.1.1 again). The MX sees
+   * the change within its recipient cache's few seconds. → the domain.
+   */
+  void change(RoutingContext ctx) {
+    UUID id = AdminRequests.id(ctx, "domain");
+    JsonObject body = AdminRequests.body(ctx);
+    if (!body.containsKey("catch_all_mailbox_id")) {
+      throw ApiException.validation("catch_all_mailbox_id", "is the field this request changes");
+    }
+    String raw = AdminRequests.string(body, "catch_all_mailbox_id");
+    UUID mailbox;
+    try {
+      mailbox = raw == null ? null : UUID.fromString(raw);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.validation("catch_all_mailbox_id", "must be a mailbox id or null");
+    }
+    domains.setCatchAll(id, mailbox)
+        .onSuccess(domain -> {
+          trail.record(ctx, "domains.update", 200, new JsonObject()
+              .put("domain_id", domain.id().toString()).put("name", domain.name())
+              .put("catch_all_mailbox_id", raw));
+          json(ctx, 200, domain.toJson());
+        })
         .onFailure(ctx::fail);
   }
 

@@ -171,7 +171,8 @@ public final class ConfigLoader {
         Duration.ofMillis(r.integer("inbound.filing_retry_base_ms", 1_000, 10, 86_400_000)),
         Duration.ofMillis(r.integer("inbound.filing_retry_max_ms", 600_000, 10, 86_400_000)),
         Duration.ofSeconds(r.integer("inbound.shutdown_grace_seconds", 10, 0, 600)),
-        Duration.ofMillis(r.integer("inbound.changes_coalesce_ms", 20, 1, 10_000)));
+        Duration.ofMillis(r.integer("inbound.changes_coalesce_ms", 20, 1, 10_000)),
+        r.longInteger("inbound.mailbox_quota_bytes", 0, 0, Long.MAX_VALUE));
   }
 
   /** {@code host[:port]} or {@code [v6]:port}; unset = first nameserver of /etc/resolv.conf. */

@@ -51,6 +51,10 @@ final class ConfigReader {
   }
 
   int integer(String path, int fallback, int min, int max) {
+    return (int) longInteger(path, fallback, min, max);
+  }
+
+  long longInteger(String path, long fallback, long min, long max) {
     Object value = raw(path);
     if (value == null) {
       return fallback;
@@ -58,7 +62,7 @@ final class ConfigReader {
     long parsed;
     if (value instanceof Number n && n.doubleValue() == n.longValue()) {
       parsed = n.longValue();
-    } else if (value instanceof String s && s.trim().matches("-?\\d{1,10}")) {
+    } else if (value instanceof String s && s.trim().matches("-?\\d{1,18}")) {
       parsed = Long.parseLong(s.trim());
     } else {
       problem(path, "must be an integer, got " + describe(value));
@@ -68,7 +72,7 @@ final class ConfigReader {
       problem(path, "must be between " + min + " and " + max + ", got " + parsed);
       return fallback;
     }
-    return (int) parsed;
+    return parsed;
   }
 
   boolean bool(String path, boolean fallback) {

@@ -30,6 +30,7 @@ public final class ConfigSource {
       Map.entry("POSTERN_SMTP_LAN_PORT", "smtp.lan_port"),
       Map.entry("POSTERN_SMTP_LAN_HOST", "smtp.lan_host"),
       Map.entry("POSTERN_MX_PORT", "smtp.mx_port"),
+      Map.entry("POSTERN_MAILBOX_QUOTA_BYTES", "inbound.mailbox_quota_bytes"),
       Map.entry("POSTERN_SMTP_HOST", "smtp.host"),
       Map.entry("POSTERN_SMTP_SERVER_NAME", "smtp.server_name"),
       Map.entry("POSTERN_SMTP_TLS_CERT_FILE", "smtp.tls_cert_file"),

@@ -203,10 +203,14 @@ public record PosternConfig(
    * @param filingRetryBase back-off after the first failed attempt, doubled per attempt up to
    *     {@code filingRetryMax}, ±20 % jitter
    * @param changesCoalesce mailbox-change NOTIFYs are sent at most once per this interval
+   * @param mailboxQuotaBytes the storage a mailbox may use when its own
+   *     {@code storage_quota_bytes} is not set; 0 means no limit. A full mailbox's recipients are
+   *     refused 452 4.2.2 at RCPT (SPEC §5 "Inbound MX").
    */
   public record Inbound(int filingConcurrency, int filingBatchSize, Duration filingLease,
       Duration filingPollInterval, int filingMaxAttempts, Duration filingRetryBase,
-      Duration filingRetryMax, Duration shutdownGrace, Duration changesCoalesce) {}
+      Duration filingRetryMax, Duration shutdownGrace, Duration changesCoalesce,
+      long mailboxQuotaBytes) {}
 
   /**
    * The inbox API's live stream (issue #14, {@code GET /v1/inbox/stream}).

@@ -15,12 +15,22 @@ import java.util.UUID;
  * @param dkimAlgorithm the {@code a=} tag ({@link DkimAlgorithm#tag()})
  * @param dkimPublicKey base64 SubjectPublicKeyInfo, from which {@link DkimRecord} derives the
  *     published {@code p=}
+ * @param catchAllMailboxId the mailbox that receives mail for this domain's unknown local parts
+ *     (SPEC §5), or null: those are refused 550 5.1.1
  */
 public record Domain(UUID id, String name, String verificationToken, OffsetDateTime verifiedAt,
-    String dkimSelector, String dkimAlgorithm, String dkimPublicKey, OffsetDateTime createdAt) {
+    String dkimSelector, String dkimAlgorithm, String dkimPublicKey, OffsetDateTime createdAt,
+    UUID catchAllMailboxId) {
 
   public static final String VERIFICATION_LABEL = "_postern-verification";
   public static final String VERIFICATION_PREFIX = "postern-verification=";
+
+  /** A domain without a catch-all. */
+  public Domain(UUID id, String name, String verificationToken, OffsetDateTime verifiedAt,
+      String dkimSelector, String dkimAlgorithm, String dkimPublicKey, OffsetDateTime createdAt) {
+    this(id, name, verificationToken, verifiedAt, dkimSelector, dkimAlgorithm, dkimPublicKey,
+        createdAt, null);
+  }
 
   public boolean verified() {
     return verifiedAt != null;
@@ -40,7 +50,10 @@ public record Domain(UUID id, String name, String verificationToken, OffsetDateT
     return DkimRecord.of(dkimSelector, name, DkimAlgorithm.fromTag(dkimAlgorithm), dkimPublicKey);
   }
 
-  /** The admin API's view: {@code {id, name, verified, verified_at, created_at, dkim, dns}}. */
+  /**
+   * The admin API's view: {@code {id, name, verified, verified_at, created_at,
+   * catch_all_mailbox_id, dkim, dns}}.
+   */
   public JsonObject toJson() {
     DkimRecord dkim = dkimRecord();
     return new JsonObject()
@@ -49,6 +62,7 @@ public record Domain(UUID id, String name, String verificationToken, OffsetDateT
         .put("verified", verified())
         .put("verified_at", verifiedAt == null ? null : verifiedAt.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
         .put("created_at", createdAt.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+        .put("catch_all_mailbox_id", catchAllMailboxId == null ? null : catchAllMailboxId.toString())
         .put("dkim", new JsonObject().put("selector", dkimSelector).put("algorithm", dkimAlgorithm))
         .put("dns", new JsonArray()
             .add(txt(verificationRecordName(), verificationRecordValue()))

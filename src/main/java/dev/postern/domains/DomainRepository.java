@@ -18,7 +18,7 @@ public final class DomainRepository {
   /** A domain row with its sealed DKIM private key, for opening by {@link DomainService}. */
 
   private static final String COLUMNS = "id, name, verification_token, verified_at, dkim_selector, "
-      + "dkim_algorithm, dkim_public_key, created_at";
+      + "dkim_algorithm, dkim_public_key, created_at, catch_all_mailbox_id";
 
   private final Pool pool;
 
@@ -66,6 +66,17 @@ public final class DomainRepository {
         .execute(Tuple.of(id)).map(DomainRepository::first);
   }
 
+  /**
+   * Sets (or, with null, clears) the catch-all; the mailbox must belong to the domain. Empty when
+   * the domain does not exist or the mailbox is not one of its own.
+   */
+  Future<Optional<Domain>> setCatchAll(UUID id, UUID mailboxId) {
+    return pool.preparedQuery("UPDATE domains SET catch_all_mailbox_id = $2 WHERE id = $1"
+            + " AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM mailboxes m WHERE m.id = $2"
+            + " AND m.domain_id = $1)) RETURNING " + COLUMNS)
+        .execute(Tuple.of(id, mailboxId)).map(DomainRepository::first);
+  }
+
   private static Optional<Domain> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(domain(rows.iterator().next()));
   }
@@ -74,6 +85,6 @@ public final class DomainRepository {
     return new Domain(row.getUUID("id"), row.getString("name"), row.getString("verification_token"),
         row.getOffsetDateTime("verified_at"), row.getString("dkim_selector"),
         row.getString("dkim_algorithm"), row.getString("dkim_public_key"),
-        row.getOffsetDateTime("created_at"));
+        row.getOffsetDateTime("created_at"), row.getUUID("catch_all_mailbox_id"));
   }
 }

@@ -101,6 +101,21 @@ public final class DomainService {
             }));
   }
 
+  /**
+   * Sets the domain's catch-all mailbox (null clears it): {@code NOT_FOUND} for an unknown domain,
+   * {@code INVALID} for a mailbox that is not one of the domain's own.
+   */
+  public Future<Domain> setCatchAll(UUID id, UUID mailboxId) {
+    return repository.setCatchAll(id, mailboxId).compose(updated -> {
+      if (updated.isPresent()) {
+        return Future.succeededFuture(updated.get());
+      }
+      return repository.byId(id).compose(domain -> Future.failedFuture(domain.isEmpty()
+          ? Refusal.of(Reason.NOT_FOUND, "domain not found")
+          : Refusal.invalid("catch_all_mailbox_id", "must be the id of a mailbox of this domain")));
+    });
+  }
+
   private static boolean holdsToken(List<String> records, String expected) {
     return records.stream().anyMatch(r -> r.trim().equals(expected));
   }

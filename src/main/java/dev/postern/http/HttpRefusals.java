@@ -27,6 +27,8 @@ public final class HttpRefusals {
       case QUOTA -> ApiError.RATE_LIMITED;
       case UNAVAILABLE -> ApiError.UNAVAILABLE;
       case STORAGE_UNAVAILABLE -> ApiError.STORAGE_UNAVAILABLE;
+      // Receiving refusals; a REST caller meets them only as a named recipient that was invalid.
+      case RECIPIENT_UNKNOWN, RELAY_DENIED, MAILBOX_FULL -> ApiError.VALIDATION_ERROR;
     };
   }
 }

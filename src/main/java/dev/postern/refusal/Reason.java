@@ -29,5 +29,11 @@ public enum Reason {
   /** The database or the quota store is unreachable (REST 503 unavailable; SMTP 451 4.3.0). */
   UNAVAILABLE,
   /** The object store is unreachable; nothing was stored (REST 502; SMTP 451 4.3.0). */
-  STORAGE_UNAVAILABLE
+  STORAGE_UNAVAILABLE,
+  /** Mail for a hosted domain whose local part names no mailbox and no catch-all (SMTP 550 5.1.1). */
+  RECIPIENT_UNKNOWN,
+  /** Mail for a domain we do not host, without authentication: never an open relay (SMTP 554 5.7.1). */
+  RELAY_DENIED,
+  /** The recipient mailbox has used its storage quota; temporary (SMTP 452 4.2.2). */
+  MAILBOX_FULL
 }

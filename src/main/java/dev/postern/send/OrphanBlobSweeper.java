@@ -19,7 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes outbound MIME blobs that no message row references. They arise when the blob was stored
+ * Deletes MIME blobs that no message row references: outbound ({@code out/}, rows of
+ * {@code outbound_messages}) and received by the MX ({@code in/yyyy/MM/dd/}, rows of
+ * {@code inbound_raw}). They arise when the blob was stored
  * but its row never committed: the submission fails or loses an idempotency race (both also clean
  * up at once), or the node dies in between (only this sweep finds those). Blobs are written under
  * {@code out/yyyy/MM/dd/}, so the sweep lists today's and yesterday's prefixes and only touches
@@ -67,23 +69,26 @@ public final class OrphanBlobSweeper {
   public Future<Integer> sweep() {
     Instant now = clock.instant();
     Instant cutoff = now.minus(minAge);
-    List<String> prefixes = List.of("out/" + DAY.format(now.minus(Duration.ofDays(1))) + "/",
-        "out/" + DAY.format(now) + "/");
     Future<Integer> total = Future.succeededFuture(0);
-    for (String prefix : prefixes) {
-      total = total.compose(sum -> blobs.list(prefix, MAX_PER_DAY)
-          .compose(found -> deleteUnreferenced(found.stream()
-              .filter(b -> b.lastModified().isBefore(cutoff)).map(BlobInfo::key).toList()))
-          .map(deleted -> sum + deleted));
+    // Outbound MIME, and received MIME (the MX's in/yyyy/MM/dd/, never in/att/).
+    for (String[] kind : new String[][] {{"out/", "outbound_messages"}, {"in/", "inbound_raw"}}) {
+      for (Instant day : List.of(now.minus(Duration.ofDays(1)), now)) {
+        String prefix = kind[0] + DAY.format(day) + "/";
+        total = total.compose(sum -> blobs.list(prefix, MAX_PER_DAY)
+            .compose(found -> deleteUnreferenced(kind[1], found.stream()
+                .filter(b -> b.lastModified().isBefore(cutoff)).map(BlobInfo::key).toList()))
+            .map(deleted -> sum + deleted));
+      }
     }
     return total;
   }
 
-  private Future<Integer> deleteUnreferenced(List<String> candidates) {
+  /** @param table {@code outbound_messages} or {@code inbound_raw}: a constant, never input */
+  private Future<Integer> deleteUnreferenced(String table, List<String> candidates) {
     if (candidates.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return pool.preparedQuery("SELECT blob_key FROM outbound_messages WHERE blob_key = ANY($1)")
+    return pool.preparedQuery("SELECT blob_key FROM " + table + " WHERE blob_key = ANY($1)")
         .execute(Tuple.of(candidates.toArray(String[]::new)))
         .compose(rows -> {
           Set<String> referenced = new HashSet<>();

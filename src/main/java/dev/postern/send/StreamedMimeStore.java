@@ -5,8 +5,10 @@ import dev.postern.blob.BlobStoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -18,11 +20,22 @@ import java.util.function.Supplier;
  * detection) on the way. A failed put (the size cap, the sender gone, the store down) leaves no
  * blob: the store's contract keeps a failed put invisible, and we delete the key as well unless
  * the store itself is down.
+ *
+ * <p>Two users: the submission path ({@link #store}, a header block we rewrote and the body as
+ * received) and the inbound MX ({@link #storeReceived}, our trace field and then every received
+ * octet untouched).
  */
-final class StreamedMimeStore {
+public final class StreamedMimeStore {
 
-  /** Exactly one of {@code inline} / {@code blobKey}. */
-  record Stored(Buffer inline, String blobKey, long size, byte[] sha256, byte[] receivedSha256) {}
+  /**
+   * Exactly one of {@code inline} / {@code blobKey}.
+   *
+   * @param size octets stored
+   * @param sha256 digest of what is stored
+   * @param receivedSha256 digest of what was received (without the head we wrote)
+   */
+  public record Stored(Buffer inline, String blobKey, long size, byte[] sha256,
+      byte[] receivedSha256) {}
 
   private final BlobStore blobs;
   private final long inlineLimit;
@@ -30,26 +43,48 @@ final class StreamedMimeStore {
   private final ReceivedMessageStream body;
   private final MessageDigest stored = sha256();
   private final MessageDigest received;
+  private final Consumer<Buffer> observer;
   private final Promise<Stored> result = Promise.promise();
   private Buffer collected;
 
   private StreamedMimeStore(BlobStore blobs, long inlineLimit, Supplier<String> blobKey,
-      MimeSource.Streamed message) {
+      Buffer head, ReceivedMessageStream body, MessageDigest received, Consumer<Buffer> observer) {
     this.blobs = blobs;
     this.inlineLimit = inlineLimit;
     this.blobKey = blobKey;
-    this.body = message.body();
-    this.received = message.receivedSha256();
-    this.collected = Buffer.buffer().appendBuffer(message.head());
-    stored.update(message.head().getBytes());
+    this.body = body;
+    this.received = received;
+    this.observer = observer;
+    this.collected = Buffer.buffer().appendBuffer(head);
+    stored.update(head.getBytes());
   }
 
   /** Call on the stream's context. */
   static Future<Stored> store(BlobStore blobs, long inlineLimit, Supplier<String> blobKey,
       MimeSource.Streamed message) {
-    StreamedMimeStore store = new StreamedMimeStore(blobs, inlineLimit, blobKey, message);
+    StreamedMimeStore store = new StreamedMimeStore(blobs, inlineLimit, blobKey, message.head(),
+        message.body(), message.receivedSha256(), chunk -> {});
     store.start();
     return store.result.future();
+  }
+
+  /**
+   * Stores {@code head} followed by every octet of {@code data}, untouched, as they arrive
+   * (inline up to {@code inlineLimit}, else under the key {@code blobKey} supplies). More than
+   * {@code maxBytes} of data fails with {@link dev.postern.refusal.Reason#TOO_LARGE}; a failure
+   * of {@code data} (the connection gone) fails the store; either way no blob is left and the
+   * rest of {@code data} is read and dropped, so its producer may go on writing until its end.
+   * {@code observer} sees each received chunk once, in order (the caller keeps what it needs of
+   * the header block). Call on {@code data}'s context.
+   */
+  public static Future<Stored> storeReceived(BlobStore blobs, long inlineLimit,
+      Supplier<String> blobKey, Buffer head, ReadStream<Buffer> data, long maxBytes,
+      Consumer<Buffer> observer) {
+    ReceivedMessageStream body = new ReceivedMessageStream(data, maxBytes);
+    StreamedMimeStore store = new StreamedMimeStore(blobs, inlineLimit, blobKey, head, body,
+        sha256(), observer);
+    store.start();
+    return store.result.future().onFailure(e -> body.discard());
   }
 
   private void start() {
@@ -57,6 +92,7 @@ final class StreamedMimeStore {
       byte[] bytes = chunk.getBytes();
       received.update(bytes);
       stored.update(bytes);
+      observer.accept(chunk);
     });
     body.exceptionHandler(result::tryFail);
     body.endHandler(v -> result.tryComplete(new Stored(collected, null, collected.length(),

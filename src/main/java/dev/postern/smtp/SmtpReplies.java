@@ -37,6 +37,12 @@ public final class SmtpReplies {
       case QUOTA -> quota(refusal);
       case UNAVAILABLE, STORAGE_UNAVAILABLE -> reply(451, "4.3.0",
           "Temporary failure: " + oneLine(refusal.getMessage()));
+      // RFC 3463 X.1.1: bad destination mailbox address.
+      case RECIPIENT_UNKNOWN -> reply(550, "5.1.1", "No such mailbox here");
+      // RFC 3463 X.7.1: delivery not authorized; we relay for no one (RFC 5321 §3.6.2).
+      case RELAY_DENIED -> reply(554, "5.7.1", "Relay access denied: this server does not host that domain");
+      // RFC 3463 X.2.2: mailbox full, temporary (RFC 5321 §4.5.3.1.10 uses 452 for storage).
+      case MAILBOX_FULL -> reply(452, "4.2.2", "Mailbox full; try again later");
       // Not expected from the send path; a permanent, generic failure rather than a guess.
       case NOT_FOUND, CONFLICT, IDEMPOTENCY_CONFLICT, NOT_API_READABLE ->
           reply(554, "5.0.0", "Transaction failed: " + oneLine(refusal.getMessage()));
@@ -228,6 +234,11 @@ public final class SmtpReplies {
 
   public static SmtpResponse unknownCommand() {
     return reply(500, "5.5.2", "Command unrecognized");
+  }
+
+  /** The MX: AUTH is never offered nor accepted there (it is not a submission port). */
+  public static SmtpResponse authNotAvailable() {
+    return reply(502, "5.5.1", "AUTH not available on this port; use the submission port");
   }
 
   public static SmtpResponse notImplemented(String command) {

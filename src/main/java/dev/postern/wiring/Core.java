@@ -7,6 +7,7 @@ import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.StartupException;
 import dev.postern.config.PosternConfig;
+import dev.postern.db.CoalescedNotify;
 import dev.postern.db.Database;
 import dev.postern.db.PgSignals;
 import dev.postern.delivery.dkim.DkimKeys;
@@ -14,6 +15,9 @@ import dev.postern.domains.DnsTxtLookup;
 import dev.postern.domains.DomainRepository;
 import dev.postern.domains.DomainService;
 import dev.postern.http.Readiness;
+import dev.postern.inbound.accept.InboundAcceptor;
+import dev.postern.inbound.accept.InboundRepository;
+import dev.postern.inbound.accept.RecipientResolver;
 import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyRepository;
 import dev.postern.keys.KeyVault;
@@ -57,6 +61,8 @@ import java.util.UUID;
  * @param submissions the one way mail enters the queue (REST, and next SMTP)
  * @param webhookDispatcher records webhook events ({@code emit}); the webhooks feature delivers them
  * @param sealedRows every sealed value, for master-secret rotation
+ * @param recipients which hosted mailbox receives mail for an address (MX, local delivery)
+ * @param inbound the one way received mail becomes durable (the MX's acknowledgement point)
  */
 public record Core(
     Vertx vertx, PosternConfig config, Clock clock, String node, KeyVault vault,
@@ -66,7 +72,8 @@ public record Core(
     KeyAuthenticator authenticator, LastUsedTracker lastUsed, Quotas quotas,
     SubmissionService submissions,
     DomainService domains, MailboxService mailboxes, DkimKeys dkimKeys,
-    WebhookService webhooks, WebhookDispatcher webhookDispatcher, SealedRows sealedRows) {
+    WebhookService webhooks, WebhookDispatcher webhookDispatcher, SealedRows sealedRows,
+    RecipientResolver recipients, InboundAcceptor inbound) {
 
   /**
    * Opens the adapters, then builds the services over them. Call from a non-event-loop thread
@@ -158,6 +165,12 @@ public record Core(
     });
 
     DomainService domains = new DomainService(new DomainRepository(pool), vault, cpu, lookup);
+    RecipientResolver recipients = RecipientResolver.of(pool, config.inbound().mailboxQuotaBytes(),
+        clock);
+    InboundAcceptor inbound = new InboundAcceptor(new InboundRepository(pool), ports.blobs(),
+        recipients, new CoalescedNotify(vertx, pool, InboundAcceptor.NOTIFY_CHANNEL,
+            delivery.wakeupCoalesce().toMillis()),
+        clock, config.smtp().serverName(), config.smtp().maxMessageBytes());
     return new Core(vertx, config, clock, node, vault, cpu, signing, readiness,
         ports.database(), ports.limiter(), ports.blobs(), audit, signals, queue,
         authenticator, lastUsed, quotas, submissions,
@@ -166,7 +179,7 @@ public record Core(
             delivery.dkimCacheTtl().toMillis()),
         new WebhookService(new WebhookRepository(pool), domains.repository(), vault, cpu),
         new WebhookDispatcher(vertx, pool, new WebhookDeliveries(pool, node), vault, cpu, clock,
-            webhookSettings(config.webhooks())), sealed);
+            webhookSettings(config.webhooks())), sealed, recipients, inbound);
   }
 
   private static WebhookSettings webhookSettings(PosternConfig.Webhooks w) {

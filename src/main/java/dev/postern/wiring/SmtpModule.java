@@ -14,6 +14,8 @@ import dev.postern.smtp.session.CidrMap;
 import dev.postern.smtp.session.KeyCheck;
 import dev.postern.smtp.session.LanShimPolicy;
 import dev.postern.smtp.session.ListenerPolicy;
+import dev.postern.smtp.session.MxPolicy;
+import dev.postern.smtp.session.QuotaPeek;
 import dev.postern.smtp.session.SessionLimits;
 import dev.postern.smtp.session.SessionSetup;
 import dev.postern.smtp.session.SmtpServices;
@@ -32,9 +34,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SMTP server (SPEC §5): submission with STARTTLS, implicit TLS, and the LAN shim, each on
- * when its port is set. Sessions reach the core through the same services as REST: the key
- * authenticator, the quotas, the one accept path ({@link SmtpSubmissionSink}) and the audit log.
+ * The SMTP server (SPEC §5): submission with STARTTLS, implicit TLS, the LAN shim and the inbound
+ * MX, each on when its port is set. Submission sessions reach the core through the same services
+ * as REST: the key authenticator, the quotas, the one accept path ({@link SmtpSubmissionSink})
+ * and the audit log; MX sessions check recipients and commit through the inbound accept path
+ * ({@link SmtpMxSink}).
  */
 public final class SmtpModule implements Feature {
 
@@ -67,18 +71,23 @@ public final class SmtpModule implements Feature {
         return core.authenticator().byId(keyId);
       }
     };
+    AuditLogSessionAudit audit = new AuditLogSessionAudit(core.audit(), core.clock());
+    AuthThrottle throttle = AuthThrottle.defaults(core.clock());
     SmtpServices services = new SmtpServices(keys, core.quotas()::peekSends,
-        new SmtpSubmissionSink(core.submissions()), new AuditLogSessionAudit(core.audit(), core.clock()),
-        AuthThrottle.defaults(core.clock()));
+        new SmtpSubmissionSink(core.submissions()), audit, throttle);
+    // The MX: no key, no quota; its DATA goes to the inbound accept path.
+    SmtpServices mxServices = new SmtpServices(keys, QuotaPeek.none(),
+        new SmtpMxSink(core.inbound()), audit, throttle);
     SessionLimits sessionLimits = new SessionLimits(config.maxRecipients(),
         config.maxMessageBytes(), config.maxAuthFailures(), 256 * 1024);
     Map<String, ListenerPolicy> policies = Map.of(
         SmtpListener.SUBMISSION, new SubmissionPolicy(true),
         SmtpListener.SMTPS, new SubmissionPolicy(false),
-        SmtpListener.LAN, new LanShimPolicy(lanNetworks(config.lan()), keys, config.lan().rewriteFrom()));
+        SmtpListener.LAN, new LanShimPolicy(lanNetworks(config.lan()), keys, config.lan().rewriteFrom()),
+        SmtpListener.MX, new MxPolicy(core.inbound()::check));
     this.sessions = (listener, client, implicitTls) -> new SmtpSession(
         new SessionSetup(client, implicitTls, config.serverName(), sessionLimits, vertx, core.clock()),
-        policies.get(listener.name()), services);
+        policies.get(listener.name()), SmtpListener.MX.equals(listener.name()) ? mxServices : services);
   }
 
   @Override
@@ -99,7 +108,7 @@ public final class SmtpModule implements Feature {
             new DeploymentOptions().setInstances(instances)))
         .recover(e -> Future.failedFuture(e instanceof StartupException ? e
             : new StartupException(e.getMessage()
-                + " (POSTERN_SMTP_PORT / POSTERN_SMTPS_PORT / POSTERN_SMTP_LAN_PORT)")))
+                + " (POSTERN_SMTP_PORT / POSTERN_SMTPS_PORT / POSTERN_SMTP_LAN_PORT / POSTERN_MX_PORT)")))
         .onSuccess(id -> {
           deployment = id;
           listeners.forEach(l -> log.info("SMTP {} listening on {}:{}{}", l.name(), l.host(),

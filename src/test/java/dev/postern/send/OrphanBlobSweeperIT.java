@@ -55,13 +55,24 @@ class OrphanBlobSweeperIT {
     String day = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC).format(Clock.systemUTC().instant());
     String orphan = "out/" + day + "/" + UUID.randomUUID() + ".eml";
     gateway.core().blobs().put(orphan, Buffer.buffer("half a story")).await();
+    // A received message whose inbound_raw row never committed (the MX's node died in between),
+    // and one that did.
+    String inboundOrphan = "in/" + day + "/" + UUID.randomUUID() + ".eml";
+    gateway.core().blobs().put(inboundOrphan, Buffer.buffer("Received: lost")).await();
+    UUID rawId = UUID.randomUUID();
+    String inboundKept = "in/" + day + "/" + rawId + ".eml";
+    gateway.core().blobs().put(inboundKept, Buffer.buffer("Received: kept")).await();
+    db.preparedQuery("INSERT INTO inbound_raw (id, source, encrypted, blob_key, mime_size)"
+        + " VALUES ($1, 'mx', false, $2, 14)").execute(Tuple.of(rawId, inboundKept)).await();
 
     // A minimum age of zero: everything unreferenced right now is an orphan.
     OrphanBlobSweeper sweeper = new OrphanBlobSweeper(gateway.vertx(), gateway.core().blobs(), db,
         Clock.offset(Clock.systemUTC(), Duration.ofSeconds(1)), Duration.ZERO);
-    assertThat(sweeper.sweep().await()).isEqualTo(1);
+    assertThat(sweeper.sweep().await()).isEqualTo(2);
     assertThat(gateway.core().blobs().exists(orphan).await()).isFalse();
     assertThat(gateway.core().blobs().exists(referenced).await()).isTrue();
+    assertThat(gateway.core().blobs().exists(inboundOrphan).await()).isFalse();
+    assertThat(gateway.core().blobs().exists(inboundKept).await()).isTrue();
 
     // With the real minimum age, a fresh orphan is left alone (its commit may still be in flight).
     String fresh = "out/" + day + "/" + UUID.randomUUID() + ".eml";

@@ -30,12 +30,15 @@ import org.junit.jupiter.api.Test;
 class SmtpHostileInputIT {
 
   private static final String FROM = "app@hostile.example";
+  /** A hosted mailbox the MX takes mail for. */
+  private static final String MX_RCPT = "inbox@hostile.example";
 
   private static FaultProxy database;
   private static TestGateway gateway;
   private static SmtpKit kit;
   private static int submissionPort;
   private static int lanPort;
+  private static int mxPort;
   private static Path cert;
   private static String key;
 
@@ -49,7 +52,9 @@ class SmtpHostileInputIT {
         + pg.getRawPath();
     submissionPort = FreePort.next();
     lanPort = FreePort.next();
+    mxPort = FreePort.next();
     gateway = TestGateway.start(Map.of(
+        "POSTERN_MX_PORT", Integer.toString(mxPort),
         "POSTERN_PG_URL", proxied,
         "POSTERN_SMTP_PORT", Integer.toString(submissionPort),
         "POSTERN_SMTP_HOST", "127.0.0.1",
@@ -60,6 +65,7 @@ class SmtpHostileInputIT {
     cert = gateway.dataDir().resolve("tls/smtp-cert.pem");
     kit = new SmtpKit(gateway);
     kit.mailbox(FROM);
+    kit.mailbox(MX_RCPT);
     key = kit.key(FROM).secret();
   }
 
@@ -195,6 +201,44 @@ class SmtpHostileInputIT {
     }
   }
 
+  /**
+   * The same smuggling defence and limits on the MX, where anyone may connect without AUTH: each
+   * variant is 521 and closed with no inbound message kept; a bare LF in a command and a line
+   * over 1000 octets are refused as on submission; a CRLF control on the MX is accepted.
+   */
+  @Test
+  void theMxRefusesSmugglingBareLfAndLongLinesAsSubmissionDoes() throws Exception {
+    for (String ending : List.of("\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r\n", "\n")) {
+      String subject = "mx smuggle " + UUID.randomUUID();
+      try (SmtpWire smtp = mxGreeted()) {
+        smtp.command("MAIL FROM:<sender@elsewhere.example>");
+        assertThat(smtp.command("RCPT TO:<" + MX_RCPT + ">").code()).isEqualTo(250);
+        assertThat(smtp.command("DATA").code()).isEqualTo(354);
+        smtp.send("Subject: " + subject + "\r\n\r\nfirst" + ending
+            + "MAIL FROM:<x@elsewhere.example>\r\nRCPT TO:<" + MX_RCPT + ">\r\nDATA\r\n"
+            + "Subject: " + subject + " forged\r\n\r\nforged\r\n.\r\n");
+        SmtpWire.Reply refused = smtp.reply();
+        assertThat(refused.code()).as("%s: %s", printable(ending), refused).isEqualTo(521);
+        assertThat(smtp.closedByServer()).isTrue();
+      }
+      assertThat(kit.count("SELECT count(*) FROM inbound_raw WHERE encode(mime_inline, 'escape')"
+          + " LIKE $1", "%" + subject + "%")).as(printable(ending)).isZero();
+    }
+    try (SmtpWire smtp = mxGreeted()) {
+      SmtpWire.Reply tooLong = SmtpKit.transaction(smtp, "sender@elsewhere.example", MX_RCPT,
+          "Subject: long\r\n\r\n" + "z".repeat(1001 - 2));
+      assertThat(tooLong.code()).as(tooLong.toString()).isEqualTo(500);
+      String control = "mx control " + UUID.randomUUID();
+      String id = SmtpKit.queuedId(SmtpKit.transaction(smtp, "sender@elsewhere.example", MX_RCPT,
+          "Subject: " + control + "\r\n\r\nbody"));
+      assertThat(kit.count("SELECT count(*) FROM inbound_raw WHERE id = $1::uuid", id)).isEqualTo(1);
+      smtp.send("NOOP\n");
+      assertThat(smtp.reply().code()).isEqualTo(521);
+      assertThat(smtp.closedByServer()).isTrue();
+    }
+    assertThat(kit.count("SELECT count(*) FROM inbound_raw")).as("only the control").isEqualTo(1);
+  }
+
   @Test
   void aDataLineOver1000OctetsRefusesTheMessageAfterTheDotAndTheSessionGoesOn() throws Exception {
     String subject = "long line " + UUID.randomUUID();
@@ -293,6 +337,13 @@ class SmtpHostileInputIT {
   private static SmtpWire greeted() throws Exception {
     SmtpWire smtp = SmtpWire.connect(submissionPort, cert, false);
     assertThat(smtp.reply().code()).isEqualTo(220);
+    return smtp;
+  }
+
+  private static SmtpWire mxGreeted() throws Exception {
+    SmtpWire smtp = SmtpWire.connect(mxPort);
+    assertThat(smtp.reply().code()).isEqualTo(220);
+    assertThat(smtp.command("EHLO mta.example").code()).isEqualTo(250);
     return smtp;
   }
 

@@ -53,6 +53,7 @@ public final class GatewayProcess implements AutoCloseable {
     // SMTP listeners are off unless the test asks for them (several gateways run at once).
     environment.putIfAbsent("POSTERN_SMTP_PORT", "0");
     environment.putIfAbsent("POSTERN_SMTPS_PORT", "0");
+    environment.putIfAbsent("POSTERN_MX_PORT", "0");
     List<String> command = new java.util.ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-jar", jar().toAbsolutePath().toString()));

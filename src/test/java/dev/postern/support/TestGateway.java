@@ -99,6 +99,7 @@ public final class TestGateway implements AutoCloseable {
       // SMTP listeners are off unless a test asks for them (then on ports it chose).
       env.put("POSTERN_SMTP_PORT", "0");
       env.put("POSTERN_SMTPS_PORT", "0");
+      env.put("POSTERN_MX_PORT", "0");
       env.put("POSTERN_ADMIN_TOKEN", "admin-" + UUID.randomUUID());
       env.put("POSTERN_MASTER_SECRET", MasterSecrets.generate());
       env.putAll(overrides);

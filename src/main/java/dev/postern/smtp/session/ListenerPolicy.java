@@ -11,8 +11,8 @@ import java.util.Optional;
  * {@code MailHook}): the session asks the policy, the policy never drives the session. A hook
  * answers empty to let the command through, or the reply that refuses it.
  *
- * <p>Implementations: {@link SubmissionPolicy} (587/465), {@link LanShimPolicy}; the inbound MX
- * (next issue) will refuse recipients that are not hosted in {@link #onRcpt}.
+ * <p>Implementations: {@link SubmissionPolicy} (587/465), {@link LanShimPolicy}, {@link MxPolicy}
+ * (the inbound MX, which refuses recipients that are not hosted in {@link #onRcpt}).
  */
 public interface ListenerPolicy {
 

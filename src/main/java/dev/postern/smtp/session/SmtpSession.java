@@ -37,6 +37,8 @@ public final class SmtpSession {
   private boolean tls;
   /** The EHLO/HELO argument; null until one (and again after STARTTLS). */
   private String helo;
+  /** The client greeted with EHLO rather than HELO. */
+  private boolean esmtp;
   private AuthenticatedKey key;
   private boolean rewriteFrom;
   /** The reverse-path of the transaction in progress ({@code ""}: null sender), or null. */
@@ -192,6 +194,7 @@ public final class SmtpSession {
       return SmtpReplies.syntax(extended ? "EHLO <domain>" : "HELO <domain>");
     }
     helo = domain;
+    esmtp = extended;
     resetTransaction();
     return extended ? SmtpReplies.ehlo(setup.serverName(), extensions())
         : SmtpReplies.helo(setup.serverName());
@@ -232,6 +235,9 @@ public final class SmtpSession {
     }
     if (mailFrom != null) {
       return now(SmtpReplies.badSequence("AUTH is not allowed during a mail transaction"));
+    }
+    if (!policy.authAllowed(true)) {
+      return now(SmtpReplies.authNotAvailable());
     }
     if (!policy.authAllowed(tls)) {
       return now(SmtpReplies.tlsRequired());
@@ -357,7 +363,7 @@ public final class SmtpSession {
       return now(SmtpReplies.badSequence("need RCPT before DATA"));
     }
     transfer = new DataTransfer(services.sink(), key, new Envelope(mailFrom, recipients),
-        new SinkOptions(rewriteFrom), setup.limits());
+        new SinkOptions(rewriteFrom, setup.client(), helo, esmtp, tls), setup.limits());
     return Future.succeededFuture(new SessionReply(SmtpReplies.startData(), SessionReply.Next.DATA));
   }
 

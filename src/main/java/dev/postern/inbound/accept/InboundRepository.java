@@ -1,0 +1,95 @@
+package dev.postern.inbound.accept;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * SQL for the accept side of receiving: one transaction commits an {@code inbound_raw} row and
+ * its {@code inbound_deliveries} rows (V005), or nothing.
+ */
+public final class InboundRepository {
+
+  /**
+   * An {@code inbound_raw} row. Exactly one of {@code mimeInline} / {@code blobKey}.
+   *
+   * @param source {@code mx}, {@code local} or {@code sent}
+   * @param clearFacts for an encrypted raw, the header facts kept readable; else null
+   */
+  public record Raw(UUID id, String source, String remoteAddr, String helo, String envelopeFrom,
+      boolean encrypted, JsonObject clearFacts, Buffer mimeInline, String blobKey, long size) {}
+
+  private static final String INSERT_RAW = "INSERT INTO inbound_raw (id, source, remote_addr,"
+      + " helo, envelope_from, encrypted, clear_facts, mime_inline, blob_key, mime_size)"
+      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+  private static final String INSERT_DELIVERY = "INSERT INTO inbound_deliveries (id, raw_id,"
+      + " mailbox_id, recipient, tag, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6)";
+  /** The mailboxes that already have this message from the last day (RFC 5321 §6.1 retries). */
+  private static final String ALREADY = "SELECT DISTINCT ON (mailbox_id) mailbox_id, raw_id"
+      + " FROM inbound_deliveries WHERE dedupe_key = $1 AND mailbox_id = ANY($2::uuid[])"
+      + " AND created_at > now() - interval '24 hours' ORDER BY mailbox_id, created_at";
+
+  private final Pool pool;
+
+  public InboundRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Inserts {@code raw} and a delivery per target mailbox that does not already hold the message
+   * under {@code dedupeKey}; when every mailbox does, inserts nothing and answers the earlier
+   * raw's id with no deliveries. One transaction: all rows or none.
+   */
+  Future<InboundAcceptor.Accepted> commit(Raw raw, List<ResolvedRecipient> targets,
+      Optional<String> dedupeKey) {
+    return pool.withTransaction(tx -> already(tx, targets, dedupeKey).compose(held -> {
+      List<ResolvedRecipient> fresh = targets.stream()
+          .filter(t -> !held.containsKey(t.mailboxId())).toList();
+      if (fresh.isEmpty()) {
+        return Future.succeededFuture(new InboundAcceptor.Accepted(
+            held.get(targets.get(0).mailboxId()), List.of()));
+      }
+      List<Tuple> rows = new ArrayList<>();
+      List<UUID> ids = new ArrayList<>();
+      for (ResolvedRecipient target : fresh) {
+        UUID id = UUID.randomUUID();
+        ids.add(id);
+        rows.add(Tuple.of(id, raw.id(), target.mailboxId(), target.recipient(), target.tag(),
+            dedupeKey.orElse(null)));
+      }
+      return tx.preparedQuery(INSERT_RAW).execute(Tuple.from(new Object[] {raw.id(), raw.source(),
+              raw.remoteAddr(), raw.helo(), raw.envelopeFrom(), raw.encrypted(), raw.clearFacts(),
+              raw.mimeInline(), raw.blobKey(), raw.size()}))
+          .compose(v -> tx.preparedQuery(INSERT_DELIVERY).executeBatch(rows))
+          .map(v -> new InboundAcceptor.Accepted(raw.id(), List.copyOf(ids)));
+    }));
+  }
+
+  /** Mailbox → earlier raw id, for the targets that already hold the message; locks the key. */
+  private static Future<Map<UUID, UUID>> already(SqlConnection tx, List<ResolvedRecipient> targets,
+      Optional<String> dedupeKey) {
+    if (dedupeKey.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    UUID[] mailboxes = targets.stream().map(ResolvedRecipient::mailboxId).toArray(UUID[]::new);
+    // Two retries of one message committing at once: the second waits here and sees the first.
+    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .execute(Tuple.of(dedupeKey.get()))
+        .compose(v -> tx.preparedQuery(ALREADY)
+            .execute(Tuple.tuple().addString(dedupeKey.get()).addArrayOfUUID(mailboxes)))
+        .map(rows -> {
+          Map<UUID, UUID> held = new HashMap<>();
+          rows.forEach(row -> held.put(row.getUUID("mailbox_id"), row.getUUID("raw_id")));
+          return held;
+        });
+  }
+}
