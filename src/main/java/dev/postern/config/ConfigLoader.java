@@ -47,7 +47,13 @@ public final class ConfigLoader {
         r.integer("http.instances", 0, 0, 256),
         r.integer("http.max_body_bytes", 41_943_040, 1024, Integer.MAX_VALUE),
         Duration.ofSeconds(r.integer("http.idle_timeout_seconds", 30, 1, 3600)),
-        Duration.ofSeconds(r.integer("http.shutdown_grace_seconds", 10, 0, 600)));
+        Duration.ofSeconds(r.integer("http.shutdown_grace_seconds", 10, 0, 600)),
+        r.integer("http.max_connections", 1000, 1, 1_000_000),
+        r.integer("http.max_connections_per_address", 100, 1, 1_000_000),
+        r.integer("http.max_bodies_in_flight", 64, 1, 100_000),
+        r.integer("http.max_bodies_in_flight_per_address", 16, 1, 100_000),
+        Duration.ofSeconds(r.integer("http.request_timeout_seconds", 120, 1, 3600)),
+        r.integer("http.max_auth_failures_per_minute", 30, 1, 1_000_000));
 
     Smtp smtp = SmtpConfig.read(r, deployment);
 

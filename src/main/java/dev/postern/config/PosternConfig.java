@@ -29,9 +29,22 @@ public record PosternConfig(
 
   public enum Deployment { EMBEDDED, PRODUCTION }
 
-  /** @param instances HTTP verticle instances; 0 means one per core */
+  /**
+   * @param instances HTTP verticle instances; 0 means one per core
+   * @param maxConnections open HTTP connections of the process, beyond which new ones are closed
+   * @param maxConnectionsPerAddress the same, per client address
+   * @param maxBodiesInFlight request bodies being read at once (each up to {@code maxBodyBytes}),
+   *     beyond which an authenticated request gets 503 before its body is read
+   * @param maxBodiesInFlightPerAddress the same, per client address
+   * @param requestTimeout the longest a request may take from its first byte to its response
+   *     (408 and close when the response has not started)
+   * @param maxAuthFailuresPerMinute failed API-key or admin-token attempts per client address per
+   *     minute, beyond which that address gets 429 without a lookup until the minute is over
+   */
   public record Http(String host, int port, int instances, long maxBodyBytes,
-      Duration idleTimeout, Duration shutdownGrace) {}
+      Duration idleTimeout, Duration shutdownGrace, int maxConnections, int maxConnectionsPerAddress,
+      int maxBodiesInFlight, int maxBodiesInFlightPerAddress, Duration requestTimeout,
+      int maxAuthFailuresPerMinute) {}
 
   /**
    * The SMTP listeners (SPEC §5). Ports of 0 are listeners that are off.

@@ -36,6 +36,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     ApiException error = translate(ctx.failure(), ctx.statusCode());
     HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      // Already answered (a 408 from RequestDeadline) or the client went away: nothing to say.
+      return;
+    }
     if (response.headWritten()) {
       // Mid-stream failure (e.g. a download): the status is gone, all we can do is cut it short.
       response.reset();
@@ -48,9 +52,14 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (error.error() == ApiError.INTERNAL_SERVER_ERROR) {
       log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
+    // A body that was never read (refused before authentication, or over the limit) must not be
+    // parsed as the next request, nor drained at the client's pace: the connection closes.
+    boolean unread = error.error() == ApiError.PAYLOAD_TOO_LARGE || !ctx.request().isEnded();
+    if (unread) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
     send(response, error);
-    if (error.error() == ApiError.PAYLOAD_TOO_LARGE) {
-      // The rest of the body was never read; do not let it be parsed as the next request.
+    if (unread) {
       ctx.request().connection().close();
     }
   }

@@ -13,6 +13,7 @@ import dev.postern.http.DependencyFailures;
 import dev.postern.http.ErrorHandler;
 import dev.postern.http.EmailRoutes;
 import dev.postern.http.HttpApiVerticle;
+import dev.postern.http.HttpEdge;
 import dev.postern.http.PingRoutes;
 import dev.postern.http.QuotaSteps;
 import dev.postern.http.RequestAudit;
@@ -73,8 +74,9 @@ public final class HttpApiModule implements Feature {
   public Future<Void> start() {
     int instances = config.instances() > 0 ? config.instances()
         : Runtime.getRuntime().availableProcessors();
-    return vertx.deployVerticle(() -> new HttpApiVerticle(config, v -> ApiRouter.create(v,
-                config.maxBodyBytes(), core.readiness(), metrics, errors, routes)),
+    HttpEdge edge = new HttpEdge(config);
+    return vertx.deployVerticle(() -> new HttpApiVerticle(config, edge, v -> ApiRouter.create(v,
+                config.maxBodyBytes(), edge, core.readiness(), metrics, errors, routes)),
             new DeploymentOptions().setInstances(instances))
         .recover(e -> Future.failedFuture(new StartupException("HTTP port " + config.host() + ":"
             + config.port() + " (POSTERN_HTTP_PORT): " + e.getMessage())))
