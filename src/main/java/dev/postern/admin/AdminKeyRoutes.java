@@ -2,6 +2,7 @@ package dev.postern.admin;
 
 import dev.postern.http.ApiError;
 import dev.postern.http.ApiException;
+import dev.postern.http.AuthFailures;
 import dev.postern.refusal.Issue;
 import dev.postern.http.ApiRouter;
 import dev.postern.http.RouteGroup;
@@ -129,6 +130,7 @@ public final class AdminKeyRoutes implements RouteGroup {
     JsonObject json = AdminRequests.body(ctx);
     // SPEC §4: revealing a secret needs the admin secret re-entered, not just a valid session.
     if (!(json.getValue("admin_token") instanceof String token) || !admin.matches(token)) {
+      admin.failed(ctx, AuthFailures.Kind.REVEAL);
       throw new ApiException(ApiError.UNAUTHORIZED, "re-enter the admin token to reveal a key");
     }
     issuer.reveal(id).onSuccess(plaintext -> {

@@ -9,6 +9,7 @@ import dev.postern.audit.AuditReader;
 import dev.postern.config.PosternConfig;
 import dev.postern.http.ApiKeyAuth;
 import dev.postern.http.ApiRouter;
+import dev.postern.http.AuthFailures;
 import dev.postern.http.DependencyFailures;
 import dev.postern.http.ErrorHandler;
 import dev.postern.http.EmailRoutes;
@@ -45,7 +46,7 @@ public final class HttpApiModule implements Feature {
   private final PrometheusMeterRegistry metrics;
   private String deployment;
 
-  public HttpApiModule(Core core, AdminAuth admin, PrometheusMeterRegistry metrics) {
+  public HttpApiModule(Core core, AdminAuth unguarded, PrometheusMeterRegistry metrics) {
     this.vertx = core.vertx();
     this.config = core.config().http();
     this.core = core;
@@ -53,8 +54,11 @@ public final class HttpApiModule implements Feature {
     errors.register(new DependencyFailures());
     Pool pool = core.database().pool();
     AdminTrail trail = new AdminTrail(core.audit(), core.clock());
+    AuthFailures failures = new AuthFailures(config.maxAuthFailuresPerMinute(), core.audit(),
+        core.clock());
+    AdminAuth admin = unguarded.withFailures(failures);
     ApiKeyAuth apiKeys = new ApiKeyAuth(core.authenticator(), core.lastUsed(),
-        new RequestAudit(core.audit(), core.clock()));
+        new RequestAudit(core.audit(), core.clock()), failures);
     QuotaSteps quotas = new QuotaSteps(core.quotas());
     KeyRepository keys = new KeyRepository(pool);
     KeyIssuer issuer = new KeyIssuer(new KeyFormat(core.config().keys().prefix()), keys,
