@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -72,11 +73,19 @@ final class RequestDeadline implements Handler<HttpServerRequest> {
 
   private static void expire(HttpServerRequest request) {
     var response = request.response();
+    boolean http2 = request.version() == HttpVersion.HTTP_2;
     if (!response.headWritten() && !response.ended()) {
-      response.putHeader(HttpHeaders.CONNECTION, "close");
+      if (!http2) {
+        response.putHeader(HttpHeaders.CONNECTION, "close");
+      }
       ErrorHandler.send(response, new ApiException(ApiError.REQUEST_TIMEOUT,
           "the request was not received in time"));
+    } else if (http2) {
+      response.reset();
     }
-    request.connection().close();
+    if (!http2) {
+      // The rest of the body must not be read as the next request (HTTP/1.x).
+      request.connection().close();
+    }
   }
 }
