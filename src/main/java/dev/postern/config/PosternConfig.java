@@ -33,9 +33,10 @@ public record PosternConfig(
    * @param instances HTTP verticle instances; 0 means one per core
    * @param maxConnections open HTTP connections of the process, beyond which new ones are closed
    * @param maxConnectionsPerAddress the same, per client address
-   * @param maxBodiesInFlight request bodies being read at once (each up to {@code maxBodyBytes}),
-   *     beyond which an authenticated request gets 503 before its body is read
-   * @param maxBodiesInFlightPerAddress the same, per client address
+   * @param maxBodyBytesInFlight bytes of request bodies held at once (declared lengths; a chunked
+   *     body counts {@code maxBodyBytes}), beyond which an authenticated request gets 503 before
+   *     its body is read
+   * @param maxBodyBytesInFlightPerAddress the same, per client address
    * @param requestTimeout the longest a request may take from its first byte to its response
    *     (408 and close when the response has not started)
    * @param maxAuthFailuresPerMinute failed API-key or admin-token attempts per client address per
@@ -43,7 +44,7 @@ public record PosternConfig(
    */
   public record Http(String host, int port, int instances, long maxBodyBytes,
       Duration idleTimeout, Duration shutdownGrace, int maxConnections, int maxConnectionsPerAddress,
-      int maxBodiesInFlight, int maxBodiesInFlightPerAddress, Duration requestTimeout,
+      long maxBodyBytesInFlight, long maxBodyBytesInFlightPerAddress, Duration requestTimeout,
       int maxAuthFailuresPerMinute) {}
 
   /**

@@ -60,7 +60,7 @@ class ApiRouterIT {
     server = vertx.createHttpServer()
         .requestHandler(ApiRouter.create(vertx, LIMIT, new HttpEdge(new dev.postern.config.PosternConfig.Http(
             "127.0.0.1", port, 1, LIMIT, java.time.Duration.ofSeconds(30), java.time.Duration.ZERO,
-            100, 100, 100, 100, java.time.Duration.ofSeconds(60), 100)), readiness, registry, errors,
+            100, 100, 100 * LIMIT, 100 * LIMIT, java.time.Duration.ofSeconds(60), 100)), readiness, registry, errors,
             List.of(probe)))
         .listen(port, "127.0.0.1").await();
   }
