@@ -2,6 +2,7 @@ package dev.postern.admin;
 
 import dev.postern.http.ApiError;
 import dev.postern.http.ApiException;
+import dev.postern.http.AuthFailures;
 import dev.postern.refusal.Issue;
 import dev.postern.http.ApiRouter;
 import dev.postern.http.RouteGroup;
@@ -50,12 +51,13 @@ public final class AdminKeyRoutes implements RouteGroup {
   @Override
   public void mount(Router router, Handler<RoutingContext> body) {
     router.post("/admin/v1/keys/_reseal").handler(admin).handler(this::reseal);
-    router.post("/admin/v1/keys").handler(body).handler(admin).handler(this::create);
+    // The admin token is checked (synchronously) before any body byte is read (issue #15 item 1).
+    router.post("/admin/v1/keys").handler(admin).handler(body::handle).handler(this::create);
     router.get("/admin/v1/keys").handler(admin).handler(this::list);
     router.get("/admin/v1/keys/:id").handler(admin).handler(this::show);
     router.delete("/admin/v1/keys/:id").handler(admin).handler(this::revoke);
     router.post("/admin/v1/keys/:id/rotate").handler(admin).handler(this::rotate);
-    router.post("/admin/v1/keys/:id/reveal").handler(body).handler(admin).handler(this::reveal);
+    router.post("/admin/v1/keys/:id/reveal").handler(admin).handler(body::handle).handler(this::reveal);
   }
 
   private void create(RoutingContext ctx) {
@@ -131,6 +133,7 @@ public final class AdminKeyRoutes implements RouteGroup {
     JsonObject json = AdminRequests.body(ctx);
     // SPEC §4: revealing a secret needs the admin secret re-entered, not just a valid session.
     if (!(json.getValue("admin_token") instanceof String token) || !admin.matches(token)) {
+      admin.failed(ctx, AuthFailures.Kind.REVEAL);
       throw new ApiException(ApiError.UNAUTHORIZED, "re-enter the admin token to reveal a key");
     }
     issuer.reveal(id).onSuccess(plaintext -> {

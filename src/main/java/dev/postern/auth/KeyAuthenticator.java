@@ -4,13 +4,10 @@ import dev.postern.cache.BoundedCache;
 import dev.postern.keys.ApiKeySecret;
 import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyParse;
-import dev.postern.keys.KeyRepository;
 import dev.postern.keys.KeyVault;
 import dev.postern.keys.Scopes;
 import dev.postern.keys.StoredKey;
 import dev.postern.keys.VaultException;
-import dev.postern.refusal.Reason;
-import dev.postern.refusal.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
@@ -21,10 +18,9 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Verifies API keys (SPEC §2): checksum → lookup prefix in a bounded cache (database on a miss)
@@ -34,7 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * later requests compare digests in constant time without decrypting again; the plaintext itself
  * is never cached. Unknown prefixes go to a separate small negative cache so a flood of made-up
  * keys can neither evict real entries nor reach the database more than once per prefix per
- * interval; concurrent lookups of one prefix share one query, and lookups in flight are capped.
+ * interval; lookups are admitted by {@link PrefixLookups} (one query per prefix, a separate
+ * smaller budget for prefixes never seen to exist, results older than the prefix's latest
+ * invalidation never cached). An entry past three quarters of its time to live is still served
+ * while it is refreshed in the background, so a busy key never waits for (or competes for) a
+ * lookup slot when its entry would have expired (issue #15 items 2 and 3).
  */
 public final class KeyAuthenticator implements AuthenticationProvider {
 
@@ -43,11 +43,22 @@ public final class KeyAuthenticator implements AuthenticationProvider {
     final StoredKey key;
     /** Built once per cache entry: the hot path allocates nothing per request for it. */
     final AuthenticatedKey authenticated;
+    final long loadedAtMillis;
     volatile byte[] digest;
 
-    CachedKey(StoredKey key) {
+    CachedKey(StoredKey key, long loadedAtMillis) {
       this.key = key;
       this.authenticated = AuthenticatedKey.of(key);
+      this.loadedAtMillis = loadedAtMillis;
+    }
+
+    /** The refreshed row, keeping the verified digest while the sealed value is the same. */
+    CachedKey refreshedWith(StoredKey row, long now) {
+      CachedKey fresh = new CachedKey(row, now);
+      if (row.id().equals(key.id()) && Arrays.equals(row.sealed().ciphertext(), key.sealed().ciphertext())) {
+        fresh.digest = digest;
+      }
+      return fresh;
     }
   }
 
@@ -59,27 +70,30 @@ public final class KeyAuthenticator implements AuthenticationProvider {
     }
   });
 
+  /**
+   * @param maxLookupsInFlight database lookups at once for prefixes known to exist
+   * @param maxUnknownLookupsInFlight the same for every other prefix (made-up keys)
+   */
   public record Settings(int cacheSize, long cacheTtlMillis, int negativeCacheSize,
-      long negativeTtlMillis, int maxLookupsInFlight) {
+      long negativeTtlMillis, int maxLookupsInFlight, int maxUnknownLookupsInFlight) {
     public static Settings of(int cacheSize, long cacheTtlMillis) {
-      return new Settings(cacheSize, cacheTtlMillis, 10_000, 5_000, 64);
+      return new Settings(cacheSize, cacheTtlMillis, 10_000, 5_000, 64, 16);
     }
   }
 
   private final KeyFormat format;
-  private final KeyRepository keys;
+  private final KeyRows keys;
   private final KeyVault vault;
   private final WorkerExecutor cpu;
   private final Clock clock;
   private final Settings settings;
   private final BoundedCache<String, CachedKey> cache;
   private final BoundedCache<String, Boolean> unknown;
-  private final ConcurrentHashMap<String, Future<Optional<StoredKey>>> inFlight = new ConcurrentHashMap<>();
-  private final AtomicInteger lookups = new AtomicInteger();
+  private final PrefixLookups lookups;
   /** Key id → lookup prefix, for {@link #byId}; a key's prefix never changes, so this never goes stale. */
   private final BoundedCache<UUID, String> prefixesById;
 
-  public KeyAuthenticator(KeyFormat format, KeyRepository keys, KeyVault vault, WorkerExecutor cpu,
+  public KeyAuthenticator(KeyFormat format, KeyRows keys, KeyVault vault, WorkerExecutor cpu,
       Clock clock, Settings settings) {
     this.format = format;
     this.keys = keys;
@@ -90,6 +104,8 @@ public final class KeyAuthenticator implements AuthenticationProvider {
     this.cache = new BoundedCache<>(settings.cacheSize(), settings.cacheTtlMillis(), clock);
     this.unknown = new BoundedCache<>(settings.negativeCacheSize(), settings.negativeTtlMillis(), clock);
     this.prefixesById = BoundedCache.withoutExpiry(settings.cacheSize());
+    this.lookups = new PrefixLookups(keys::findByLookupPrefix, settings.maxLookupsInFlight(),
+        settings.maxUnknownLookupsInFlight(), settings.cacheSize());
   }
 
   @Override
@@ -112,6 +128,9 @@ public final class KeyAuthenticator implements AuthenticationProvider {
     ApiKeySecret secret = valid.secret();
     String prefix = secret.lookupPrefix();
     CachedKey cached = cache.get(prefix);
+    if (cached != null && clock.millis() - cached.loadedAtMillis >= settings.cacheTtlMillis() * 3 / 4) {
+      refresh(prefix, cached);
+    }
     Future<CachedKey> entry = cached != null ? Future.succeededFuture(cached) : load(prefix);
     return entry.compose(found -> check(found, secret));
   }
@@ -129,14 +148,18 @@ public final class KeyAuthenticator implements AuthenticationProvider {
     }
     String prefix = prefixesById.get(keyId);
     CachedKey cached = prefix == null ? null : cache.get(prefix);
+    long startedAt = lookups.generation();
     Future<CachedKey> entry = cached != null ? Future.succeededFuture(cached)
         : keys.find(keyId).map(row -> {
           if (row.isEmpty()) {
             throw new UnauthorizedException();
           }
-          CachedKey fresh = new CachedKey(row.get());
-          prefixesById.put(keyId, row.get().lookupPrefix());
-          cache.put(row.get().lookupPrefix(), fresh);
+          String rowPrefix = row.get().lookupPrefix();
+          CachedKey fresh = new CachedKey(row.get(), clock.millis());
+          prefixesById.put(keyId, rowPrefix);
+          if (lookups.isCurrent(rowPrefix, startedAt)) {
+            cache.put(rowPrefix, fresh);
+          }
           return fresh;
         });
     return entry.compose(found -> found.key.usableAt(clock.instant())
@@ -146,12 +169,14 @@ public final class KeyAuthenticator implements AuthenticationProvider {
 
   /** Drops what is cached for a lookup prefix (a NOTIFY from any node changed that key). */
   public void invalidate(String lookupPrefix) {
+    lookups.invalidate(lookupPrefix);
     cache.remove(lookupPrefix);
     unknown.remove(lookupPrefix);
   }
 
   /** Drops everything (after the change listener reconnects, notifications may have been missed). */
   public void invalidateAll() {
+    lookups.invalidateAll();
     cache.clear();
     unknown.clear();
   }
@@ -160,29 +185,37 @@ public final class KeyAuthenticator implements AuthenticationProvider {
     if (unknown.get(prefix) != null) {
       return Future.failedFuture(new UnauthorizedException());
     }
-    Future<Optional<StoredKey>> query = inFlight.get(prefix);
-    if (query == null) {
-      if (lookups.incrementAndGet() > settings.maxLookupsInFlight()) {
-        lookups.decrementAndGet();
-        return Future.failedFuture(Refusal.of(Reason.UNAVAILABLE,
-            "too many key lookups in progress; try again shortly"));
-      }
-      Future<Optional<StoredKey>> started = keys.findByLookupPrefix(prefix)
-          .onComplete(r -> {
-            lookups.decrementAndGet();
-            inFlight.remove(prefix);
-          });
-      Future<Optional<StoredKey>> raced = inFlight.putIfAbsent(prefix, started);
-      query = raced == null ? started : raced;
-    }
-    return query.compose(row -> {
-      if (row.isEmpty()) {
-        unknown.put(prefix, Boolean.TRUE);
+    return lookups.lookup(prefix).compose(result -> {
+      if (result.row().isEmpty()) {
+        if (result.current()) {
+          unknown.put(prefix, Boolean.TRUE);
+        }
         return Future.failedFuture(new UnauthorizedException());
       }
-      CachedKey fresh = new CachedKey(row.get());
-      cache.put(prefix, fresh);
+      CachedKey fresh = new CachedKey(result.row().get(), clock.millis());
+      // A lookup that raced an invalidation answers the request that started it (both were in
+      // flight together) but is never cached: the next request reads the row again.
+      if (result.current()) {
+        cache.put(prefix, fresh);
+      }
       return Future.succeededFuture(fresh);
+    });
+  }
+
+  /** Reloads a cached entry in the background; it stays served until then (or until expiry). */
+  private void refresh(String prefix, CachedKey cached) {
+    lookups.lookup(prefix).onSuccess(result -> {
+      if (!result.current()) {
+        return;
+      }
+      if (result.row().isEmpty()) {
+        cache.remove(prefix, cached);
+        return;
+      }
+      CachedKey now = cache.get(prefix);
+      if (now == cached) {
+        cache.put(prefix, cached.refreshedWith(result.row().get(), clock.millis()));
+      }
     });
   }
 

@@ -48,7 +48,19 @@ public final class ConfigLoader {
         r.integer("http.max_body_bytes", 41_943_040, 1024, Integer.MAX_VALUE),
         Duration.ofSeconds(r.integer("http.idle_timeout_seconds", 30, 1, 3600)),
         Duration.ofSeconds(r.integer("http.shutdown_grace_seconds", 10, 0, 600)),
-        Duration.ofMillis(r.integer("http.readiness_timeout_ms", 2_000, 10, 60_000)));
+        Duration.ofMillis(r.integer("http.readiness_timeout_ms", 2_000, 10, 60_000)),
+        r.integer("http.max_connections", 4096, 1, 1_000_000),
+        r.integer("http.max_connections_per_address", 1024, 1, 1_000_000),
+        r.integer("http.max_body_bytes_in_flight", 268_435_456, 1024, Integer.MAX_VALUE),
+        r.integer("http.max_body_bytes_in_flight_per_address", 134_217_728, 1024, Integer.MAX_VALUE),
+        Duration.ofSeconds(r.integer("http.request_timeout_seconds", 120, 1, 3600)),
+        r.integer("http.max_auth_failures_per_minute", 30, 1, 1_000_000));
+
+    if (http.maxBodyBytesInFlightPerAddress() < http.maxBodyBytes()
+        || http.maxBodyBytesInFlight() < http.maxBodyBytesInFlightPerAddress()) {
+      r.problem("http.max_body_bytes_in_flight_per_address",
+          "must be at least http.max_body_bytes and at most http.max_body_bytes_in_flight");
+    }
 
     Smtp smtp = SmtpConfig.read(r, deployment);
 

@@ -25,6 +25,7 @@ public final class ConfigSource {
       Map.entry("POSTERN_HTTP_HOST", "http.host"),
       Map.entry("POSTERN_HTTP_PORT", "http.port"),
       Map.entry("POSTERN_HTTP_INSTANCES", "http.instances"),
+      Map.entry("POSTERN_HTTP_MAX_AUTH_FAILURES_PER_MINUTE", "http.max_auth_failures_per_minute"),
       Map.entry("POSTERN_SMTP_PORT", "smtp.submission_port"),
       Map.entry("POSTERN_SMTPS_PORT", "smtp.smtps_port"),
       Map.entry("POSTERN_SMTP_LAN_PORT", "smtp.lan_port"),

@@ -36,9 +36,21 @@ public record PosternConfig(
   /**
    * @param instances HTTP verticle instances; 0 means one per core
    * @param readinessTimeout how long {@code /readyz} waits for each dependency's answer
+   * @param maxConnections open HTTP connections of the process, beyond which new ones are closed
+   * @param maxConnectionsPerAddress the same, per client address
+   * @param maxBodyBytesInFlight bytes of request bodies held at once (declared lengths; a chunked
+   *     body counts {@code maxBodyBytes}), beyond which an authenticated request gets 503 before
+   *     its body is read
+   * @param maxBodyBytesInFlightPerAddress the same, per client address
+   * @param requestTimeout the longest a request may take from its first byte to its response
+   *     (408 and close when the response has not started)
+   * @param maxAuthFailuresPerMinute failed API-key or admin-token attempts per client address per
+   *     minute, beyond which that address gets 429 without a lookup until the minute is over
    */
   public record Http(String host, int port, int instances, long maxBodyBytes,
-      Duration idleTimeout, Duration shutdownGrace, Duration readinessTimeout) {}
+      Duration idleTimeout, Duration shutdownGrace, Duration readinessTimeout, int maxConnections, int maxConnectionsPerAddress,
+      long maxBodyBytesInFlight, long maxBodyBytesInFlightPerAddress, Duration requestTimeout,
+      int maxAuthFailuresPerMinute) {}
 
   /**
    * The SMTP listeners (SPEC §5). Ports of 0 are listeners that are off.

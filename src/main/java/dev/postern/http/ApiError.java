@@ -10,6 +10,7 @@ public enum ApiError {
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   MAILBOX_NOT_API_READABLE(409, "mailbox_not_api_readable"),
   IDEMPOTENCY_CONFLICT(409, "idempotency_conflict"),
+  REQUEST_TIMEOUT(408, "request_timeout"),
   CONFLICT(409, "conflict"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),

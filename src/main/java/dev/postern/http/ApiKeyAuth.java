@@ -26,13 +26,18 @@ public final class ApiKeyAuth {
   private final KeyAuthenticator authenticator;
   private final LastUsedTracker lastUsed;
   private final Consumer<RoutingContext> onAuthenticated;
+  private final AuthFailures failures;
 
-  /** @param onAuthenticated e.g. registers the audit record written when the response ends */
+  /**
+   * @param onAuthenticated e.g. registers the audit record written when the response ends
+   * @param failures throttles and audits failed attempts per client address
+   */
   public ApiKeyAuth(KeyAuthenticator authenticator, LastUsedTracker lastUsed,
-      Consumer<RoutingContext> onAuthenticated) {
+      Consumer<RoutingContext> onAuthenticated, AuthFailures failures) {
     this.authenticator = authenticator;
     this.lastUsed = lastUsed;
     this.onAuthenticated = onAuthenticated;
+    this.failures = failures;
   }
 
   /** The authenticated key of this request (after {@link #authenticate()}). */
@@ -42,13 +47,21 @@ public final class ApiKeyAuth {
 
   public Handler<RoutingContext> authenticate() {
     return ctx -> {
+      // An address that keeps failing is refused before its next key costs a lookup.
+      if (failures.refuseIfThrottled(ctx)) {
+        return;
+      }
       String token = Bearer.token(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
       authenticator.verify(token).onComplete(result -> {
         if (result.failed()) {
           // A refused key is the one 401; anything else (the database down while the key is
           // looked up, …) goes to the error handler, which answers 503 rather than blaming the key.
-          ctx.fail(result.cause() instanceof UnauthorizedException
-              ? new ApiException(ApiError.UNAUTHORIZED, "missing or invalid API key") : result.cause());
+          if (result.cause() instanceof UnauthorizedException) {
+            failures.failed(ctx, AuthFailures.Kind.API_KEY);
+            ctx.fail(new ApiException(ApiError.UNAUTHORIZED, "missing or invalid API key"));
+          } else {
+            ctx.fail(result.cause());
+          }
           return;
         }
         AuthenticatedKey key = result.result();

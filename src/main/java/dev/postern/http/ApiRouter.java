@@ -1,6 +1,7 @@
 package dev.postern.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,7 @@ public final class ApiRouter {
 
   private ApiRouter() {}
 
-  public static Router create(Vertx vertx, long maxBodyBytes, Readiness readiness,
+  public static Router create(Vertx vertx, long maxBodyBytes, HttpEdge edge, Readiness readiness,
       PrometheusMeterRegistry metrics, ErrorHandler errors, List<RouteGroup> groups) {
     Router router = Router.router(vertx);
 
@@ -33,9 +34,11 @@ public final class ApiRouter {
 
     // The limit is enforced while the body streams in: a declared Content-Length over it is
     // refused before any byte is read, and a chunked body is cut off at the limit.
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
-    // Mounted per route by each group (not as a catch-all route, which would turn wrong-method
-    // requests into 404s, or, restricted to methods, unknown paths into 405s).
+    BodyHandler reader = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
+    // Mounted per route by each group, after authentication (not as a catch-all route, which
+    // would turn wrong-method requests into 404s, or, restricted to methods, unknown paths into
+    // 405s). Each body read takes one of the edge's body slots (issue #15 item 1).
+    Handler<RoutingContext> body = edge.bodies(reader);
     groups.forEach(group -> group.mount(router, body));
 
     router.route().failureHandler(errors);

@@ -60,10 +60,11 @@ public final class EmailRoutes implements RouteGroup {
 
   @Override
   public void mount(Router router, Handler<RoutingContext> body) {
-    router.post("/v1/emails/batch").handler(body).handler(auth.authenticate())
-        .handler(auth.require(Scope.EMAILS_SEND)).handler(this::sendBatch);
-    router.post("/v1/emails").handler(body).handler(auth.authenticate())
-        .handler(auth.require(Scope.EMAILS_SEND)).handler(this::send);
+    // The key is checked from the headers while the body waits unread (issue #15 item 1).
+    router.post("/v1/emails/batch").handler(HOLD_BODY).handler(auth.authenticate())
+        .handler(auth.require(Scope.EMAILS_SEND)).handler(body).handler(this::sendBatch);
+    router.post("/v1/emails").handler(HOLD_BODY).handler(auth.authenticate())
+        .handler(auth.require(Scope.EMAILS_SEND)).handler(body).handler(this::send);
     router.get("/v1/emails/:id").handler(auth.authenticate()).handler(auth.require(Scope.EMAILS_READ))
         .handler(quotas.sendHeaders()).handler(this::get);
   }

@@ -3,7 +3,9 @@ package dev.postern.http;
 import dev.postern.refusal.Refusal;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -36,6 +38,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     ApiException error = translate(ctx.failure(), ctx.statusCode());
     HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      // Already answered (a 408 from RequestDeadline) or the client went away: nothing to say.
+      return;
+    }
     if (response.headWritten()) {
       // Mid-stream failure (e.g. a download): the status is gone, all we can do is cut it short.
       response.reset();
@@ -48,11 +54,27 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (error.error() == ApiError.INTERNAL_SERVER_ERROR) {
       log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
+    // An HTTP/1.x body that was never read (refused before authentication, or over the limit)
+    // must not be parsed as the next request, nor drained at the client's pace: the connection
+    // closes. (An HTTP/2 stream ends on its own; its connection serves other streams.)
+    boolean unread = error.error() == ApiError.PAYLOAD_TOO_LARGE || unreadBody(ctx.request());
+    if (unread) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
     send(response, error);
-    if (error.error() == ApiError.PAYLOAD_TOO_LARGE) {
-      // The rest of the body was never read; do not let it be parsed as the next request.
+    if (unread) {
       ctx.request().connection().close();
     }
+  }
+
+  /** An HTTP/1.x request whose declared body has not been read to its end. */
+  static boolean unreadBody(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2 || request.isEnded()) {
+      return false;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return (length != null && !length.trim().equals("0"))
+        || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
   }
 
   public static void send(HttpServerResponse response, ApiException error) {

@@ -17,10 +17,15 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private final PosternConfig.Http config;
   private final Function<io.vertx.core.Vertx, Router> routerFactory;
+  private final HttpEdge edge;
   private HttpServer server;
+  private RequestDeadline deadline;
 
-  public HttpApiVerticle(PosternConfig.Http config, Function<io.vertx.core.Vertx, Router> routerFactory) {
+  /** @param edge the process's connection and body limits, shared by every instance */
+  public HttpApiVerticle(PosternConfig.Http config, HttpEdge edge,
+      Function<io.vertx.core.Vertx, Router> routerFactory) {
     this.config = config;
+    this.edge = edge;
     this.routerFactory = routerFactory;
   }
 
@@ -34,13 +39,16 @@ public final class HttpApiVerticle extends VerticleBase {
         // Room for a 10 KB hostile header to reach the authenticator and get the 401 shape.
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
-    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
+    deadline = new RequestDeadline(vertx, config.requestTimeout(), routerFactory.apply(vertx));
+    server = vertx.createHttpServer(options).connectionHandler(edge::onConnection)
+        .requestHandler(deadline);
     return server.listen();
   }
 
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture()
-        : server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        : server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
+            .onComplete(done -> deadline.stop());
   }
 }

@@ -9,9 +9,20 @@ import io.vertx.ext.web.RoutingContext;
 public interface RouteGroup {
 
   /**
-   * @param body the size-limited body reader; put it first on each route that takes a body
-   *     (Vert.x 5 refuses a body handler after an authentication or user handler). The limit
-   *     bounds what even an unauthenticated client can make the server buffer.
+   * Pauses the request so its body waits unread in the socket (TCP flow control pushes back on
+   * the client) until the body reader resumes it, or the connection closes on a refusal.
+   */
+  Handler<RoutingContext> HOLD_BODY = ctx -> {
+    ctx.request().pause();
+    ctx.next();
+  };
+
+  /**
+   * @param body the size-limited body reader (a plain handler, so Vert.x accepts it after
+   *     others). Put it AFTER authentication on each route that takes a body: no byte of an
+   *     unauthenticated body is ever buffered (issue #15 item 1). An authentication step that
+   *     completes asynchronously must be preceded by {@link #HOLD_BODY}, or body bytes arriving
+   *     meanwhile are lost.
    */
   void mount(Router router, Handler<RoutingContext> body);
 }

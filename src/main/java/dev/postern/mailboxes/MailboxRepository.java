@@ -1,5 +1,6 @@
 package dev.postern.mailboxes;
 
+import dev.postern.keys.KeyRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -65,10 +66,25 @@ public final class MailboxRepository {
         .map(MailboxRepository::first);
   }
 
-  /** @return whether a row was deleted */
+  /**
+   * Deletes the mailbox; its API keys go with it (ON DELETE CASCADE), and in the same transaction
+   * every node is told, per key, to drop it from its key cache (issue #15 item 3): without the
+   * notification another node would keep accepting a deleted key for up to {@code cache_ttl}.
+   * The mailbox row is locked first, so no key can be bound to it between the notifications and
+   * the delete (a key insert's foreign-key check needs a share lock on it). NOTIFY is delivered
+   * at commit only, so a refused delete (23503: mail on record) notifies nobody.
+   *
+   * @return whether a row was deleted
+   */
   Future<Boolean> delete(UUID id) {
-    return pool.preparedQuery("DELETE FROM mailboxes WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> rows.rowCount() == 1);
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM mailboxes WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(id))
+        .compose(locked -> locked.size() == 0 ? Future.succeededFuture(false)
+            : tx.preparedQuery("SELECT pg_notify($2, lookup_prefix) FROM api_keys WHERE mailbox_id = $1")
+                .execute(Tuple.of(id, KeyRepository.CHANGES_CHANNEL))
+                .compose(notified -> tx.preparedQuery("DELETE FROM mailboxes WHERE id = $1")
+                    .execute(Tuple.of(id)))
+                .map(rows -> rows.rowCount() == 1)));
   }
 
   private static Optional<Mailbox> first(RowSet<Row> rows) {

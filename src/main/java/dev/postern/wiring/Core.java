@@ -2,6 +2,7 @@ package dev.postern.wiring;
 
 import dev.postern.audit.AuditLog;
 import dev.postern.auth.KeyAuthenticator;
+import dev.postern.auth.KeyRows;
 import dev.postern.auth.LastUsedTracker;
 import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
@@ -132,7 +133,7 @@ public record Core(
 
     PosternConfig.Keys keys = config.keys();
     KeyRepository keyRows = new KeyRepository(pool);
-    KeyAuthenticator authenticator = new KeyAuthenticator(new KeyFormat(keys.prefix()), keyRows,
+    KeyAuthenticator authenticator = new KeyAuthenticator(new KeyFormat(keys.prefix()), KeyRows.of(keyRows),
         vault, cpu, clock, KeyAuthenticator.Settings.of(keys.cacheSize(), keys.cacheTtl().toMillis()));
     signals.listen(KeyRepository.CHANGES_CHANNEL, authenticator::invalidate,
         v -> authenticator.invalidateAll());

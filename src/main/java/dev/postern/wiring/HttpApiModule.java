@@ -9,6 +9,7 @@ import dev.postern.audit.AuditReader;
 import dev.postern.config.PosternConfig;
 import dev.postern.http.ApiKeyAuth;
 import dev.postern.http.ApiRouter;
+import dev.postern.http.AuthFailures;
 import dev.postern.http.DependencyFailures;
 import dev.postern.http.ErrorHandler;
 import dev.postern.http.EmailRoutes;
@@ -21,6 +22,7 @@ import dev.postern.inbound.inbox.InboxQueries;
 import dev.postern.inbound.inbox.InboxService;
 import dev.postern.inbound.inbox.MailChange;
 import dev.postern.inbound.inbox.MailChangeFeed;
+import dev.postern.http.HttpEdge;
 import dev.postern.http.PingRoutes;
 import dev.postern.http.QuotaSteps;
 import dev.postern.http.RequestAudit;
@@ -59,7 +61,7 @@ public final class HttpApiModule implements Feature {
   private String deployment;
   private String feedDeployment;
 
-  public HttpApiModule(Core core, AdminAuth admin, PrometheusMeterRegistry metrics) {
+  public HttpApiModule(Core core, AdminAuth unguarded, PrometheusMeterRegistry metrics) {
     this.vertx = core.vertx();
     this.config = core.config().http();
     this.core = core;
@@ -67,8 +69,11 @@ public final class HttpApiModule implements Feature {
     errors.register(new DependencyFailures());
     Pool pool = core.database().pool();
     AdminTrail trail = new AdminTrail(core.audit(), core.clock());
+    AuthFailures failures = new AuthFailures(config.maxAuthFailuresPerMinute(), core.audit(),
+        core.clock());
+    AdminAuth admin = unguarded.withFailures(failures);
     ApiKeyAuth apiKeys = new ApiKeyAuth(core.authenticator(), core.lastUsed(),
-        new RequestAudit(core.audit(), core.clock()));
+        new RequestAudit(core.audit(), core.clock()), failures);
     QuotaSteps quotas = new QuotaSteps(core.quotas());
     KeyRepository keys = new KeyRepository(pool);
     KeyIssuer issuer = new KeyIssuer(new KeyFormat(core.config().keys().prefix()), keys,
@@ -102,6 +107,7 @@ public final class HttpApiModule implements Feature {
     int instances = config.instances() > 0 ? config.instances()
         : Runtime.getRuntime().availableProcessors();
     long sweep = core.config().inbox().streamHeartbeat().toMillis();
+    HttpEdge edge = new HttpEdge(config);
     return vertx.deployVerticle(new VerticleBase() {
           @Override
           public Future<?> start() {
@@ -109,8 +115,8 @@ public final class HttpApiModule implements Feature {
           }
         })
         .onSuccess(id -> feedDeployment = id)
-        .compose(feedId -> vertx.deployVerticle(() -> new HttpApiVerticle(config, v -> ApiRouter.create(v,
-                config.maxBodyBytes(), core.readiness(), metrics, errors, routes)),
+        .compose(feedId -> vertx.deployVerticle(() -> new HttpApiVerticle(config, edge, v -> ApiRouter.create(v,
+                config.maxBodyBytes(), edge, core.readiness(), metrics, errors, routes)),
             new DeploymentOptions().setInstances(instances))
         .recover(e -> Future.failedFuture(new StartupException("HTTP port " + config.host() + ":"
             + config.port() + " (POSTERN_HTTP_PORT): " + e.getMessage())))

@@ -58,7 +58,10 @@ class ApiRouterIT {
     };
     port = FreePort.next();
     server = vertx.createHttpServer()
-        .requestHandler(ApiRouter.create(vertx, LIMIT, readiness, registry, errors, List.of(probe)))
+        .requestHandler(ApiRouter.create(vertx, LIMIT, new HttpEdge(new dev.postern.config.PosternConfig.Http(
+            "127.0.0.1", port, 1, LIMIT, java.time.Duration.ofSeconds(30), java.time.Duration.ZERO, java.time.Duration.ofSeconds(2),
+            100, 100, 100 * LIMIT, 100 * LIMIT, java.time.Duration.ofSeconds(60), 100)), readiness, registry, errors,
+            List.of(probe)))
         .listen(port, "127.0.0.1").await();
   }
 

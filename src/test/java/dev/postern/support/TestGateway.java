@@ -96,6 +96,9 @@ public final class TestGateway implements AutoCloseable {
       env.put("POSTERN_HTTP_HOST", "127.0.0.1");
       env.put("POSTERN_HTTP_PORT", Integer.toString(FreePort.next()));
       env.put("POSTERN_HTTP_INSTANCES", "2");
+      // Every test client is 127.0.0.1: tests that walk through many refused credentials must
+      // not trip the per-address throttle of failed attempts (AuthThrottleIT sets its own).
+      env.put("POSTERN_HTTP_MAX_AUTH_FAILURES_PER_MINUTE", "100000");
       // SMTP listeners are off unless a test asks for them (then on ports it chose).
       env.put("POSTERN_SMTP_PORT", "0");
       env.put("POSTERN_SMTPS_PORT", "0");
