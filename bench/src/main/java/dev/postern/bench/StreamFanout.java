@@ -94,6 +94,8 @@ public final class StreamFanout implements Callable<Integer> {
   private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong connected = new AtomicLong();
+  /** Set once the run is over: the streams closing then are this client's doing. */
+  private volatile boolean closing;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new StreamFanout()).execute(args));
@@ -166,6 +168,7 @@ public final class StreamFanout implements Callable<Integer> {
       }
       return 0;
     } finally {
+      closing = true;
       vertx.close().await(30, TimeUnit.SECONDS);
     }
   }
@@ -193,7 +196,11 @@ public final class StreamFanout implements Callable<Integer> {
           }
         }
       });
-      response.exceptionHandler(e -> System.err.println("[fanout] stream failed: " + e));
+      response.exceptionHandler(e -> {
+        if (!closing) {
+          System.err.println("[fanout] stream failed: " + e);
+        }
+      });
     }).onFailure(e -> System.err.println("[fanout] stream not opened: " + e));
   }
 
