@@ -3,7 +3,8 @@
 # on 127.0.0.1 only, and prints the ratio lines of BENCHMARKS.md. See bench/README.md.
 #
 #   bench/run.sh [--runs N] [--warmup 10s] [--duration 30s] [-c 64] [--self-test] [--profile] <scenario>
-#   scenarios: ping | send-small | send-attach | e2e-relay | smtp-accept
+#   scenarios: ping | send-small | send-attach | e2e-relay | smtp-accept | mx-accept | inbox-list
+#              | inbox-fanout
 #
 # --self-test puts a second bare route where Postern would be (ratio ~1): it proves the
 # plumbing without the gateway. --profile (or POSTERN_BENCH_PROFILE=1) records the gateway with
@@ -39,9 +40,9 @@ case "$SCENARIO" in
   ping|send-small|send-attach) ;;
   e2e-relay)
     if (( SELF_TEST )); then echo "e2e-relay has no self-test (a bare route delivers nothing)" >&2; exit 2; fi ;;
-  smtp-accept)
-    if (( SELF_TEST )); then echo "smtp-accept has no self-test (a bare route speaks no SMTP)" >&2; exit 2; fi ;;
-  *) echo "usage: bench/run.sh [--runs N] [--self-test] ping|send-small|send-attach|e2e-relay|smtp-accept" >&2
+  smtp-accept|mx-accept|inbox-list|inbox-fanout)
+    if (( SELF_TEST )); then echo "$SCENARIO has no self-test (a bare route is no gateway)" >&2; exit 2; fi ;;
+  *) echo "usage: bench/run.sh [--runs N] [--self-test] ping|send-small|send-attach|e2e-relay|smtp-accept|mx-accept|inbox-list|inbox-fanout" >&2
      exit 2 ;;
 esac
 
@@ -120,13 +121,13 @@ start_postern() { # -> sets POSTERN_PORT, POSTERN_PID, KEY, KEY_ID, COST_ARGS
   create_identity
 }
 # Starts the gateway on $WORK/postern-data (kept across restarts) with POSTERN_ENV.
-launch_postern() { # -> sets POSTERN_PORT, POSTERN_SMTPS_PORT, POSTERN_PID, COST_ARGS
-  POSTERN_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port)
+launch_postern() { # -> sets POSTERN_PORT, POSTERN_SMTPS_PORT, POSTERN_MX_PORT, POSTERN_PID, COST_ARGS
+  POSTERN_PORT=$(free_port) POSTERN_SMTPS_PORT=$(free_port) POSTERN_MX_PORT=$(free_port)
   local data="$WORK/postern-data"
   mkdir -p "$data"
   # Same bounded heap as scripts/run.sh (override with JAVA_OPTS).
   POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$POSTERN_ADMIN" \
-    POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$POSTERN_SMTPS_PORT POSTERN_MX_PORT=$(free_port) \
+    POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$POSTERN_SMTPS_PORT POSTERN_MX_PORT=$POSTERN_MX_PORT \
     setsid env "${POSTERN_ENV[@]}" java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} \
     "${PROFILE_OPTS[@]}" -jar "$JAR" >>"$OUT/postern.log" 2>&1 &
   POSTERN_PID=$!
@@ -257,6 +258,14 @@ report_profile() { # title files...
 # ---- start what the scenario needs ----
 if [[ $SCENARIO == smtp-accept ]]; then
   source "$ROOT/bench/smtp-accept.sh" # smtp-source into the LAN shim and into Postfix
+  exit 0
+fi
+if [[ $SCENARIO == mx-accept ]]; then
+  source "$ROOT/bench/mx-accept.sh" # smtp-source into the MX and into Postfix, then the filing drain
+  exit 0
+fi
+if [[ $SCENARIO == inbox-* ]]; then
+  source "$ROOT/bench/inbox.sh" # inbox-list (page vs _ping) or inbox-fanout (SSE latency)
   exit 0
 fi
 if [[ $SCENARIO == e2e-relay ]]; then

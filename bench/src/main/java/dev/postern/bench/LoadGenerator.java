@@ -78,6 +78,10 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       description = "post-json: JSON body size")
   long jsonBytes;
 
+  @Option(names = "--paths-file",
+      description = "GET/ping: request targets (path?query, one a line) sent in turn instead of the URL's")
+  Path pathsFile;
+
   @Option(names = "--label", description = "name of this run in reports")
   String label;
 
@@ -127,6 +131,14 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     Workload kind = Workload.parse(workload);
     RequestTemplate template = kind.template(new Workload.Spec(url, key, from, to, textBytes,
         attachBytes, jsonBytes));
+    if (pathsFile != null) {
+      List<String> targets = Files.readAllLines(pathsFile).stream().map(String::strip)
+          .filter(line -> !line.isEmpty()).toList();
+      if (targets.isEmpty()) {
+        throw new IllegalArgumentException("--paths-file " + pathsFile + " names no target");
+      }
+      template = template.rotating(targets);
+    }
     return run(template, kind);
   }
 

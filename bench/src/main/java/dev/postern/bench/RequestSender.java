@@ -18,6 +18,7 @@ final class RequestSender {
   private final HttpClient client;
   private final RequestTemplate template;
   private final RequestOptions options;
+  private int next; // the rotation's next target: one sender per event loop, so no race
 
   RequestSender(HttpClient client, RequestTemplate template, Duration timeout) {
     this.client = client;
@@ -35,7 +36,13 @@ final class RequestSender {
   }
 
   Future<Exchange> send() {
-    return client.request(options).compose(this::write);
+    var rotation = template.rotation();
+    if (rotation.isEmpty()) {
+      return client.request(options).compose(this::write);
+    }
+    String target = rotation.get(next);
+    next = (next + 1) % rotation.size();
+    return client.request(new RequestOptions(options).setURI(target)).compose(this::write);
   }
 
   private Future<Exchange> write(HttpClientRequest request) {

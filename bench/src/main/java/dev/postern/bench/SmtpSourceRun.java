@@ -28,6 +28,12 @@ import picocli.CommandLine.Option;
  * or {@code --verify-command} (a shell command printing a number, e.g. Postfix's held queue
  * files) is read before and after the measured run; a growth other than {@code --messages}
  * fails the run (exit 3) with the figures, and no result is written.
+ *
+ * <p>mx-accept: {@code --backlog-sql} (the deliveries accepted but not yet filed) is read right
+ * after the run and polled until zero ({@link FilingBacklog}); {@code --filed-sql} (the filed
+ * messages) must then have grown by {@code --messages} too, or the run fails (exit 3).
+ * {@code --filed-out} gets a second result: first submission → last filing, its throughput and
+ * its cost (accepting and filing together).
  */
 @Command(name = "SmtpSourceRun", mixinStandardHelpOptions = true,
     description = "Times an SMTP submitting command (smtp-source) and checks every message was stored.")
@@ -96,6 +102,24 @@ public final class SmtpSourceRun implements Callable<Integer> {
   @Option(names = "--verify-command", description = "shell command printing the stored count")
   String verifyCommand;
 
+  @Option(names = "--backlog-sql",
+      description = "query counting deliveries accepted but not yet filed: time their drain (needs --cost-pg-data)")
+  String backlogSql;
+
+  @Option(names = "--filed-sql", description = "with --backlog-sql: query counting the filed messages")
+  String filedSql;
+
+  @Option(names = "--filed-out", description = "with --backlog-sql: result JSON of accept + filing")
+  java.nio.file.Path filedOut;
+
+  @Option(names = "--drain-out",
+      description = "with --backlog-sql: JSON of the drain (backlog, seconds, rates)")
+  java.nio.file.Path drainOut;
+
+  @Option(names = "--drain-stall", defaultValue = "120",
+      description = "seconds without filing progress after which the drain fails")
+  double drainStall;
+
   /** With {@code --cost-pg-data}: the cost per message of the measured run. */
   @CommandLine.Mixin
   CostProbeOptions cost = new CostProbeOptions();
@@ -115,9 +139,10 @@ public final class SmtpSourceRun implements Callable<Integer> {
     if (tlsPort != null && (key == null || key.isBlank())) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--tls-port needs --key");
     }
-    if (verifySql != null && !cost.enabled()) {
+    if ((verifySql != null || backlogSql != null || filedSql != null) && !cost.enabled()) {
       throw new CommandLine.ParameterException(new CommandLine(this),
-          "--verify-sql reads through the cost probe: give --cost-pg-data and --cost-gateway-pid");
+          "--verify-sql, --backlog-sql and --filed-sql read through the cost probe: give"
+              + " --cost-pg-data and --cost-gateway-pid");
     }
     SmtpTlsLoad tls = tlsPort == null ? null : new SmtpTlsLoad(tlsHost, tlsPort, user, key, from,
         to, sessions, Math.toIntExact(size));
@@ -129,7 +154,11 @@ public final class SmtpSourceRun implements Callable<Integer> {
     }
     CostProbe probe = cost.open();
     try (tls) {
+      if (backlogSql != null) { // the warm-up's messages are filed before the measured run
+        FilingBacklog.drain(() -> probe.count(backlogSql), drainStall);
+      }
       long countBefore = count(probe);
+      long filedBefore = filedSql == null ? 0 : probe.count(filedSql);
       CostSnapshot before = probe == null ? null : probe.snapshot();
       String startedAt = Instant.now().toString();
       long t0 = System.nanoTime();
@@ -163,6 +192,12 @@ public final class SmtpSourceRun implements Callable<Integer> {
       if (messageCost != null) {
         System.out.println("  " + messageCost.line(label, 4));
       }
+      if (backlogSql != null) {
+        Integer failed = drained(probe, before, t0, startedAt, filedBefore, rate);
+        if (failed != null) {
+          return failed;
+        }
+      }
       String tool = tls != null ? "SmtpTlsLoad -s " + sessions : "smtp-source -d -s " + sessions;
       String target = url != null ? url : tls != null ? "smtps://" + tlsHost + ":" + tlsPort
           : command;
@@ -178,6 +213,47 @@ public final class SmtpSourceRun implements Callable<Integer> {
         probe.close();
       }
     }
+  }
+
+  /**
+   * Times the filing backlog's drain, checks every accepted message was filed, prints the drain
+   * line and writes {@code --filed-out}. Null when all is well, else the exit code.
+   */
+  private Integer drained(CostProbe probe, CostSnapshot before, long t0, String startedAt,
+      long filedBefore, double acceptRate) throws Exception {
+    FilingBacklog.Drain drain = FilingBacklog.drain(() -> probe.count(backlogSql), drainStall);
+    CostSnapshot after = probe.snapshot();
+    String endedAt = Instant.now().toString();
+    if (filedSql != null) {
+      String mismatch = new StoredMessages(filedBefore, probe.count(filedSql)).mismatch(messages);
+      if (mismatch != null) {
+        System.err.println("[smtp] " + label + " FAILED filing: " + mismatch.replace("stored",
+            "filed") + "; checked with " + filedSql);
+        return STORED_MISMATCH;
+      }
+    }
+    double seconds = (drain.drainedNanos() - t0) / 1e9;
+    double pipelineRate = messages / seconds;
+    System.out.println(drain.line(label, acceptRate, pipelineRate));
+    if (filedOut != null) {
+      MessageCost filedCost = MessageCost.between(before, after, messages,
+          CostProbe.PROBE_COMMITS_PER_WINDOW);
+      System.out.println("  " + filedCost.line(label + " accept+filing", 4));
+      var result = new RunResult(label + "-filed", "smtp-source -d -s " + sessions,
+          workload + ", accepted and filed", "closed", url != null ? url : command, sessions, 0,
+          sessions, 0, seconds, startedAt, RunResult.Machine.current(), messages, messages,
+          pipelineRate, pipelineRate, null, null, Map.of(), Map.of(), 0, null, null,
+          new RunResult.MeasuredWindow(startedAt, endedAt), filedCost);
+      ResultJson.writeFile(result, filedOut);
+    }
+    if (drainOut != null) {
+      java.nio.file.Files.writeString(drainOut, String.format(Locale.ROOT, "{\"label\": \"%s\","
+          + " \"backlog\": %d, \"drain_seconds\": %.3f, \"drain_rate\": %.1f,"
+          + " \"accept_rate\": %.1f, \"pipeline_rate\": %.1f, \"kept_up\": %b}%n", label,
+          drain.backlog(), drain.seconds(), drain.rate(), acceptRate, pipelineRate,
+          drain.keptUp() || drain.rate() >= acceptRate));
+    }
+    return null;
   }
 
   /** The stored count now (0 when nothing is verified). */

@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The message is smtp-source's shape: From, To, Date, a unique Message-ID (so replay
  * detection never merges two), then {@code payloadBytes} of 78-character lines.
  * The server's certificate is not verified (the gateway's self-signed one): loopback only.
+ *
+ * <p>{@link #plaintext} is the same client without TLS and without AUTH, for the MX
+ * (inbox-fanout), telling a listener each message's Message-ID and the moment its 250 arrived.
  */
 final class SmtpTlsLoad implements AutoCloseable {
 
@@ -42,9 +45,27 @@ final class SmtpTlsLoad implements AutoCloseable {
   private final byte[] payload;
   private final Vertx vertx;
   private final NetClient client;
+  private final Acknowledged acknowledged;
+
+  /** Told of each message's 250, on the client's event loop. */
+  interface Acknowledged {
+    /** @param messageId the Message-ID without angle brackets */
+    void accepted(String messageId, long nanoTime);
+  }
 
   SmtpTlsLoad(String host, int port, String user, String password, String from, String to,
       int sessions, int payloadBytes) {
+    this(host, port, true, user, password, from, to, sessions, payloadBytes, (id, at) -> { });
+  }
+
+  /** No TLS, no AUTH (an MX takes mail so), one session; {@code acknowledged} hears every 250. */
+  static SmtpTlsLoad plaintext(String host, int port, String from, String to, int payloadBytes,
+      Acknowledged acknowledged) {
+    return new SmtpTlsLoad(host, port, false, null, null, from, to, 1, payloadBytes, acknowledged);
+  }
+
+  private SmtpTlsLoad(String host, int port, boolean tls, String user, String password,
+      String from, String to, int sessions, int payloadBytes, Acknowledged acknowledged) {
     if (!LoopbackTarget.isLoopback(host)) {
       throw new IllegalArgumentException("refusing a non-loopback target: " + host);
     }
@@ -56,8 +77,9 @@ final class SmtpTlsLoad implements AutoCloseable {
     this.to = to;
     this.sessions = sessions;
     this.payload = payload(payloadBytes);
+    this.acknowledged = acknowledged;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    this.client = vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true)
+    this.client = vertx.createNetClient(new NetClientOptions().setSsl(tls).setTrustAll(true)
         .setHostnameVerificationAlgorithm("").setConnectTimeout(10_000));
   }
 
@@ -78,11 +100,13 @@ final class SmtpTlsLoad implements AutoCloseable {
   }
 
   private Future<Void> session(Conversation c, AtomicLong remaining) {
-    String plain = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password)
-        .getBytes(StandardCharsets.UTF_8));
-    return c.reply(220)
-        .compose(r -> c.command("EHLO bench.test", 250))
-        .compose(r -> c.command("AUTH PLAIN " + plain, 235))
+    Future<?> greeted = c.reply(220).compose(r -> c.command("EHLO bench.test", 250));
+    if (password != null) {
+      String plain = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password)
+          .getBytes(StandardCharsets.UTF_8));
+      greeted = greeted.compose(r -> c.command("AUTH PLAIN " + plain, 235));
+    }
+    return greeted
         .compose(r -> transactions(c, remaining))
         .compose(r -> c.command("QUIT", 221))
         .eventually(() -> c.socket.close())
@@ -93,18 +117,20 @@ final class SmtpTlsLoad implements AutoCloseable {
     if (remaining.getAndDecrement() <= 0) {
       return Future.succeededFuture();
     }
+    String messageId = UUID.randomUUID() + "@bench.test";
     return c.command("MAIL FROM:<" + from + ">", 250)
         .compose(r -> c.command("RCPT TO:<" + to + ">", 250))
         .compose(r -> c.command("DATA", 354))
-        .compose(r -> c.send(message(), 250))
+        .compose(r -> c.send(message(messageId), 250))
+        .onSuccess(r -> acknowledged.accepted(messageId, System.nanoTime()))
         .compose(r -> transactions(c, remaining));
   }
 
-  private Buffer message() {
+  private Buffer message(String messageId) {
     String headers = "From: <" + from + ">\r\nTo: <" + to + ">\r\nDate: "
         + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            java.time.ZonedDateTime.now()) + "\r\nMessage-ID: <" + UUID.randomUUID()
-        + "@bench.test>\r\nSubject: bench\r\n\r\n";
+            java.time.ZonedDateTime.now()) + "\r\nMessage-ID: <" + messageId
+        + ">\r\nSubject: bench\r\n\r\n";
     return Buffer.buffer(headers).appendBytes(payload).appendString(".\r\n");
   }
 

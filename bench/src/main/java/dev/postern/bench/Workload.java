@@ -49,7 +49,7 @@ enum Workload {
     String path = uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     int port = uri.getPort() > 0 ? uri.getPort() : 80;
-    return new RequestTemplate(method, uri.getHost(), port, target, headers, body);
+    return new RequestTemplate(method, uri.getHost(), port, target, headers, body, List.of());
   }
 
   static Buffer sendBody(Spec spec) {
