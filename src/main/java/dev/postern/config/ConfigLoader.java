@@ -137,7 +137,8 @@ public final class ConfigLoader {
         r.integer("webhooks.batch_size", 16, 1, 1000),
         r.integer("webhooks.retry_multiplier", 6, 1, 100),
         r.integer("webhooks.secret_cache_size", 10_000, 1, 10_000_000),
-        Duration.ofMillis(r.integer("webhooks.subscriptions_ttl_ms", 5_000, 0, 3_600_000)));
+        Duration.ofMillis(r.integer("webhooks.subscriptions_ttl_ms", 5_000, 0, 3_600_000)),
+        r.bool("webhooks.allow_private_targets", false));
   }
 
   private static PosternConfig.Audit readAudit(ConfigReader r) {

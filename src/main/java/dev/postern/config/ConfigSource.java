@@ -49,6 +49,7 @@ public final class ConfigSource {
       Map.entry("POSTERN_RELAY_URL", "delivery.relay_url"),
       Map.entry("POSTERN_DELIVERY_WORKERS", "delivery.workers"),
       Map.entry("POSTERN_HELO_NAME", "delivery.helo_name"),
+      Map.entry("POSTERN_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "webhooks.allow_private_targets"),
       Map.entry("POSTERN_MASTER_SECRET", "secrets.master_secret"),
       Map.entry("POSTERN_ADMIN_TOKEN", "secrets.admin_token"),
       Map.entry("POSTERN_KEY_PREFIX", "keys.prefix"),

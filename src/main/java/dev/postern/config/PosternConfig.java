@@ -168,10 +168,13 @@ public record PosternConfig(
    * @param secretCacheSize webhook signing secrets kept decrypted in memory
    * @param subscriptionsTtl how long the set of subscribed event types is used before it is read
    *     again (a new webhook may miss events for up to this long)
+   * @param allowPrivateTargets webhooks may reach loopback, private, link-local and metadata
+   *     addresses (in-cluster receivers); false refuses them at connect time (issue #15 item 8)
    */
   public record Webhooks(Duration requestTimeout, Duration firstRetry, Duration maxRetry,
       int maxAttempts, Duration horizon, Duration pollInterval, int concurrency, int batchSize,
-      int retryMultiplier, int secretCacheSize, Duration subscriptionsTtl) {}
+      int retryMultiplier, int secretCacheSize, Duration subscriptionsTtl,
+      boolean allowPrivateTargets) {}
 
   /**
    * The batched audit writer ({@code audit.AuditLog}).
