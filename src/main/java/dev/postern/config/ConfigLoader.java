@@ -122,7 +122,8 @@ public final class ConfigLoader {
 
     return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
         keys, delivery, readWebhooks(r), readDns(r), readAudit(r), readHousekeeping(r),
-        r.integer("cpu_threads", 0, 0, 256));
+        r.integer("cpu_threads", 0, 0, 256),
+        HttpExposureConfig.readTls(r, deployment, http.host()), HttpExposureConfig.readAdmin(r));
   }
 
   private static PosternConfig.Webhooks readWebhooks(ConfigReader r) {

@@ -27,9 +27,33 @@ public record PosternConfig(
     Dns dns,
     Audit audit,
     Housekeeping housekeeping,
-    int cpuThreads) {
+    int cpuThreads,
+    HttpTls httpTls,
+    AdminListener admin) {
 
   public enum Deployment { EMBEDDED, PRODUCTION }
+
+  /**
+   * HTTPS on the API listener (issue #15 item 5).
+   *
+   * @param enabled serve HTTPS (TLS 1.2 and 1.3) instead of plain HTTP
+   * @param certFile PEM certificate chain; null with {@code keyFile} null and {@code enabled}
+   *     serves a self-signed pair generated into {@code <data>/tls/http-*.pem}
+   */
+  public record HttpTls(boolean enabled, String certFile, String keyFile) {}
+
+  /**
+   * A separate plain-HTTP listener, bound to a loopback address, for {@code /admin/v1},
+   * {@code /metrics} and {@code /readyz} with its per-check detail; with it on, the API listener
+   * answers {@code /readyz} with {@code {ready}} only and serves neither of the others.
+   *
+   * @param port 0 = off: everything is served on the API listener
+   */
+  public record AdminListener(String host, int port) {
+    public boolean separate() {
+      return port != 0;
+    }
+  }
 
   /**
    * @param instances HTTP verticle instances; 0 means one per core

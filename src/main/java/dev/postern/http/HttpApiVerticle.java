@@ -16,25 +16,35 @@ import java.util.function.Function;
 public final class HttpApiVerticle extends VerticleBase {
 
   private final PosternConfig.Http config;
+  private final HttpListener listener;
   private final Function<io.vertx.core.Vertx, Router> routerFactory;
   private HttpServer server;
 
   public HttpApiVerticle(PosternConfig.Http config, Function<io.vertx.core.Vertx, Router> routerFactory) {
+    this(config, HttpListener.plain(config.host(), config.port()), routerFactory);
+  }
+
+  /** @param listener where to listen, and with which certificate (issue #15 item 5) */
+  public HttpApiVerticle(PosternConfig.Http config, HttpListener listener,
+      Function<io.vertx.core.Vertx, Router> routerFactory) {
     this.config = config;
+    this.listener = listener;
     this.routerFactory = routerFactory;
   }
 
   @Override
   public Future<?> start() {
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.host())
-        .setPort(config.port())
+        .setHost(listener.host())
+        .setPort(listener.port())
         .setIdleTimeout((int) config.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         // Room for a 10 KB hostile header to reach the authenticator and get the 401 shape.
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
-    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
+    listener.applyTls(options);
+    server = vertx.createHttpServer(options)
+        .requestHandler(NoStoreSecrets.around(routerFactory.apply(vertx)));
     return server.listen();
   }
 
