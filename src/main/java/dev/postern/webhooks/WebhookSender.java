@@ -45,8 +45,7 @@ final class WebhookSender {
     this.timeoutMillis = settings.requestTimeout().toMillis();
     this.client = vertx.createHttpClient(new HttpClientOptions()
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
-            .setKeepAlive(true)
-            .setForceSni(true),
+            .setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(Math.max(1, settings.concurrency())));
     // Name lookups block (system resolver): a small pool of their own, off the event loop.
     this.lookups = vertx.createSharedWorkerExecutor("postern-webhook-dns",
@@ -81,7 +80,8 @@ final class WebhookSender {
     });
     targets.resolve(options.getHost())
         .compose(address -> {
-          // Connect to the checked address; Host header and SNI stay the URL's name.
+          // Connect to the checked address; the Host header, the TLS peer name (hence SNI)
+          // and the certificate check stay the URL's name (Vert.x: authority vs. server).
           options.setServer(SocketAddress.inetSocketAddress(options.getPort(),
               address.getHostAddress()));
           return client.request(options);
