@@ -18,9 +18,11 @@ USER postern
 ENV POSTERN_DATA_DIR=/var/lib/postern
 VOLUME /var/lib/postern
 # The HTTP API, SMTP submission with STARTTLS (2587) and implicit TLS (2465), the inbound MX (2525).
+# With conf/production.json the API is HTTPS and /readyz detail is on the loopback admin
+# listener (8081), which the health check reads; the embedded default serves plain HTTP on 8080.
 EXPOSE 8080 2587 2465 2525
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \
-  CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
+  CMD curl -fsS http://127.0.0.1:8081/readyz || curl -fsS http://127.0.0.1:8080/readyz || exit 1
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/postern/postern.jar"]
 CMD ["serve"]

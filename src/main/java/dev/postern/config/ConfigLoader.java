@@ -134,7 +134,8 @@ public final class ConfigLoader {
 
     return new PosternConfig(deployment, dataDir, http, smtp, postgres, redis, blobs, secrets,
         keys, delivery, readWebhooks(r), readInbound(r), readDns(r), readAudit(r),
-        readHousekeeping(r), r.integer("cpu_threads", 0, 0, 256), readInbox(r));
+        readHousekeeping(r), r.integer("cpu_threads", 0, 0, 256), readInbox(r),
+        HttpExposureConfig.readTls(r, deployment, http.host()), HttpExposureConfig.readAdmin(r));
   }
 
   private static PosternConfig.Inbox readInbox(ConfigReader r) {
@@ -157,7 +158,8 @@ public final class ConfigLoader {
         r.integer("webhooks.batch_size", 16, 1, 1000),
         r.integer("webhooks.retry_multiplier", 6, 1, 100),
         r.integer("webhooks.secret_cache_size", 10_000, 1, 10_000_000),
-        Duration.ofMillis(r.integer("webhooks.subscriptions_ttl_ms", 5_000, 0, 3_600_000)));
+        Duration.ofMillis(r.integer("webhooks.subscriptions_ttl_ms", 5_000, 0, 3_600_000)),
+        r.bool("webhooks.allow_private_targets", false));
   }
 
   private static PosternConfig.Audit readAudit(ConfigReader r) {

@@ -29,9 +29,33 @@ public record PosternConfig(
     Audit audit,
     Housekeeping housekeeping,
     int cpuThreads,
-    Inbox inbox) {
+    Inbox inbox,
+    HttpTls httpTls,
+    AdminListener admin) {
 
   public enum Deployment { EMBEDDED, PRODUCTION }
+
+  /**
+   * HTTPS on the API listener (issue #15 item 5).
+   *
+   * @param enabled serve HTTPS (TLS 1.2 and 1.3) instead of plain HTTP
+   * @param certFile PEM certificate chain; null with {@code keyFile} null and {@code enabled}
+   *     serves a self-signed pair generated into {@code <data>/tls/http-*.pem}
+   */
+  public record HttpTls(boolean enabled, String certFile, String keyFile) {}
+
+  /**
+   * A separate plain-HTTP listener, bound to a loopback address, for {@code /admin/v1},
+   * {@code /metrics} and {@code /readyz} with its per-check detail; with it on, the API listener
+   * answers {@code /readyz} with {@code {ready}} only and serves neither of the others.
+   *
+   * @param port 0 = off: everything is served on the API listener
+   */
+  public record AdminListener(String host, int port) {
+    public boolean separate() {
+      return port != 0;
+    }
+  }
 
   /**
    * @param instances HTTP verticle instances; 0 means one per core
@@ -182,10 +206,13 @@ public record PosternConfig(
    * @param secretCacheSize webhook signing secrets kept decrypted in memory
    * @param subscriptionsTtl how long the set of subscribed event types is used before it is read
    *     again (a new webhook may miss events for up to this long)
+   * @param allowPrivateTargets webhooks may reach loopback, private, link-local and metadata
+   *     addresses (in-cluster receivers); false refuses them at connect time (issue #15 item 8)
    */
   public record Webhooks(Duration requestTimeout, Duration firstRetry, Duration maxRetry,
       int maxAttempts, Duration horizon, Duration pollInterval, int concurrency, int batchSize,
-      int retryMultiplier, int secretCacheSize, Duration subscriptionsTtl) {}
+      int retryMultiplier, int secretCacheSize, Duration subscriptionsTtl,
+      boolean allowPrivateTargets) {}
 
   /**
    * The batched audit writer ({@code audit.AuditLog}).

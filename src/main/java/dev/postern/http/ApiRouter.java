@@ -21,12 +21,24 @@ public final class ApiRouter {
 
   public static Router create(Vertx vertx, long maxBodyBytes, HttpEdge edge, Readiness readiness,
       PrometheusMeterRegistry metrics, ErrorHandler errors, List<RouteGroup> groups) {
+    return create(vertx, maxBodyBytes, edge, readiness, metrics, errors, groups, true);
+  }
+
+  /**
+   * @param readinessDetail {@code /readyz} names each check's outcome; false (an API listener
+   *     with a separate admin listener, issue #15 item 5) answers {@code {ready}} only
+   * @param metrics null serves no {@code /metrics}
+   */
+  public static Router create(Vertx vertx, long maxBodyBytes, HttpEdge edge, Readiness readiness,
+      PrometheusMeterRegistry metrics, ErrorHandler errors, List<RouteGroup> groups,
+      boolean readinessDetail) {
     Router router = Router.router(vertx);
 
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(ctx -> readiness.evaluate(vertx).onComplete(result -> {
       JsonObject body = result.result();
-      json(ctx, body.getBoolean("ready") ? 200 : 503, body);
+      int status = body.getBoolean("ready") ? 200 : 503;
+      json(ctx, status, readinessDetail ? body : new JsonObject().put("ready", status == 200));
     }));
     if (metrics != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));

@@ -16,15 +16,20 @@ import java.util.function.Function;
 public final class HttpApiVerticle extends VerticleBase {
 
   private final PosternConfig.Http config;
+  private final HttpListener listener;
   private final Function<io.vertx.core.Vertx, Router> routerFactory;
   private final HttpEdge edge;
   private HttpServer server;
   private RequestDeadline deadline;
 
-  /** @param edge the process's connection and body limits, shared by every instance */
-  public HttpApiVerticle(PosternConfig.Http config, HttpEdge edge,
+  /**
+   * @param listener where to listen, and with which certificate (issue #15 item 5)
+   * @param edge the process's connection and body limits, shared by every instance
+   */
+  public HttpApiVerticle(PosternConfig.Http config, HttpListener listener, HttpEdge edge,
       Function<io.vertx.core.Vertx, Router> routerFactory) {
     this.config = config;
+    this.listener = listener;
     this.edge = edge;
     this.routerFactory = routerFactory;
   }
@@ -32,14 +37,16 @@ public final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.host())
-        .setPort(config.port())
+        .setHost(listener.host())
+        .setPort(listener.port())
         .setIdleTimeout((int) config.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         // Room for a 10 KB hostile header to reach the authenticator and get the 401 shape.
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
-    deadline = new RequestDeadline(vertx, config.requestTimeout(), routerFactory.apply(vertx));
+    listener.applyTls(options);
+    deadline = new RequestDeadline(vertx, config.requestTimeout(),
+        NoStoreSecrets.around(routerFactory.apply(vertx)));
     server = vertx.createHttpServer(options).connectionHandler(edge::onConnection)
         .requestHandler(deadline);
     return server.listen();

@@ -3,6 +3,7 @@ package dev.postern.webhooks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -18,6 +20,10 @@ import java.util.concurrent.TimeoutException;
  * attempt, from connect to the end of the response, has one deadline; the response body is
  * read and discarded (never stored, never logged). The result is always a succeeded future: a
  * transport failure is an {@link WebhookDeliveries.Attempt} with an error and no code.
+ *
+ * <p>The URL's host is resolved and checked by {@link WebhookTargets} inside that deadline, and
+ * the connection goes to the checked address while the Host header and TLS (SNI, certificate
+ * check) keep the URL's name (issue #15 item 8); a refused address is the attempt's error.
  */
 final class WebhookSender {
 
@@ -26,14 +32,25 @@ final class WebhookSender {
   private final Vertx vertx;
   private final HttpClientAgent client;
   private final long timeoutMillis;
+  private final WorkerExecutor lookups;
+  private final WebhookTargets targets;
 
   WebhookSender(Vertx vertx, WebhookSettings settings) {
+    this(vertx, settings, WebhookTargets.SYSTEM);
+  }
+
+  /** @param resolver the name lookup (tests pass a fixed table) */
+  WebhookSender(Vertx vertx, WebhookSettings settings, WebhookTargets.Resolver resolver) {
     this.vertx = vertx;
     this.timeoutMillis = settings.requestTimeout().toMillis();
     this.client = vertx.createHttpClient(new HttpClientOptions()
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
             .setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(Math.max(1, settings.concurrency())));
+    // Name lookups block (system resolver): a small pool of their own, off the event loop.
+    this.lookups = vertx.createSharedWorkerExecutor("postern-webhook-dns",
+        Math.max(1, Math.min(8, settings.concurrency())));
+    this.targets = new WebhookTargets(lookups, resolver, settings.allowPrivateTargets());
   }
 
   Future<WebhookDeliveries.Attempt> post(String url, Buffer body, Map<String, String> headers) {
@@ -44,6 +61,10 @@ final class WebhookSender {
       options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
           .setFollowRedirects(false).setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis);
     } catch (RuntimeException e) {
+      return Future.succeededFuture(new WebhookDeliveries.Attempt(null, "invalid URL", 0));
+    }
+    if (options.getHost() == null || options.getHost().isEmpty()) {
+      // InetAddress.getAllByName(null or "") answers the loopback: never look such a host up.
       return Future.succeededFuture(new WebhookDeliveries.Attempt(null, "invalid URL", 0));
     }
     options.putHeader("content-type", "application/json");
@@ -57,7 +78,14 @@ final class WebhookSender {
         request[0].reset(0, timeout);
       }
     });
-    client.request(options)
+    targets.resolve(options.getHost())
+        .compose(address -> {
+          // Connect to the checked address; the Host header, the TLS peer name (hence SNI)
+          // and the certificate check stay the URL's name (Vert.x: authority vs. server).
+          options.setServer(SocketAddress.inetSocketAddress(options.getPort(),
+              address.getHostAddress()));
+          return client.request(options);
+        })
         .compose(req -> {
           request[0] = req;
           return req.send(body);
@@ -87,6 +115,9 @@ final class WebhookSender {
 
   /** One line naming the failure, bounded; never includes request headers or body. */
   static String describe(Throwable e) {
+    if (e instanceof WebhookTargets.Refused) {
+      return e.getMessage();
+    }
     String message = e.getMessage() == null ? e.getClass().getSimpleName()
         : e.getClass().getSimpleName() + ": " + e.getMessage();
     message = message.replaceAll("[\\r\\n]+", " ");
@@ -94,6 +125,6 @@ final class WebhookSender {
   }
 
   Future<Void> close() {
-    return client.close();
+    return client.close().eventually(lookups::close);
   }
 }

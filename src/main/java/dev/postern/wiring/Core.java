@@ -186,6 +186,6 @@ public record Core(
   private static WebhookSettings webhookSettings(PosternConfig.Webhooks w) {
     return new WebhookSettings(w.requestTimeout(), w.firstRetry(), w.retryMultiplier(),
         w.maxRetry(), w.maxAttempts(), w.horizon(), w.pollInterval(), w.concurrency(),
-        w.batchSize(), w.secretCacheSize());
+        w.batchSize(), w.secretCacheSize(), w.allowPrivateTargets());
   }
 }

@@ -23,6 +23,7 @@ import dev.postern.inbound.inbox.InboxService;
 import dev.postern.inbound.inbox.MailChange;
 import dev.postern.inbound.inbox.MailChangeFeed;
 import dev.postern.http.HttpEdge;
+import dev.postern.http.HttpListener;
 import dev.postern.http.PingRoutes;
 import dev.postern.http.QuotaSteps;
 import dev.postern.http.RequestAudit;
@@ -32,6 +33,7 @@ import dev.postern.keys.KeyIssuer;
 import dev.postern.keys.KeyRepository;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.SendRequestParser;
+import dev.postern.tls.PemCertificate;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -44,7 +46,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The REST API: the Resend-compatible send routes, the inbox, _ping, and the admin API under
- * /admin/v1.
+ * /admin/v1 — over HTTPS when {@code http.tls} is on. With {@code admin.port} set, the admin API,
+ * {@code /metrics} and the detail of {@code /readyz} move to a second, plain-HTTP listener on a
+ * loopback address (issue #15 item 5).
  */
 public final class HttpApiModule implements Feature {
 
@@ -52,18 +56,22 @@ public final class HttpApiModule implements Feature {
 
   private final Vertx vertx;
   private final PosternConfig.Http config;
-  private final List<RouteGroup> routes;
+  private final List<RouteGroup> apiRoutes;
+  private final List<RouteGroup> adminRoutes;
   private final ErrorHandler errors = new ErrorHandler();
   private final Core core;
   private final PrometheusMeterRegistry metrics;
   private final MailChangeFeed feed;
   private final StreamRegistry streams;
   private String deployment;
+  private final HttpEdge edge;
   private String feedDeployment;
+  private String adminDeployment;
 
   public HttpApiModule(Core core, AdminAuth unguarded, PrometheusMeterRegistry metrics) {
     this.vertx = core.vertx();
     this.config = core.config().http();
+    this.edge = new HttpEdge(config);
     this.core = core;
     this.metrics = metrics;
     errors.register(new DependencyFailures());
@@ -88,12 +96,13 @@ public final class HttpApiModule implements Feature {
     core.signals().listen(MailChange.NOTIFY_CHANNEL, feed::wakeNotified, v -> feed.wakeAll());
     core.signals().listen(KeyRepository.CHANGES_CHANNEL, p -> streams.recheckKeys(),
         v -> streams.recheckKeys());
-    this.routes = List.of(
+    this.adminRoutes = List.of(
         new AdminRoutes(admin, trail, new AuditReader(pool), core.domains(), core.mailboxes(),
             core.webhooks()),
-        new PingRoutes(apiKeys, quotas),
         new AdminKeyRoutes(admin, issuer, core.sealedRows(), keys, core.config().keys().defaultRateLimitPerHour(),
-            trail, core.clock()),
+            trail, core.clock()));
+    this.apiRoutes = List.of(
+        new PingRoutes(apiKeys, quotas),
         new EmailRoutes(apiKeys, quotas, core.submissions(),
             new OutboundRepository(pool, core.queue()), new SendRequestParser(core.clock()),
             core.cpu()),
@@ -107,7 +116,10 @@ public final class HttpApiModule implements Feature {
     int instances = config.instances() > 0 ? config.instances()
         : Runtime.getRuntime().availableProcessors();
     long sweep = core.config().inbox().streamHeartbeat().toMillis();
-    HttpEdge edge = new HttpEdge(config);
+    PosternConfig.AdminListener admin = core.config().admin();
+    boolean separate = admin.separate();
+    List<RouteGroup> onApi = separate ? apiRoutes
+        : java.util.stream.Stream.concat(adminRoutes.stream(), apiRoutes.stream()).toList();
     return vertx.deployVerticle(new VerticleBase() {
           @Override
           public Future<?> start() {
@@ -115,24 +127,64 @@ public final class HttpApiModule implements Feature {
           }
         })
         .onSuccess(id -> feedDeployment = id)
-        .compose(feedId -> vertx.deployVerticle(() -> new HttpApiVerticle(config, edge, v -> ApiRouter.create(v,
-                config.maxBodyBytes(), edge, core.readiness(), metrics, errors, routes)),
+        // Reading the PEM files, or generating the self-signed pair at first start, blocks.
+        .compose(feedId -> vertx.executeBlocking(() -> apiListener(core.config()), false))
+        .compose(listener -> vertx.deployVerticle(() -> new HttpApiVerticle(config, listener, edge,
+                v -> ApiRouter.create(v, config.maxBodyBytes(), edge, core.readiness(),
+                    separate ? null : metrics, errors, onApi, !separate)),
             new DeploymentOptions().setInstances(instances))
-        .recover(e -> Future.failedFuture(new StartupException("HTTP port " + config.host() + ":"
-            + config.port() + " (POSTERN_HTTP_PORT): " + e.getMessage())))
-        .onSuccess(id -> {
-          deployment = id;
-          log.info("HTTP API listening on {}:{} ({} instances)", config.host(), config.port(),
-              instances);
-        }))
+            .recover(e -> Future.failedFuture(e instanceof StartupException ? e
+                : new StartupException("HTTP port " + config.host() + ":" + config.port()
+                    + " (POSTERN_HTTP_PORT): " + e.getMessage())))
+            .onSuccess(id -> {
+              deployment = id;
+              log.info("HTTP API listening on {}:{} ({}, {} instances)", config.host(),
+                  config.port(), listener.https() ? "HTTPS" : "plain HTTP", instances);
+            }))
+        .compose(id -> separate ? startAdmin(admin) : Future.succeededFuture())
         .mapEmpty();
+  }
+
+  /** One instance: admin traffic is light, and it must not share the API's event loops' load. */
+  private Future<Void> startAdmin(PosternConfig.AdminListener admin) {
+    return vertx.deployVerticle(() -> new HttpApiVerticle(config,
+            HttpListener.plain(admin.host(), admin.port()), edge,
+            v -> ApiRouter.create(v, config.maxBodyBytes(), edge, core.readiness(), metrics, errors,
+                adminRoutes, true)), new DeploymentOptions().setInstances(1))
+        .recover(e -> Future.failedFuture(new StartupException("admin port " + admin.host() + ":"
+            + admin.port() + " (POSTERN_ADMIN_PORT): " + e.getMessage())))
+        .onSuccess(id -> {
+          adminDeployment = id;
+          log.info("admin API, /metrics and /readyz detail listening on {}:{}", admin.host(),
+              admin.port());
+        })
+        .mapEmpty();
+  }
+
+  /** Blocking: the API listener, with its certificate when {@code http.tls} is on. */
+  private static HttpListener apiListener(PosternConfig config) {
+    PosternConfig.Http http = config.http();
+    PosternConfig.HttpTls tls = config.httpTls();
+    if (!tls.enabled()) {
+      return HttpListener.plain(http.host(), http.port());
+    }
+    PemCertificate pem = tls.certFile() != null
+        ? PemCertificate.files(tls.certFile(), tls.keyFile(), "HTTP TLS file",
+            "http.tls_cert_file / http.tls_key_file")
+        : PemCertificate.selfSigned(config.dataDir().resolve("tls"), "http",
+            config.smtp().serverName());
+    return new HttpListener(http.host(), http.port(), pem.keyCert());
   }
 
   @Override
   public Future<Void> stop() {
     // Open streams would otherwise hold the server's shutdown grace period to its end.
     streams.endAll();
-    return vertx.undeploy(deployment)
-        .compose(v -> feedDeployment == null ? Future.succeededFuture() : vertx.undeploy(feedDeployment));
+    Future<Void> admin = adminDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(adminDeployment);
+    return admin.eventually(() -> deployment == null ? Future.succeededFuture()
+        : vertx.undeploy(deployment))
+        .eventually(() -> feedDeployment == null ? Future.succeededFuture()
+            : vertx.undeploy(feedDeployment));
   }
 }

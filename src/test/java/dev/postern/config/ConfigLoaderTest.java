@@ -97,7 +97,10 @@ class ConfigLoaderTest {
             "smtp.tls_cert_file: is required in production while a submission port is on"
                 + " (set POSTERN_SMTP_TLS_CERT_FILE and POSTERN_SMTP_TLS_KEY_FILE, PEM)",
             "secrets.master_secret: is required in production (set POSTERN_MASTER_SECRET)",
-            "secrets.admin_token: is required in production (set POSTERN_ADMIN_TOKEN)"));
+            "secrets.admin_token: is required in production (set POSTERN_ADMIN_TOKEN)",
+            "http.tls: is required in production unless http.host is a loopback address (set"
+                + " POSTERN_HTTP_TLS=true with POSTERN_HTTP_TLS_CERT_FILE and"
+                + " POSTERN_HTTP_TLS_KEY_FILE, PEM)"));
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("POSTERN_ADMIN_TOKEN", "short-secret")))
         .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems().get(0))
             .contains("secrets.admin_token").doesNotContain("short-secret"));
@@ -146,6 +149,42 @@ class ConfigLoaderTest {
     assertThat(config.smtp().smtpsPort()).isEqualTo(465);
     assertThat(config.smtp().mxPort()).isEqualTo(25);
     assertThat(config.deployment()).isEqualTo(PosternConfig.Deployment.PRODUCTION);
+    // Issue #15 item 5: HTTPS from the operator's PEM; the admin API on a loopback listener.
+    assertThat(config.httpTls()).isEqualTo(new PosternConfig.HttpTls(true,
+        "/etc/postern/tls/fullchain.pem", "/etc/postern/tls/privkey.pem"));
+    assertThat(config.admin()).isEqualTo(new PosternConfig.AdminListener("127.0.0.1", 8081));
+  }
+
+  @Test
+  void httpsAndTheAdminListenerAreConfigurable() {
+    PosternConfig embedded = ConfigLoader.load(null, Map.of());
+    assertThat(embedded.httpTls()).isEqualTo(new PosternConfig.HttpTls(false, null, null));
+    assertThat(embedded.admin().separate()).isFalse();
+
+    PosternConfig set = ConfigLoader.load(null, Map.of("POSTERN_HTTP_TLS", "true",
+        "POSTERN_HTTP_TLS_CERT_FILE", "/c.pem", "POSTERN_HTTP_TLS_KEY_FILE", "/k.pem",
+        "POSTERN_ADMIN_PORT", "9090", "POSTERN_ADMIN_HOST", "::1"));
+    assertThat(set.httpTls()).isEqualTo(new PosternConfig.HttpTls(true, "/c.pem", "/k.pem"));
+    assertThat(set.admin()).isEqualTo(new PosternConfig.AdminListener("::1", 9090));
+
+    // Production without HTTPS is allowed only behind a local proxy (a loopback bind).
+    assertThat(ConfigLoader.load(null, Map.of("POSTERN_DEPLOYMENT", "production",
+        "POSTERN_HTTP_HOST", "127.0.0.1", "POSTERN_SMTP_PORT", "0", "POSTERN_SMTPS_PORT", "0",
+        "POSTERN_MASTER_SECRET", "v1:x", "POSTERN_ADMIN_TOKEN", "0123456789abcdef0123"))
+        .httpTls().enabled()).isFalse();
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("POSTERN_DEPLOYMENT", "production",
+        "POSTERN_HTTP_TLS", "true", "POSTERN_SMTP_PORT", "0", "POSTERN_SMTPS_PORT", "0",
+        "POSTERN_MASTER_SECRET", "v1:x", "POSTERN_ADMIN_TOKEN", "0123456789abcdef0123")))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).containsExactly(
+            "http.tls_cert_file: is required in production while http.tls is on (set"
+                + " POSTERN_HTTP_TLS_CERT_FILE and POSTERN_HTTP_TLS_KEY_FILE, PEM)"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("POSTERN_ADMIN_PORT", "9090",
+        "POSTERN_ADMIN_HOST", "0.0.0.0", "POSTERN_HTTP_TLS_CERT_FILE", "/c.pem")))
+        .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).containsExactly(
+            "http.tls_key_file: tls_cert_file and tls_key_file are"
+                + " set together or not at all",
+            "admin.host (POSTERN_ADMIN_HOST): must be a loopback address (127.0.0.1, ::1,"
+                + " localhost): the admin listener is plain HTTP; got \"0.0.0.0\""));
   }
 
   @Test

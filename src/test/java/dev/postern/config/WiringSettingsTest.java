@@ -28,7 +28,7 @@ class WiringSettingsTest {
     assertThat(config.dns().timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.webhooks()).isEqualTo(new PosternConfig.Webhooks(Duration.ofSeconds(10),
         Duration.ofSeconds(5), Duration.ofHours(2), 15, Duration.ofHours(24),
-        Duration.ofSeconds(5), 16, 16, 6, 10_000, Duration.ofSeconds(5)));
+        Duration.ofSeconds(5), 16, 16, 6, 10_000, Duration.ofSeconds(5), false));
     // Issue #10's last literals: DeliveryWebhooks' 5 s, WebhookSecrets' 10 000, the 6× back-off,
     // AuditLog's 2000 rows / 500 ms / 100 000 queued, the readiness bound; and #15.9's sweep.
     assertThat(config.audit()).isEqualTo(new PosternConfig.Audit(2_000, Duration.ofMillis(500), 100_000));

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 public abstract class AdminCommand extends AdminRequestCommand {
 
   @Option(names = {"--url", "--gateway"}, paramLabel = "URL",
-      description = "Gateway base URL (default: http://127.0.0.1:<http.port from config>).")
+      description = "Gateway base URL (default: the admin listener, else https or"
+          + " http://127.0.0.1:<http.port from config>).")
   String gateway;
 
   @Override

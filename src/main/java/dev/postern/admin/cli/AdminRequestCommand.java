@@ -48,6 +48,19 @@ public abstract class AdminRequestCommand implements Callable<Integer> {
   /** Makes the command's request. */
   protected abstract AdminClient.Response request(AdminClient client) throws Exception;
 
+  /**
+   * The admin listener when it is separate (plain HTTP on a loopback address), else the API
+   * listener on this host, over HTTPS when {@code http.tls} is on.
+   */
+  static String defaultBase(PosternConfig config) {
+    if (config.admin().separate()) {
+      String host = config.admin().host();
+      return "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
+          + ":" + config.admin().port();
+    }
+    return (config.httpTls().enabled() ? "https" : "http") + "://127.0.0.1:" + config.http().port();
+  }
+
   @Override
   public final Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -59,8 +72,7 @@ public abstract class AdminRequestCommand implements Callable<Integer> {
       e.problems().forEach(p -> err.println("postern: invalid configuration: " + p));
       return 2;
     }
-    String base = gatewayOption() != null ? gatewayOption()
-        : "http://127.0.0.1:" + config.http().port();
+    String base = gatewayOption() != null ? gatewayOption() : defaultBase(config);
     String adminToken = resolveToken(config);
     if (adminToken == null) {
       err.println("postern: no admin token: pass --token, set POSTERN_ADMIN_TOKEN, or start the "

@@ -15,7 +15,8 @@ public final class WebhooksCommand extends CommandGroup {
   @Command(name = "create", description = "Add an endpoint; prints its signing secret once.")
   static final class Create extends AdminRequestCommand {
     @Option(names = "--gateway", paramLabel = "URL",
-        description = "Gateway base URL (default: http://127.0.0.1:<http.port from config>).")
+        description = "Gateway base URL (default: the admin listener, else https or"
+        + " http://127.0.0.1:<http.port from config>).")
     String gateway;
 
     @Option(names = "--url", required = true, description = "The endpoint (http:// or https://).")

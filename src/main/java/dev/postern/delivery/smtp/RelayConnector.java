@@ -2,19 +2,24 @@ package dev.postern.delivery.smtp;
 
 import dev.postern.config.PosternConfig.Relay;
 import dev.postern.config.PosternConfig.RelayTls;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 
 /**
  * Opens a ready-to-use connection to one relay: TCP (or implicit TLS), greeting, EHLO,
  * STARTTLS and EHLO again when the relay is configured for it, then AUTH when credentials are
- * configured. Credentials never travel in the clear unless the relay is on the loopback.
+ * configured. Credentials never travel in the clear unless the relay is on the loopback — judged
+ * by the address the connection actually reached, not by the configured name (issue #15 item 8:
+ * a name such as {@code localhost} or {@code 127.example.net} may resolve anywhere).
  */
 public final class RelayConnector {
 
@@ -68,7 +73,7 @@ public final class RelayConnector {
     if (!c.capabilities().startTls()) {
       return Future.failedFuture(RelayFailure.before("relay does not offer STARTTLS"));
     }
-    return c.command("STARTTLS")
+    return c.startTls()
         .compose(reply -> expect(reply, 220, "STARTTLS"))
         .compose(v -> c.upgradeToTls(ssl, relay.host()))
         .compose(v -> ehlo(c));
@@ -76,7 +81,7 @@ public final class RelayConnector {
 
   /** RFC 4954 with PLAIN (RFC 4616) preferred, else LOGIN. */
   private Future<Void> authenticate(Relay relay, SmtpConnection c) {
-    if (!c.tls() && !loopback(relay.host())) {
+    if (!c.tls() && !loopbackPeer(c.peer())) {
       return Future.failedFuture(RelayFailure.before(
           "refusing to send credentials without TLS to " + relay.host()));
     }
@@ -106,8 +111,23 @@ public final class RelayConnector {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  static boolean loopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+  /**
+   * Whether {@code peer}, the remote end of a connected socket, is a loopback address (127/8,
+   * ::1, or IPv4-mapped 127/8). Only its numeric address counts; any host name it carries is
+   * ignored, and nothing is looked up.
+   */
+  static boolean loopbackPeer(SocketAddress peer) {
+    if (peer == null || peer.hostAddress() == null) {
+      return false;
+    }
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(peer.hostAddress());
+    if (bytes == null) {
+      return false;
+    }
+    try {
+      return InetAddress.getByAddress(bytes).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

@@ -21,6 +21,7 @@ public final class ReplyParser {
   private Buffer partial = Buffer.buffer();
   private final List<String> lines = new ArrayList<>();
   private int code = -1;
+  private int unreadInChunk;
 
   public ReplyParser(Consumer<SmtpReply> onReply) {
     this.onReply = onReply;
@@ -35,13 +36,23 @@ public final class ReplyParser {
         start = i + 1;
         String raw = partial.toString(StandardCharsets.UTF_8);
         partial = Buffer.buffer();
+        unreadInChunk = chunk.length() - start;
         line(raw);
       }
     }
+    unreadInChunk = 0;
     partial.appendBuffer(chunk, start, chunk.length() - start);
     if (partial.length() > MAX_LINE) {
       throw new SmtpProtocolException("reply line longer than " + MAX_LINE + " octets");
     }
+  }
+
+  /**
+   * Octets received but not yet part of a complete reply: during the reply callback, what follows
+   * that reply in the chunk being parsed, plus any partial line held from earlier.
+   */
+  public int unconsumed() {
+    return unreadInChunk + partial.length();
   }
 
   private void line(String raw) {

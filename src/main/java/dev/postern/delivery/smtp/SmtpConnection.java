@@ -31,7 +31,12 @@ public final class SmtpConnection {
   private String closeReason = "connection closed by relay";
   private long idleSince;
 
-  private record Pending(Promise<SmtpReply> promise, long timer) {}
+  /** @param tlsBoundary the reply to STARTTLS: nothing may follow it in plaintext */
+  private record Pending(Promise<SmtpReply> promise, long timer, boolean tlsBoundary) {
+    Pending(Promise<SmtpReply> promise, long timer) {
+      this(promise, timer, false);
+    }
+  }
 
   public SmtpConnection(Vertx vertx, NetSocket socket, long replyTimeoutMs) {
     this.vertx = vertx;
@@ -63,6 +68,22 @@ public final class SmtpConnection {
     }
     Future<SmtpReply> reply = expectReply();
     socket.write(Buffer.buffer(line).appendString("\r\n"));
+    return reply;
+  }
+
+  /**
+   * STARTTLS (RFC 3207). A relay (or a man in the middle) that sends anything after its 220
+   * before the TLS handshake is trying to have plaintext read as if it came over TLS — the
+   * STARTTLS command-injection class (CVE-2011-0411); RFC 3207 §6 says to discard it. We fail
+   * the connection instead: a relay that does this is broken or hostile, and the attempt moves
+   * to the next relay.
+   */
+  public Future<SmtpReply> startTls() {
+    if (closed) {
+      return Future.failedFuture(RelayFailure.before(closeReason));
+    }
+    Future<SmtpReply> reply = expectReply(true);
+    socket.write(Buffer.buffer("STARTTLS\r\n"));
     return reply;
   }
 
@@ -165,13 +186,17 @@ public final class SmtpConnection {
   }
 
   private Future<SmtpReply> expectReply() {
+    return expectReply(false);
+  }
+
+  private Future<SmtpReply> expectReply(boolean tlsBoundary) {
     Promise<SmtpReply> promise = Promise.promise();
     long timer = vertx.setTimer(replyTimeoutMs, t -> {
       closeReason = "timeout: no reply within " + replyTimeoutMs + " ms";
       fail(closeReason);
       socket.close();
     });
-    pending.add(new Pending(promise, timer));
+    pending.add(new Pending(promise, timer, tlsBoundary));
     return promise.future();
   }
 
@@ -190,6 +215,13 @@ public final class SmtpConnection {
     }
     if (head.timer() >= 0) {
       vertx.cancelTimer(head.timer());
+    }
+    if (head.tlsBoundary() && reply.code() == 220 && parser.unconsumed() > 0) {
+      // Fails this reply's promise too, so no handshake starts.
+      pending.addFirst(head);
+      fail("relay sent " + parser.unconsumed() + " octets after its 220 to STARTTLS, before the"
+          + " TLS handshake (RFC 3207 §6, STARTTLS injection)");
+      return;
     }
     head.promise().complete(reply);
   }
@@ -222,6 +254,11 @@ public final class SmtpConnection {
 
   public boolean tls() {
     return socket.isSsl();
+  }
+
+  /** The address this connection reached (not the name it was asked for). */
+  public io.vertx.core.net.SocketAddress peer() {
+    return socket.remoteAddress();
   }
 
   public EhloCapabilities capabilities() {
