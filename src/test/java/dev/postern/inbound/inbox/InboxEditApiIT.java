@@ -37,7 +37,7 @@ class InboxEditApiIT {
   @BeforeAll
   static void start() {
     gateway = TestGateway.start();
-    seed = new InboxSeed(gateway.pgUrl());
+    seed = new InboxSeed(gateway);
     bot = seed.mailbox("bot@edit.test", "plaintext");
     seed.mailbox("other@edit.test", "plaintext");
     vault = seed.mailbox("vault@edit.test", "standard");
