@@ -19,6 +19,8 @@ import dev.postern.http.Readiness;
 import dev.postern.inbound.accept.InboundAcceptor;
 import dev.postern.inbound.accept.InboundRepository;
 import dev.postern.inbound.accept.RecipientResolver;
+import dev.postern.inbound.store.MailChangeEvents;
+import dev.postern.inbound.store.MailStore;
 import dev.postern.keys.KeyFormat;
 import dev.postern.keys.KeyRepository;
 import dev.postern.keys.KeyVault;
@@ -64,6 +66,8 @@ import java.util.UUID;
  * @param sealedRows every sealed value, for master-secret rotation
  * @param recipients which hosted mailbox receives mail for an address (MX, local delivery)
  * @param inbound the one way received mail becomes durable (the MX's acknowledgement point)
+ * @param mailStore the one way stored mail is filed and changed (filing, the inbox API's PATCH and
+ *     DELETE, later IMAP); its changes are announced on the event bus and to other nodes
  */
 public record Core(
     Vertx vertx, PosternConfig config, Clock clock, String node, KeyVault vault,
@@ -74,7 +78,7 @@ public record Core(
     SubmissionService submissions,
     DomainService domains, MailboxService mailboxes, DkimKeys dkimKeys,
     WebhookService webhooks, WebhookDispatcher webhookDispatcher, SealedRows sealedRows,
-    RecipientResolver recipients, InboundAcceptor inbound) {
+    RecipientResolver recipients, InboundAcceptor inbound, MailStore mailStore) {
 
   /**
    * Opens the adapters, then builds the services over them. Call from a non-event-loop thread
@@ -180,7 +184,9 @@ public record Core(
             delivery.dkimCacheTtl().toMillis()),
         new WebhookService(new WebhookRepository(pool), domains.repository(), vault, cpu),
         new WebhookDispatcher(vertx, pool, new WebhookDeliveries(pool, node), vault, cpu, clock,
-            webhookSettings(config.webhooks())), sealed, recipients, inbound);
+            webhookSettings(config.webhooks())), sealed, recipients, inbound,
+        new MailStore(pool, ports.blobs(), new MailChangeEvents(vertx, pool,
+            config.inbound().changesCoalesce().toMillis())));
   }
 
   private static WebhookSettings webhookSettings(PosternConfig.Webhooks w) {

@@ -14,10 +14,12 @@ import dev.postern.http.DependencyFailures;
 import dev.postern.http.ErrorHandler;
 import dev.postern.http.EmailRoutes;
 import dev.postern.http.HttpApiVerticle;
+import dev.postern.http.InboxEditRoutes;
 import dev.postern.http.InboxReplyRoutes;
 import dev.postern.http.InboxRoutes;
 import dev.postern.http.InboxStreamRoutes;
 import dev.postern.http.StreamRegistry;
+import dev.postern.inbound.inbox.InboxEdits;
 import dev.postern.inbound.inbox.InboxQueries;
 import dev.postern.inbound.inbox.InboxService;
 import dev.postern.inbound.inbox.MailChange;
@@ -86,7 +88,8 @@ public final class HttpApiModule implements Feature {
     KeyRepository keys = new KeyRepository(pool);
     KeyIssuer issuer = new KeyIssuer(new KeyFormat(core.config().keys().prefix()), keys,
         core.vault(), core.cpu(), core.authenticator()::invalidate);
-    InboxService inbox = new InboxService(new InboxQueries(pool), core.blobs());
+    InboxQueries inboxQueries = new InboxQueries(pool);
+    InboxService inbox = new InboxService(inboxQueries, core.blobs());
     PosternConfig.Inbox inboxSettings = core.config().inbox();
     this.feed = new MailChangeFeed(vertx, pool);
     this.streams = new StreamRegistry(inboxSettings.streamsPerKey(), inboxSettings.streamsPerNode(),
@@ -107,6 +110,7 @@ public final class HttpApiModule implements Feature {
             new OutboundRepository(pool, core.queue()), new SendRequestParser(core.clock()),
             core.cpu()),
         new InboxRoutes(apiKeys, quotas, inbox),
+        new InboxEditRoutes(apiKeys, quotas, inbox, new InboxEdits(core.mailStore(), inboxQueries)),
         new InboxReplyRoutes(apiKeys, inbox, core.submissions(), new SendRequestParser(core.clock())),
         new InboxStreamRoutes(apiKeys, quotas, inbox, feed, streams, inboxSettings, core.clock()));
   }

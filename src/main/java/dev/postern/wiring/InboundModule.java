@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receiving on every node (issue #13): the mail store, and the filing loop that turns accepted
+ * Receiving on every node (issue #13): the filing loop that turns accepted
  * deliveries into stored messages. NOTIFYs from any node become local event-bus messages: new
  * deliveries ({@code postern_inbound}) wake the filing loop; mailbox changes
  * ({@code postern_mail}) become hints on {@link MailChangeEvents#ADDRESS} for the readers.
@@ -24,7 +24,6 @@ public final class InboundModule implements Feature {
 
   private static final Logger log = LoggerFactory.getLogger(InboundModule.class);
 
-  private final MailStore store;
   private final InboundFiling filing;
   private final PosternConfig.Inbound config;
 
@@ -32,8 +31,7 @@ public final class InboundModule implements Feature {
     Vertx vertx = core.vertx();
     Pool pool = core.database().pool();
     this.config = core.config().inbound();
-    MailChangeEvents events = new MailChangeEvents(vertx, pool, config.changesCoalesce().toMillis());
-    this.store = new MailStore(pool, core.blobs(), events);
+    MailStore store = core.mailStore();
     this.filing = new InboundFiling(vertx, new InboundWorkQueue(pool, core.node()), store,
         core.blobs(), parser, core.cpu(), core.webhookDispatcher(), new FilingSettings(
             config.filingConcurrency(), config.filingBatchSize(), config.filingLease(),
@@ -42,12 +40,7 @@ public final class InboundModule implements Feature {
             config.shutdownGrace()));
     // A (re)subscribe wakes too: notifications sent while the LISTEN connection was down are lost.
     core.signals().listen(InboundWorkQueue.NOTIFY_CHANNEL, p -> filing.wake(), v -> filing.wake());
-    core.signals().listen(MailChangeEvents.CHANNEL, events::relay, v -> { });
-  }
-
-  /** The store every reader of received mail goes through (the inbox API, the live stream). */
-  public MailStore store() {
-    return store;
+    core.signals().listen(MailChangeEvents.CHANNEL, store.events()::relay, v -> { });
   }
 
   @Override

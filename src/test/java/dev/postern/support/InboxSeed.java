@@ -1,5 +1,10 @@
 package dev.postern.support;
 
+import dev.postern.inbound.parse.ParsedAttachment;
+import dev.postern.inbound.store.FiledMessage;
+import dev.postern.inbound.store.MailChangeEvents;
+import dev.postern.inbound.store.MailStore;
+import dev.postern.inbound.store.NewMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -10,16 +15,17 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Mail-store rows (V005) written with SQL, for tests of the inbox read side that need stored
- * messages with exact times, flags and bodies. Files a message the way the store does (folder row,
- * UID from uidnext, change sequence from the mailbox row, raw MIME, thread, attachments), without
- * the parsing and filing pipeline.
+ * Stored messages for tests of the inbox API that need exact times, flags and bodies: filed
+ * through a {@link MailStore} (UIDs, change seq, threading, attachments, change log, NOTIFY) from
+ * given fields, without the MX and the parser (tests of that path deliver over SMTP instead).
+ * Mailboxes are rows written with SQL.
  */
 public final class InboxSeed implements AutoCloseable {
 
@@ -37,13 +43,11 @@ public final class InboxSeed implements AutoCloseable {
     String messageId = UUID.randomUUID() + "@sender.test";
     String inReplyTo;
     List<String> references = List.of();
-    UUID threadId;
     boolean encrypted;
     byte[] raw;
     String rawBlobKey;
     long rawSize = -1;
-    final List<Object[]> attachments = new ArrayList<>();
-    final List<Object[]> blobAttachments = new ArrayList<>();
+    final List<ParsedAttachment> attachments = new ArrayList<>();
 
     public Mail folder(String v) { folder = v; return this; }
     public Mail from(String name, String address) { fromName = name; fromAddress = address; return this; }
@@ -56,16 +60,12 @@ public final class InboxSeed implements AutoCloseable {
     public Mail messageId(String v) { messageId = v; return this; }
     public Mail inReplyTo(String v) { inReplyTo = v; return this; }
     public Mail references(String... v) { references = List.of(v); return this; }
-    public Mail thread(UUID v) { threadId = v; return this; }
     public Mail encrypted() { encrypted = true; return this; }
     public Mail raw(byte[] v) { raw = v; return this; }
     public Mail rawBlob(String key, long size) { rawBlobKey = key; rawSize = size; return this; }
+    /** As the parser hands it over; more than 64 KiB goes to the blob store. */
     public Mail attach(String filename, String contentType, byte[] content) {
-      attachments.add(new Object[] {filename, contentType, content});
-      return this;
-    }
-    public Mail attachBlob(String filename, String contentType, String blobKey, long size) {
-      blobAttachments.add(new Object[] {filename, contentType, blobKey, size});
+      attachments.add(new ParsedAttachment(filename, contentType, "attachment", Optional.empty(), content));
       return this;
     }
   }
@@ -75,9 +75,21 @@ public final class InboxSeed implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final Pool pool;
+  private final MailStore store;
 
-  public InboxSeed(String pgUrl) {
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(pgUrl).using(vertx).build();
+  /**
+   * A store of its own over the gateway's database and blob store: like another node, it
+   * announces its commits with {@code postern_mail} NOTIFYs, which is how the gateway hears of them.
+   */
+  public InboxSeed(TestGateway gateway) {
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(gateway.pgUrl())
+        .using(vertx).build();
+    store = new MailStore(pool, gateway.core().blobs(), new MailChangeEvents(vertx, pool, 5));
+  }
+
+  /** The seed's mail store (flag changes and moves as another node makes them). */
+  public MailStore store() {
+    return store;
   }
 
   public static Mail mail() {
@@ -99,101 +111,51 @@ public final class InboxSeed implements AutoCloseable {
     return id;
   }
 
+  /**
+   * Files {@code m} through the mail store: the raw row as the acceptor commits it (SQL: the
+   * acceptor's part), then {@link MailStore#file}, which takes the folder's UID and the
+   * mailbox's change seq, threads by the message's ids, stores attachments (large ones in the
+   * gateway's blob store) and logs the change. {@code receivedAt} is kept unless it is not later
+   * than the mailbox's previous message (then 1 µs after it, V006): file in time order.
+   */
   public Filed file(UUID mailboxId, Mail m) {
-    return pool.withTransaction(tx -> {
-      UUID rawId = UUID.randomUUID();
-      UUID messageId = UUID.randomUUID();
-      byte[] raw = m.raw != null ? m.raw : ("Message-ID: <" + m.messageId + ">\r\nSubject: " + m.subject
-          + "\r\n\r\n" + m.text + "\r\n").getBytes(StandardCharsets.UTF_8);
-      return tx.preparedQuery("INSERT INTO mail_folders (mailbox_id, name, uidvalidity) VALUES ($1, $2, 7)"
-              + " ON CONFLICT DO NOTHING").execute(Tuple.of(mailboxId, m.folder))
-          .compose(v -> tx.preparedQuery("UPDATE mail_folders SET uidnext = uidnext + 1"
-              + " WHERE mailbox_id = $1 AND name = $2 RETURNING uidnext - 1").execute(Tuple.of(mailboxId, m.folder)))
-          .compose(uid -> tx.preparedQuery("UPDATE mailboxes SET change_seq = change_seq + 1 WHERE id = $1 RETURNING change_seq")
-              .execute(Tuple.of(mailboxId)).map(seq -> new long[] {uid.iterator().next().getLong(0),
-                  seq.iterator().next().getLong(0)}))
-          .compose(uidSeq -> tx.preparedQuery("INSERT INTO inbound_raw (id, source, encrypted, mime_inline,"
-                  + " blob_key, mime_size) VALUES ($1, 'mx', $2, $3, $4, $5)")
-              .execute(Tuple.of(rawId, m.encrypted, m.rawBlobKey == null ? Buffer.buffer(raw) : null,
-                  m.rawBlobKey, m.rawBlobKey == null ? (long) raw.length : m.rawSize))
-              .map(uidSeq))
-          .compose(uidSeq -> {
-            UUID thread = m.threadId != null ? m.threadId : UUID.randomUUID();
-            return tx.preparedQuery("INSERT INTO mail_threads (id, mailbox_id, subject, message_count)"
-                    + " VALUES ($1, $2, $3, 1) ON CONFLICT (id) DO UPDATE SET message_count = mail_threads.message_count + 1"
-                    + " RETURNING message_count")
-                .execute(Tuple.of(thread, mailboxId, m.subject == null ? "" : m.subject))
-                .compose(count -> {
-                  JsonArray headers = new JsonArray()
-                      .add(new JsonObject().put("name", "From").put("value", m.fromAddress))
-                      .add(new JsonObject().put("name", "Subject").put("value", m.subject))
-                      .add(new JsonObject().put("name", "X-Mailer").put("value", "seed"))
-                      .add(new JsonObject().put("name", "Received").put("value", "from a"))
-                      .add(new JsonObject().put("name", "Received").put("value", "from b"));
-                  boolean hasAttachments = !m.attachments.isEmpty() || !m.blobAttachments.isEmpty();
-                  return tx.preparedQuery("""
-                          INSERT INTO mail_messages (id, mailbox_id, folder, uid, modseq, flags, raw_id,
-                            thread_id, thread_position, received_at, size_bytes, encrypted, message_id_header,
-                            in_reply_to, references_ids, from_name, from_address, to_addresses, subject,
-                            headers, text_body, html_body, preview, has_attachments)
-                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                            $17, $18, $19, $20, $21, $22, $23, $24)""")
-                      .execute(Tuple.tuple(List.of(messageId, mailboxId, m.folder, uidSeq[0], uidSeq[1],
-                              m.flags.toArray(String[]::new), rawId, thread, count.iterator().next().getInteger(0),
-                              m.receivedAt.atOffset(ZoneOffset.UTC), (long) raw.length, m.encrypted))
-                          .addValue(m.messageId).addValue(m.inReplyTo).addValue(m.references.toArray(String[]::new))
-                          .addValue(m.fromName).addValue(m.fromAddress).addValue(m.to.toArray(String[]::new))
-                          .addValue(m.encrypted ? null : m.subject).addValue(m.encrypted ? null : headers)
-                          .addValue(m.encrypted ? null : m.text).addValue(m.encrypted ? null : m.html)
-                          .addValue(m.encrypted || m.text == null ? null : m.text.substring(0, Math.min(200, m.text.length())))
-                          .addValue(hasAttachments))
-                      .compose(v -> tx.preparedQuery("INSERT INTO mail_changes (mailbox_id, seq, kind, message_id, folder, uid)"
-                          + " VALUES ($1, $2, 'new', $3, $4, $5)").execute(Tuple.of(mailboxId, uidSeq[1], messageId, m.folder, uidSeq[0])))
-                      .map(thread);
-                });
-          })
-          .compose(thread -> {
-            List<UUID> ids = new ArrayList<>();
-            List<Tuple> rows = new ArrayList<>();
-            int position = 0;
-            for (Object[] a : m.attachments) {
-              UUID id = UUID.randomUUID();
-              ids.add(id);
-              rows.add(Tuple.of(id, messageId, position++, a[0], a[1], (long) ((byte[]) a[2]).length)
-                  .addValue(Buffer.buffer((byte[]) a[2])).addValue(null));
-            }
-            for (Object[] a : m.blobAttachments) {
-              UUID id = UUID.randomUUID();
-              ids.add(id);
-              rows.add(Tuple.of(id, messageId, position++, a[0], a[1], a[3]).addValue(null).addValue(a[2]));
-            }
-            if (rows.isEmpty()) {
-              return io.vertx.core.Future.succeededFuture(new Filed(messageId, thread, ids));
-            }
-            return tx.preparedQuery("INSERT INTO mail_attachments (id, message_id, position, filename,"
-                    + " content_type, size, content, blob_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                .executeBatch(rows).map(new Filed(messageId, thread, ids));
-          });
-    }).await();
+    UUID rawId = UUID.randomUUID();
+    byte[] raw = m.raw != null ? m.raw : ("Message-ID: <" + m.messageId + ">\r\nSubject: " + m.subject
+        + "\r\n\r\n" + m.text + "\r\n").getBytes(StandardCharsets.UTF_8);
+    long size = m.rawBlobKey == null ? raw.length : m.rawSize;
+    pool.preparedQuery("INSERT INTO inbound_raw (id, source, encrypted, mime_inline, blob_key, mime_size)"
+            + " VALUES ($1, 'mx', $2, $3, $4, $5)")
+        .execute(Tuple.of(rawId, m.encrypted, m.rawBlobKey == null ? Buffer.buffer(raw) : null,
+            m.rawBlobKey, size)).await();
+    JsonArray headers = new JsonArray()
+        .add(new JsonObject().put("name", "From").put("value", m.fromAddress))
+        .add(new JsonObject().put("name", "Subject").put("value", m.subject))
+        .add(new JsonObject().put("name", "X-Mailer").put("value", "seed"))
+        .add(new JsonObject().put("name", "Received").put("value", "from a"))
+        .add(new JsonObject().put("name", "Received").put("value", "from b"));
+    boolean sealed = m.encrypted;
+    NewMessage message = new NewMessage(mailboxId, m.folder, rawId, null, m.receivedAt, size, sealed,
+        false, m.to.isEmpty() ? null : m.to.get(0), null, m.messageId, m.inReplyTo, m.references,
+        m.fromName, m.fromAddress, m.to, List.of(), sealed ? null : m.subject, null,
+        sealed ? null : headers, sealed ? null : m.text, sealed ? null : m.html,
+        sealed ? List.of() : m.attachments, Set.copyOf(m.flags));
+    FiledMessage filed = store.file(message).await();
+    List<UUID> attachmentIds = new ArrayList<>();
+    pool.preparedQuery("SELECT id FROM mail_attachments WHERE message_id = $1 ORDER BY position")
+        .execute(Tuple.of(filed.id())).await().forEach(r -> attachmentIds.add(r.getUUID(0)));
+    return new Filed(filed.id(), filed.threadId(), attachmentIds);
   }
 
   /**
-   * {@code count} plain messages received within one second starting at {@code second}, each at
-   * its own microsecond (as the store assigns them), subjects {@code "bulk <i>"}, in one statement.
+   * {@code count} plain messages filed one after another through the store, all received in
+   * {@code second}: the store gives each its own microsecond, in filing order, subjects
+   * {@code "bulk <i>"} ({@code second} + i µs when the mailbox had nothing later).
    */
   public void bulk(UUID mailboxId, String folder, int count, Instant second) {
-    UUID rawId = UUID.randomUUID();
-    pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO mail_folders (mailbox_id, name, uidvalidity)"
-            + " VALUES ($1, $2, 7) ON CONFLICT DO NOTHING").execute(Tuple.of(mailboxId, folder))
-        .compose(v -> tx.preparedQuery("INSERT INTO inbound_raw (id, source, encrypted, mime_inline, mime_size)"
-            + " VALUES ($1, 'mx', false, '\\x41', 1)").execute(Tuple.of(rawId)))
-        .compose(v -> tx.preparedQuery("""
-            INSERT INTO mail_messages (id, mailbox_id, folder, uid, modseq, raw_id, received_at, size_bytes,
-              encrypted, from_address, subject, text_body, preview)
-            SELECT gen_random_uuid(), $1, $2, 1000000 + i, i, $3, $4::timestamptz + i * interval '1 microsecond', 1, false,
-              'bulk@sender.test', 'bulk ' || i, 'body ' || i, 'body ' || i
-            FROM generate_series(0, $5 - 1) AS i""")
-            .execute(Tuple.of(mailboxId, folder, rawId, second.atOffset(ZoneOffset.UTC), count)))).await();
+    for (int i = 0; i < count; i++) {
+      file(mailboxId, mail().folder(folder).from(null, "bulk@sender.test").subject("bulk " + i)
+          .text("body " + i).receivedAt(second));
+    }
   }
 
   /** The first column of the first row of a query, as text (null when there is none). */

@@ -124,7 +124,7 @@ final class InboundFiler {
         .put("from", c.fromAddress())
         .put("to", new JsonArray(c.to()))
         .put("message_id", c.messageId())
-        .put("received_at", d.receivedAt().toString())
+        .put("received_at", filed.receivedAt().toString())
         .put("thread_id", filed.threadId().toString())
         .put("size_bytes", d.mimeSize())
         .put("has_attachments", !c.attachments().isEmpty());

@@ -59,6 +59,11 @@ public final class MailStore {
     this.events = events;
   }
 
+  /** Where this store announces its commits (and relays other nodes' NOTIFYs as hints). */
+  public MailChangeEvents events() {
+    return events;
+  }
+
   public Future<FiledMessage> file(NewMessage message) {
     return file(message, InTransaction.NOTHING);
   }
@@ -108,6 +113,46 @@ public final class MailStore {
       current.removeAll(MessageFlags.normalize(flags));
       return current;
     }));
+  }
+
+  /**
+   * What the REST PATCH asks, in one transaction: {@code add} and {@code remove} applied to the
+   * flags (one {@code updated} change when they differ), then a move to {@code folder} when it is
+   * not null and not where the message is (one {@code moved} change). Each change is announced
+   * after the commit, in seq order. {@link Edit.NotFound} when there is no such message in the
+   * mailbox; {@link Edit.Unchanged} when nothing differed; else {@link Edit.Changed} with the
+   * last change.
+   */
+  public Future<Edit> update(UUID mailboxId, UUID messageId, Collection<String> add,
+      Collection<String> remove, String folder) {
+    Set<String> adding;
+    Set<String> removing;
+    try {
+      adding = MessageFlags.normalize(add);
+      removing = MessageFlags.normalize(remove);
+      if (folder != null) {
+        requireFolder(folder);
+      }
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return pool.withTransaction(c -> MessageEdits.flags(c, mailboxId, messageId, current -> {
+          current.addAll(adding);
+          current.removeAll(removing);
+          return current;
+        }).compose(flags -> folder == null || flags instanceof Edit.NotFound
+            ? Future.succeededFuture(List.of(flags))
+            : MessageEdits.move(c, mailboxId, messageId, folder).map(moved -> List.of(flags, moved))))
+        .map(edits -> {
+          Edit outcome = edits.get(0) instanceof Edit.NotFound ? edits.get(0) : new Edit.Unchanged();
+          for (Edit edit : edits) {
+            if (edit instanceof Edit.Changed changed) {
+              events.announce(changed.change());
+              outcome = changed;
+            }
+          }
+          return outcome;
+        });
   }
 
   /**

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
@@ -26,9 +27,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class MessageFiling {
 
+  /**
+   * The change seq, the storage use and the message's received_at (V006): the receipt time, or
+   * 1 µs after the mailbox's previous message when that is not earlier — unique and ascending
+   * per mailbox because the row lock serialises the mailbox's filings.
+   */
   private static final String TAKE_SEQ = """
-      UPDATE mailboxes SET change_seq = change_seq + 1, storage_used_bytes = storage_used_bytes + $2
-       WHERE id = $1 RETURNING change_seq""";
+      UPDATE mailboxes SET change_seq = change_seq + 1, storage_used_bytes = storage_used_bytes + $2,
+             last_received_at = greatest($3::timestamptz, last_received_at + interval '1 microsecond')
+       WHERE id = $1 RETURNING change_seq, last_received_at""";
 
   /** RFC 3501 §2.3.1.1: UIDs ascend strictly and are never reused while uidvalidity stays. */
   static final String TAKE_UID = """
@@ -60,22 +67,25 @@ final class MessageFiling {
   static Future<FiledMessage> file(SqlConnection c, UUID id, NewMessage m,
       StoredAttachments attachments, MailStore.InTransaction also) {
     List<String> keys = m.threadKeys();
-    Future<Long> seq = c.preparedQuery(TAKE_SEQ).execute(Tuple.of(m.mailboxId(), m.sizeBytes()))
+    Future<Row> taken = c.preparedQuery(TAKE_SEQ)
+        .execute(Tuple.of(m.mailboxId(), m.sizeBytes(), m.receivedAt().atOffset(ZoneOffset.UTC)))
         .map(rows -> {
           if (rows.size() == 0) {
             throw new IllegalArgumentException("no mailbox " + m.mailboxId());
           }
-          return rows.iterator().next().getLong(0);
+          return rows.iterator().next();
         });
+    Future<Long> seq = taken.map(r -> r.getLong("change_seq"));
     Future<Long> uid = c.preparedQuery(TAKE_UID)
         .execute(Tuple.of(m.mailboxId(), m.folder(), newUidValidity()))
         .map(rows -> rows.iterator().next().getLong("uid"));
     Future<List<Threader.Known>> known = Threader.lookup(c, m.mailboxId(), keys);
     return Future.all(seq, uid, known).compose(v -> {
-      Threader.Decision thread = Threader.decide(known.result(), Text.clean(m.subject()), m.receivedAt());
-      Future<?> threadRows = Threader.apply(c, m.mailboxId(), thread, keys, m.receivedAt());
-      Future<?> message = c.preparedQuery(INSERT)
-          .execute(row(id, m, uid.result(), seq.result(), thread.threadId(), !attachments.isEmpty()));
+      Instant receivedAt = taken.result().getOffsetDateTime("last_received_at").toInstant();
+      Threader.Decision thread = Threader.decide(known.result(), Text.clean(m.subject()), receivedAt);
+      Future<?> threadRows = Threader.apply(c, m.mailboxId(), thread, keys, receivedAt);
+      Future<?> message = c.preparedQuery(INSERT).execute(row(id, m, receivedAt, uid.result(),
+          seq.result(), thread.threadId(), !attachments.isEmpty()));
       Future<?> parts = attachments.insert(c, id);
       Future<Integer> position = Threader.number(c, thread.threadId(), id);
       Future<?> change = c.preparedQuery(LOG_NEW)
@@ -83,12 +93,12 @@ final class MessageFiling {
       Future<Void> own = also.run(c, id);
       return Future.all(List.of(threadRows, message, parts, position, change, own))
           .map(done -> new FiledMessage(id, m.mailboxId(), m.folder(), uid.result(), seq.result(),
-              thread.threadId(), position.result(), false));
+              thread.threadId(), position.result(), receivedAt, false));
     });
   }
 
   private static final String EARLIER = """
-      SELECT id, folder, uid, modseq, thread_id, thread_position FROM mail_messages
+      SELECT id, folder, uid, modseq, thread_id, thread_position, received_at FROM mail_messages
        WHERE delivery_id = $1""";
 
   /** The delivery was filed before: its message, and the caller's step run again. */
@@ -103,17 +113,17 @@ final class MessageFiling {
       Integer position = r.getInteger("thread_position");
       return also.run(c, id).map(v -> new FiledMessage(id, m.mailboxId(), r.getString("folder"),
           r.getLong("uid"), r.getLong("modseq"), r.getUUID("thread_id"),
-          position == null ? 0 : position, true));
+          position == null ? 0 : position, r.getOffsetDateTime("received_at").toInstant(), true));
     });
   }
 
-  private static Tuple row(UUID id, NewMessage m, long uid, long seq, UUID threadId,
+  private static Tuple row(UUID id, NewMessage m, Instant receivedAt, long uid, long seq, UUID threadId,
       boolean hasAttachments) {
     return Tuple.tuple()
         .addValue(id).addValue(m.mailboxId()).addValue(m.folder()).addValue(uid).addValue(seq)
         .addValue(MessageFlags.normalize(m.flags() == null ? List.of() : m.flags()).toArray(String[]::new))
         .addValue(m.rawId()).addValue(m.deliveryId()).addValue(threadId)
-        .addValue(m.receivedAt().atOffset(ZoneOffset.UTC)).addValue(m.sizeBytes())
+        .addValue(receivedAt.atOffset(ZoneOffset.UTC)).addValue(m.sizeBytes())
         .addValue(m.encrypted()).addValue(m.parseFailed())
         .addValue(Text.clean(m.recipient())).addValue(Text.clean(m.tag()))
         .addValue(bare(m.messageIdHeader())).addValue(bare(m.inReplyTo()))
