@@ -175,7 +175,7 @@ public record Core(
     InboundAcceptor inbound = new InboundAcceptor(new InboundRepository(pool), ports.blobs(),
         recipients, new CoalescedNotify(vertx, pool, InboundAcceptor.NOTIFY_CHANNEL,
             delivery.wakeupCoalesce().toMillis()),
-        clock, config.smtp().serverName(), config.smtp().maxMessageBytes());
+        cpu, clock, config.smtp().serverName(), config.smtp().maxMessageBytes());
     return new Core(vertx, config, clock, node, vault, cpu, signing, readiness,
         ports.database(), ports.limiter(), ports.blobs(), audit, signals, queue,
         authenticator, lastUsed, quotas, submissions,

@@ -220,6 +220,39 @@ class MxReceiveIT {
     }
   }
 
+  @Test
+  void aReplyChainOfFiveMessagesThreadsIntoOneConversation() throws Exception {
+    String root = UUID.randomUUID().toString();
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String id = root + "." + i + "@elsewhere.example";
+      StringBuilder message = new StringBuilder("From: Sender <" + SENDER + ">\r\n"
+          + "To: c@hosted.example\r\nSubject: " + (i == 0 ? "" : "Re: ") + "Plans\r\n"
+          + "Message-ID: <" + id + ">\r\n");
+      if (i > 0) {
+        message.append("In-Reply-To: <").append(ids.get(i - 1)).append(">\r\nReferences:");
+        ids.forEach(ref -> message.append(" <").append(ref).append('>'));
+        message.append("\r\n");
+      }
+      message.append("\r\nMessage ").append(i).append(" of the chain.");
+      try (SmtpWire smtp = MxKit.greeted(mx)) {
+        SmtpKit.queuedId(MxKit.deliver(smtp, SENDER, List.of("c@hosted.example"),
+            message.toString()));
+      }
+      ids.add(id);
+    }
+    String filed = "SELECT thread_id, thread_position FROM mail_messages"
+        + " WHERE message_id_header LIKE $1 ORDER BY thread_position";
+    Eventually.until(Duration.ofSeconds(30), () -> kit.query(filed, root + ".%").size() == 5,
+        () -> "the chain was not filed");
+    List<Row> rows = new java.util.ArrayList<>();
+    kit.query(filed, root + ".%").forEach(rows::add);
+    assertThat(rows.stream().map(r -> r.getUUID("thread_id")).distinct()).hasSize(1);
+    assertThat(rows.stream().map(r -> r.getInteger("thread_position"))).containsExactly(1, 2, 3, 4, 5);
+    assertThat(kit.count("SELECT message_count FROM mail_threads WHERE id = $1",
+        rows.get(0).getUUID("thread_id"))).isEqualTo(5);
+  }
+
   private static JsonObject domain(String name) {
     HttpResponse<String> list = gateway.admin("GET", "/admin/v1/domains", null);
     return new JsonObject(list.body()).getJsonArray("data").stream().map(JsonObject.class::cast)

@@ -2,6 +2,9 @@ package dev.postern.inbound.accept;
 
 import dev.postern.blob.BlobStore;
 import dev.postern.db.CoalescedNotify;
+import dev.postern.inbound.parse.ClearFacts;
+import dev.postern.inbound.parse.ParsedMail;
+import dev.postern.inbound.pgp.OpenPgpStreamEncryptor;
 import dev.postern.mailboxes.EncryptionTier;
 import dev.postern.refusal.DependencyRefusals;
 import dev.postern.refusal.Reason;
@@ -9,7 +12,9 @@ import dev.postern.refusal.Refusal;
 import dev.postern.send.StreamedMimeStore;
 import dev.postern.send.SubmissionService;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -36,26 +41,36 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>The recipients are resolved again ({@link RecipientResolver}, cached since RCPT); one
  *       delivery per mailbox, the first recipient naming it kept.</li>
- *   <li>A {@code Received:} field ({@link ReceivedField}) and then the received octets, untouched,
- *       are stored as they arrive ({@link StreamedMimeStore#storeReceived}): inline up to the
- *       send path's inline limit, else the blob {@code in/yyyy/MM/dd/<raw id>.eml}; never more
- *       in memory than that limit and a chunk (plus the header block, at most 64 KiB); over the
- *       message size limit the stream fails (552 5.3.4) and nothing is kept.</li>
- *   <li>One transaction inserts the {@code inbound_raw} row and one {@code inbound_deliveries}
+ *   <li>The recipients split by tier (issue #13 item 6). For {@code plaintext} mailboxes: a
+ *       {@code Received:} field ({@link ReceivedField}) and then the received octets, untouched,
+ *       stored as they arrive ({@link StreamedMimeStore#storeReceived}): inline up to the send
+ *       path's inline limit, else the blob {@code in/yyyy/MM/dd/<raw id>.eml}. For
+ *       {@code standard} mailboxes: the same octets, OpenPGP-encrypted as they arrive to every
+ *       such mailbox's public key ({@link OpenPgpStreamEncryptor}, on the {@code postern-cpu}
+ *       pool), stored the same way as a second raw with {@code encrypted = true}; its plaintext
+ *       exists only in the chunks in memory — never in the database, the blob store, a temporary
+ *       file or the log. Both read one DATA stream ({@link DataTee}): the slower paces the
+ *       sender. Never more in memory than the inline limit and a chunk per raw, plus the header
+ *       block (at most 64 KiB); over the message size limit the stream fails (552 5.3.4) and
+ *       nothing is kept.</li>
+ *   <li>The encrypted raw's {@code clear_facts} ({@link ClearFacts}: Message-ID, In-Reply-To,
+ *       References, From, To, Cc, Date) are read from the header block in memory, so it can be
+ *       listed and threaded; subject and bodies stay in the ciphertext.</li>
+ *   <li>One transaction inserts the {@code inbound_raw} row(s) and one {@code inbound_deliveries}
  *       row per mailbox; after the commit, a coalesced {@code pg_notify('postern_inbound', '')}
  *       wakes filing on every node.</li>
  * </ol>
  *
  * <p>A retry after a lost 250 (RFC 5321 §4.1.1.4, §6.1): a message with a Message-ID gets the
  * dedupe key {@code hex(sha256(Message-ID)) + ':' + hex(sha256(received octets))}; a mailbox that
- * already has a delivery with that key from the last 24 hours gets no new one (still 250).
- * Concurrent retries are serialised on a transaction-scoped advisory lock of the key.
+ * already has a delivery with that key from the last 24 hours gets no new one (still 250), and a
+ * raw none of whose mailboxes needs it is not kept. Concurrent retries are serialised on a
+ * transaction-scoped advisory lock of the key.
  *
- * <p>Failures (database or blob store unreachable, the stream failed) commit nothing and delete
- * the blob; a crash between blob and commit leaves a blob no row names, which the orphan sweep
- * removes. Only {@code plaintext}-tier mailboxes are served here so far: a {@code standard}-tier
- * mailbox's mail must never be written in plaintext, and until its OpenPGP storage exists it is
- * refused as temporarily unavailable (the sender's queue keeps it).
+ * <p>Failures (database or blob store unreachable, the stream failed, a mailbox's key unusable)
+ * commit nothing and delete the blobs; a crash between blob and commit leaves blobs no row names,
+ * which the orphan sweep removes. A {@code standard}-tier mailbox without a public key is refused
+ * as temporarily unavailable (the operator must set one; the sender's queue keeps the mail).
  */
 public final class InboundAcceptor {
 
@@ -70,11 +85,12 @@ public final class InboundAcceptor {
   /**
    * What was committed.
    *
-   * @param rawId the stored message ({@code inbound_raw.id}); for a retry whose every mailbox
-   *     already had it, the earlier one's
+   * @param rawId the stored message ({@code inbound_raw.id}; the plaintext one when there are
+   *     two); for a retry whose every mailbox already had it, the earlier one's
+   * @param rawIds the {@code inbound_raw} rows inserted (none for such a retry)
    * @param deliveries the {@code inbound_deliveries} rows created (none for such a retry)
    */
-  public record Accepted(UUID rawId, List<UUID> deliveries) {
+  public record Accepted(UUID rawId, List<UUID> rawIds, List<UUID> deliveries) {
     public boolean duplicate() {
       return deliveries.isEmpty();
     }
@@ -84,13 +100,17 @@ public final class InboundAcceptor {
   private final BlobStore blobs;
   private final RecipientResolver resolver;
   private final CoalescedNotify wakeups;
+  private final WorkerExecutor cpu;
   private final Clock clock;
   private final String serverName;
   private final long maxMessageBytes;
 
+  /** @param cpu the CPU pool: OpenPGP key handling and encryption, never on an event loop */
   public InboundAcceptor(InboundRepository repository, BlobStore blobs, RecipientResolver resolver,
-      CoalescedNotify wakeups, Clock clock, String serverName, long maxMessageBytes) {
+      CoalescedNotify wakeups, WorkerExecutor cpu, Clock clock, String serverName,
+      long maxMessageBytes) {
     this.repository = repository;
+    this.cpu = cpu;
     this.blobs = blobs;
     this.resolver = resolver;
     this.wakeups = wakeups;
@@ -100,8 +120,8 @@ public final class InboundAcceptor {
   }
 
   /**
-   * The MX's RCPT check: the resolver's answer, and a {@code standard}-tier mailbox refused as
-   * temporarily unavailable while its encrypted storage is not built.
+   * The MX's RCPT check: the resolver's answer, and a {@code standard}-tier mailbox without a
+   * public key refused as temporarily unavailable.
    */
   public Future<Void> check(String recipient) {
     return resolver.resolve(recipient).compose(InboundAcceptor::servable).mapEmpty();
@@ -155,30 +175,94 @@ public final class InboundAcceptor {
 
   private Future<Accepted> store(InboundEnvelope envelope, List<ResolvedRecipient> targets,
       ReadStream<Buffer> data) {
-    UUID rawId = UUID.randomUUID();
     Instant now = clock.instant();
+    List<ResolvedRecipient> plain = targets.stream()
+        .filter(t -> t.tier() == EncryptionTier.PLAINTEXT).toList();
+    List<ResolvedRecipient> standard = targets.stream()
+        .filter(t -> t.tier() == EncryptionTier.STANDARD).toList();
+    UUID plainId = plain.isEmpty() ? null : UUID.randomUUID();
+    UUID encryptedId = standard.isEmpty() ? null : UUID.randomUUID();
     Buffer received = ReceivedField.of(envelope.helo(), envelope.client(), serverName,
-        envelope.esmtp(), envelope.tls(), rawId, envelope.recipients(), now);
+        envelope.esmtp(), envelope.tls(), plainId != null ? plainId : encryptedId,
+        envelope.recipients(), now);
     HeaderCapture header = new HeaderCapture();
-    return StreamedMimeStore.storeReceived(blobs, SubmissionService.INLINE_LIMIT,
-            () -> "in/" + BLOB_DAY.format(now) + "/" + rawId + ".eml", received, data,
-            maxMessageBytes, header)
-        .compose(stored -> {
-          InboundRepository.Raw raw = new InboundRepository.Raw(rawId, "mx",
-              envelope.client() == null ? null : envelope.client().getHostAddress(),
-              envelope.helo(), envelope.mailFrom(), false, null, stored.inline(),
-              stored.blobKey(), stored.size());
-          Optional<String> dedupeKey = dedupeKey(header, stored.receivedSha256());
-          return repository.commit(raw, targets, dedupeKey)
-              .andThen(committed -> {
-                if (committed.failed() || committed.result().duplicate()) {
-                  deleteBlob(stored.blobKey());
-                }
-                if (committed.succeeded() && !committed.result().duplicate()) {
-                  wakeups.ring();
-                }
-              });
-        });
+    MessageDigest receivedDigest = sha256();
+    DataTee tee = new DataTee(data, maxMessageBytes, chunk -> {
+      header.accept(chunk);
+      receivedDigest.update(chunk.getBytes());
+    });
+    List<Future<InboundRepository.Raw>> raws = new ArrayList<>();
+    if (plainId != null) {
+      ReadStream<Buffer> branch = tee.branch();
+      raws.add(StreamedMimeStore.storeReceived(blobs, SubmissionService.INLINE_LIMIT,
+              () -> blobKey(now, plainId), received, branch, Long.MAX_VALUE, chunk -> {})
+          .map(stored -> raw(envelope, plainId, false, null, stored)));
+    }
+    if (encryptedId != null) {
+      ReadStream<Buffer> branch = tee.branch();
+      List<String> keys = standard.stream().map(ResolvedRecipient::pgpPublicKey).toList();
+      // The clear facts are read once the whole message (so its whole header block) has passed.
+      raws.add(OpenPgpStreamEncryptor.to(keys, cpu)
+          .compose(encryptor -> StreamedMimeStore.storeReceived(blobs,
+              SubmissionService.INLINE_LIMIT, () -> blobKey(now, encryptedId), Buffer.buffer(),
+              encryptor.encryptOn(cpu, received, branch), Long.MAX_VALUE, chunk -> {}))
+          .map(stored -> raw(envelope, encryptedId, true, ClearFacts.of(header.fields().stream()
+              .map(f -> new ParsedMail.HeaderField(f.name(), f.value())).toList()), stored)));
+    }
+    // A writer that fails (a blob put, a bad key) fails the others and drains the sender.
+    raws.forEach(raw -> raw.onFailure(tee::fail));
+    tee.start();
+    return Future.join(raws).transform(all -> {
+      if (all.failed()) {
+        raws.stream().filter(Future::succeeded).forEach(r -> deleteBlob(r.result().blobKey()));
+        return Future.failedFuture(firstCause(raws));
+      }
+      List<InboundRepository.RawFor> batches = new ArrayList<>();
+      int next = 0;
+      if (plainId != null) {
+        batches.add(new InboundRepository.RawFor(raws.get(next++).result(), plain));
+      }
+      if (encryptedId != null) {
+        batches.add(new InboundRepository.RawFor(raws.get(next).result(), standard));
+      }
+      Optional<String> dedupeKey = dedupeKey(header, receivedDigest.digest());
+      return repository.commit(batches, dedupeKey).andThen(committed -> {
+        for (InboundRepository.RawFor batch : batches) {
+          if (committed.failed() || !committed.result().rawIds().contains(batch.raw().id())) {
+            deleteBlob(batch.raw().blobKey());
+          }
+        }
+        if (committed.succeeded() && !committed.result().duplicate()) {
+          wakeups.ring();
+        }
+      });
+    });
+  }
+
+  private static InboundRepository.Raw raw(InboundEnvelope envelope, UUID id, boolean encrypted,
+      JsonObject clearFacts, StreamedMimeStore.Stored stored) {
+    return new InboundRepository.Raw(id, "mx",
+        envelope.client() == null ? null : envelope.client().getHostAddress(), envelope.helo(),
+        envelope.mailFrom(), encrypted, clearFacts, stored.inline(), stored.blobKey(),
+        stored.size());
+  }
+
+  private static String blobKey(Instant now, UUID rawId) {
+    return "in/" + BLOB_DAY.format(now) + "/" + rawId + ".eml";
+  }
+
+  /** A refusal (the size cap) over the failures it caused in the other writers. */
+  private static Throwable firstCause(List<? extends Future<?>> futures) {
+    Throwable first = null;
+    for (Future<?> f : futures) {
+      if (f.failed()) {
+        if (f.cause() instanceof Refusal) {
+          return f.cause();
+        }
+        first = first == null ? f.cause() : first;
+      }
+    }
+    return first;
   }
 
   /** Without a Message-ID there is nothing to recognise a retry by (the design's NULL key). */
@@ -191,11 +275,12 @@ public final class InboundAcceptor {
   }
 
   private static Future<ResolvedRecipient> servable(ResolvedRecipient target) {
-    if (target.tier() == EncryptionTier.PLAINTEXT) {
+    if (target.tier() == EncryptionTier.PLAINTEXT
+        || (target.pgpPublicKey() != null && !target.pgpPublicKey().isBlank())) {
       return Future.succeededFuture(target);
     }
     return Future.failedFuture(Refusal.of(Reason.UNAVAILABLE,
-        "encrypted (standard-tier) mailboxes cannot receive mail yet"));
+        "the standard-tier mailbox has no public key to encrypt its mail to"));
   }
 
   private static boolean permanent(Refusal refusal) {
@@ -210,8 +295,12 @@ public final class InboundAcceptor {
   }
 
   private static byte[] sha256(byte[] bytes) {
+    return sha256().digest(bytes);
+  }
+
+  private static MessageDigest sha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

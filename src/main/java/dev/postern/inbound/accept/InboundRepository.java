@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * SQL for the accept side of receiving: one transaction commits an {@code inbound_raw} row and
- * its {@code inbound_deliveries} rows (V005), or nothing.
+ * SQL for the accept side of receiving: one transaction commits the {@code inbound_raw} rows of
+ * a message (a plaintext one, an OpenPGP one, or both) and their {@code inbound_deliveries} rows
+ * (V005), or nothing.
  */
 public final class InboundRepository {
 
@@ -44,33 +45,48 @@ public final class InboundRepository {
     this.pool = pool;
   }
 
+  /** One raw and the mailboxes it is for (the recipients of one tier). */
+  record RawFor(Raw raw, List<ResolvedRecipient> targets) {}
+
   /**
-   * Inserts {@code raw} and a delivery per target mailbox that does not already hold the message
-   * under {@code dedupeKey}; when every mailbox does, inserts nothing and answers the earlier
-   * raw's id with no deliveries. One transaction: all rows or none.
+   * Inserts each raw and a delivery per target mailbox that does not already hold the message
+   * under {@code dedupeKey}; a raw none of whose mailboxes needs it is not inserted. When no
+   * mailbox needs the message, inserts nothing and answers the earlier raw's id with no
+   * deliveries. One transaction: all rows or none.
    */
-  Future<InboundAcceptor.Accepted> commit(Raw raw, List<ResolvedRecipient> targets,
-      Optional<String> dedupeKey) {
-    return pool.withTransaction(tx -> already(tx, targets, dedupeKey).compose(held -> {
-      List<ResolvedRecipient> fresh = targets.stream()
-          .filter(t -> !held.containsKey(t.mailboxId())).toList();
-      if (fresh.isEmpty()) {
-        return Future.succeededFuture(new InboundAcceptor.Accepted(
-            held.get(targets.get(0).mailboxId()), List.of()));
-      }
+  Future<InboundAcceptor.Accepted> commit(List<RawFor> raws, Optional<String> dedupeKey) {
+    List<ResolvedRecipient> all = raws.stream().flatMap(r -> r.targets().stream()).toList();
+    return pool.withTransaction(tx -> already(tx, all, dedupeKey).compose(held -> {
+      List<Tuple> rawRows = new ArrayList<>();
+      List<UUID> rawIds = new ArrayList<>();
       List<Tuple> rows = new ArrayList<>();
       List<UUID> ids = new ArrayList<>();
-      for (ResolvedRecipient target : fresh) {
-        UUID id = UUID.randomUUID();
-        ids.add(id);
-        rows.add(Tuple.of(id, raw.id(), target.mailboxId(), target.recipient(), target.tag(),
-            dedupeKey.orElse(null)));
+      for (RawFor rawFor : raws) {
+        Raw raw = rawFor.raw();
+        List<ResolvedRecipient> fresh = rawFor.targets().stream()
+            .filter(t -> !held.containsKey(t.mailboxId())).toList();
+        if (fresh.isEmpty()) {
+          continue;
+        }
+        rawIds.add(raw.id());
+        rawRows.add(Tuple.from(new Object[] {raw.id(), raw.source(), raw.remoteAddr(), raw.helo(),
+            raw.envelopeFrom(), raw.encrypted(), raw.clearFacts(), raw.mimeInline(),
+            raw.blobKey(), raw.size()}));
+        for (ResolvedRecipient target : fresh) {
+          UUID id = UUID.randomUUID();
+          ids.add(id);
+          rows.add(Tuple.of(id, raw.id(), target.mailboxId(), target.recipient(), target.tag(),
+              dedupeKey.orElse(null)));
+        }
       }
-      return tx.preparedQuery(INSERT_RAW).execute(Tuple.from(new Object[] {raw.id(), raw.source(),
-              raw.remoteAddr(), raw.helo(), raw.envelopeFrom(), raw.encrypted(), raw.clearFacts(),
-              raw.mimeInline(), raw.blobKey(), raw.size()}))
+      if (rawIds.isEmpty()) {
+        return Future.succeededFuture(new InboundAcceptor.Accepted(
+            held.get(all.get(0).mailboxId()), List.of(), List.of()));
+      }
+      return tx.preparedQuery(INSERT_RAW).executeBatch(rawRows)
           .compose(v -> tx.preparedQuery(INSERT_DELIVERY).executeBatch(rows))
-          .map(v -> new InboundAcceptor.Accepted(raw.id(), List.copyOf(ids)));
+          .map(v -> new InboundAcceptor.Accepted(rawIds.get(0), List.copyOf(rawIds),
+              List.copyOf(ids)));
     }));
   }
 

@@ -169,6 +169,15 @@ public final class OpenPgpStreamEncryptor {
     return new EncryptingReadStream(plain, this);
   }
 
+  /**
+   * This encryptor as a stream over {@code head} then {@code plain}, encrypting on {@code cpu}
+   * rather than on the event loop (see {@link WorkerEncryptingStream}); the encryptor is used by
+   * one worker thread at a time. Call on {@code plain}'s context.
+   */
+  public ReadStream<Buffer> encryptOn(WorkerExecutor cpu, Buffer head, ReadStream<Buffer> plain) {
+    return new WorkerEncryptingStream(plain, this, cpu, head);
+  }
+
   /** Collects what the packet generators write until {@link #take()} hands it out. */
   private static final class BufferSink extends OutputStream {
     private Buffer pending = Buffer.buffer();

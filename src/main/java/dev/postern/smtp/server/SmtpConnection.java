@@ -117,7 +117,10 @@ final class SmtpConnection {
       try {
         boolean more = session.data(Buffer.buffer(ByteBufUtil.getBytes(content.content())));
         if (!more) {
+          // The sink's queue is full: read again once it has taken enough. Registered at each
+          // pause — the callback registered at 354 has run already if the queue was not full.
           socket.pause();
+          session.onDataDrain(socket::resume);
         }
         if (content instanceof LastSmtpContent) {
           inData = false;

@@ -16,19 +16,19 @@ import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
 
 /** Decrypts a binary OpenPGP message with BouncyCastle, streaming, and says what it was made of. */
-final class PgpDecryption {
+public final class PgpDecryption {
 
   /**
    * What the message held: the key IDs its PKESK packets name, the session cipher, whether the
    * data was integrity protected (and the MDC checked), the packet inside, the literal's name.
    */
-  record Decrypted(List<Long> recipientKeyIds, int symmetricAlgorithm, boolean integrityChecked,
+  public record Decrypted(List<Long> recipientKeyIds, int symmetricAlgorithm, boolean integrityChecked,
       String innerPacket, String fileName, long plaintextBytes) {}
 
   private PgpDecryption() {}
 
   /** Decrypts {@code ciphertext} with the subkey of {@code keys} its PKESK names, into {@code out}. */
-  static Decrypted decrypt(InputStream ciphertext, TestPgpKeys keys, OutputStream out)
+  public static Decrypted decrypt(InputStream ciphertext, TestPgpKeys keys, OutputStream out)
       throws IOException, PGPException {
     Object first = new BcPGPObjectFactory(ciphertext).nextObject();
     if (!(first instanceof PGPEncryptedDataList list)) {

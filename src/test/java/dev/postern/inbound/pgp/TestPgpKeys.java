@@ -35,7 +35,7 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
  * Curve25519: an Ed25519 (EdDSA legacy) primary and an ECDH Curve25519 subkey. Secret keys are
  * unprotected (tests only). Generated once per test JVM: RSA-3072 takes a while.
  */
-record TestPgpKeys(PGPSecretKeyRing secret, PGPPublicKeyRing publicRing, String armouredPublic,
+public record TestPgpKeys(PGPSecretKeyRing secret, PGPPublicKeyRing publicRing, String armouredPublic,
     String armouredSecret) {
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -47,7 +47,7 @@ record TestPgpKeys(PGPSecretKeyRing secret, PGPPublicKeyRing publicRing, String 
     static final TestPgpKeys LONE_RSA = loneRsa("lonersa");
   }
 
-  static TestPgpKeys rsa2048() {
+  public static TestPgpKeys rsa2048() {
     return Holder.RSA_2048;
   }
 
@@ -55,7 +55,7 @@ record TestPgpKeys(PGPSecretKeyRing secret, PGPPublicKeyRing publicRing, String 
     return Holder.RSA_3072;
   }
 
-  static TestPgpKeys curve25519() {
+  public static TestPgpKeys curve25519() {
     return Holder.CURVE_25519;
   }
 
