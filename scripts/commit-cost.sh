@@ -7,15 +7,16 @@
 #
 #   scripts/commit-cost.sh [-c 64] [--duration 10s] [--warmup 5s]
 #   POSTERN_JAR=/tmp/other.jar scripts/commit-cost.sh     # measure another build the same way
-#   scripts/commit-cost.sh --to sink@elsewhere.test       # recipients (default sink@bench.test:
-#       bench.test is hosted, so that one is an unknown local recipient, bounced at accept;
-#       bench@bench.test is the sender's own mailbox: local delivery plus its sent copy)
+#   scripts/commit-cost.sh --to sink@bench.test           # recipients (default sink@sink.test, a
+#       domain not hosted: relayed. bench.test is hosted, so sink@bench.test is an unknown local
+#       recipient, bounced at accept; bench@bench.test is the sender's own mailbox: local
+#       delivery plus its sent copy)
 #   scripts/commit-cost.sh --from noreply@bench.test      # a domain-bound key sending as an
 #       address that is no mailbox: no sent copy (default: the key of mailbox bench@bench.test,
 #       whose mail is also filed in its sent folder)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-CONCURRENCY=64 DURATION=10s WARMUP=5s TO=sink@bench.test FROM=bench@bench.test
+CONCURRENCY=64 DURATION=10s WARMUP=5s TO=sink@sink.test FROM=bench@bench.test
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -c) CONCURRENCY=$2; shift 2 ;;
