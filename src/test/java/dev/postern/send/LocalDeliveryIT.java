@@ -52,7 +52,8 @@ class LocalDeliveryIT {
     aliceTestKey = key("alice@local.test", "test");
     assertThat(gateway.admin("POST", "/admin/v1/webhooks", new JsonObject()
         .put("url", "https://hooks.example.com/local")
-        .put("events", new JsonArray().add("email.delivered").add("email.bounced"))).statusCode())
+        .put("events", new JsonArray().add("email.delivered").add("email.bounced")
+            .add("email.received"))).statusCode())
         .isEqualTo(201);
   }
 
@@ -131,6 +132,9 @@ class LocalDeliveryIT {
     Eventually.until(WAIT, () -> count("SELECT count(*) FROM webhook_deliveries WHERE event_type"
         + " = 'email.delivered' AND payload->'data'->>'email_id' = $1", id) == 1,
         () -> "email.delivered webhook for " + id);
+    Eventually.until(WAIT, () -> count("SELECT count(*) FROM webhook_deliveries WHERE event_type"
+        + " = 'email.received' AND payload->'data'->>'email_id' = $1", inBob.getString("id")) == 1,
+        () -> "email.received for bob's copy");
 
     HttpResponse<String> replied = gateway.withKey(bobKey, "POST",
         "/v1/inbox/messages/" + inBob.getString("id") + "/reply", new JsonObject().put("text", "Yes!"));
@@ -141,6 +145,13 @@ class LocalDeliveryIT {
         .isEqualTo(inAliceSent.getString("thread_id"));
     assertThat(replyInBobSent.getString("thread_id")).as("bob: the original and his sent reply")
         .isEqualTo(inBob.getString("thread_id"));
+    // Positive signal first: the reply filed in alice's inbox (long after her sent copy) announced.
+    Eventually.until(WAIT, () -> count("SELECT count(*) FROM webhook_deliveries WHERE event_type"
+        + " = 'email.received' AND payload->'data'->>'email_id' = $1", replyInAlice.getString("id")) == 1,
+        () -> "email.received for the reply in alice's inbox");
+    assertThat(count("SELECT count(*) FROM webhook_deliveries WHERE event_type = 'email.received'"
+        + " AND payload->'data'->>'email_id' = $1", inAliceSent.getString("id")))
+        .as("a sent copy is not received mail").isZero();
   }
 
   @Test
