@@ -187,6 +187,18 @@ class LocalDeliveryIT {
   }
 
   @Test
+  void aMailboxCreatedRightAfterABounceReceivesTheNextMessage() {
+    String first = send(aliceKey, "alice@local.test", new JsonArray().add("late@local.test"),
+        "Too early " + UUID.randomUUID());
+    assertThat(email(aliceKey, first).getString("status")).isEqualTo("bounced");
+    mailbox("late@local.test");
+    // The recipient answer cached by the first send (5 s) is forgotten when a mailbox changes.
+    String second = send(aliceKey, "alice@local.test", new JsonArray().add("late@local.test"),
+        "Just in time " + UUID.randomUUID());
+    assertThat(email(aliceKey, second).getString("status")).isEqualTo("delivered");
+  }
+
+  @Test
   void testModeMailIsNeverFiled() {
     String subject = "Sandboxed " + UUID.randomUUID();
     String id = send(aliceTestKey, "alice@local.test", new JsonArray().add("bob@local.test"), subject);
