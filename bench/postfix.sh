@@ -5,7 +5,7 @@
 #   hold:  every accepted message is put on HOLD, so it is queued and fsynced but never
 #          delivered: that is "accepting", nothing more (send-small, send-attach).
 #   relay: every message is relayed (relayhost) to the smtp-sink on $SINK_PORT (e2e-relay);
-#          bench.test is not a local domain then, so sink@bench.test goes to the relayhost.
+#          sink.test is not a local domain then, so sink@sink.test goes to the relayhost.
 start_postfix() { # mode -> sets POSTFIX_PORT
   local mode=$1 destinations restrictions relay=""
   if [[ $mode == relay ]]; then
@@ -60,10 +60,10 @@ EOF
 # conservative. Throughput = messages / wall time; smtp-source reports no latency.
 run_postfix() { # name messages length
   local name=$1 messages=$2 length=$3 start end
-  smtp-source -d -s 20 -l "$length" -m 500 -f bench@bench.test -t sink@bench.test \
+  smtp-source -d -s 20 -l "$length" -m 500 -f bench@bench.test -t sink@sink.test \
     "127.0.0.1:$POSTFIX_PORT" >/dev/null # warm-up
   start=$(date +%s.%N)
-  smtp-source -d -s 20 -l "$length" -m "$messages" -f bench@bench.test -t sink@bench.test \
+  smtp-source -d -s 20 -l "$length" -m "$messages" -f bench@bench.test -t sink@sink.test \
     "127.0.0.1:$POSTFIX_PORT" >"$OUT/$name.smtp-source.log" 2>&1
   end=$(date +%s.%N)
   postsuper -c "$POSTFIX_DIR/etc" -d ALL hold >/dev/null 2>&1 || true

@@ -224,7 +224,7 @@ e2e_postern() { # name
 }
 e2e_postfix() { # name
   # smtp-source wants the host last.
-  local src="smtp-source -d -s 20 -l 2048 -f bench@bench.test -t sink@bench.test"
+  local src="smtp-source -d -s 20 -l 2048 -f bench@bench.test -t sink@sink.test"
   local dst="127.0.0.1:$POSTFIX_PORT"
   log "$1: $POSTFIX_MESSAGES_E2E messages by smtp-source, until the sink has them all"
   java -cp "$BENCH_JAR" dev.postern.bench.E2eRelay --sink-counter "$SINK_COUNTER" \

@@ -32,7 +32,7 @@ start_postfix hold
 smtp_side() { # name port [SmtpSourceRun options...]
   local name=$1 port=$2
   shift 2
-  local src="smtp-source -d -s $SMTP_SESSIONS -l 2048 -f bench@bench.test -t sink@bench.test"
+  local src="smtp-source -d -s $SMTP_SESSIONS -l 2048 -f bench@bench.test -t sink@sink.test"
   log "$name: smtp-source -s $SMTP_SESSIONS, $SMTP_ACCEPT_MESSAGES messages of 2048 bytes to port $port"
   java -cp "$BENCH_JAR" dev.postern.bench.SmtpSourceRun --label "$name" \
     --url "smtp://127.0.0.1:$port" --sessions "$SMTP_SESSIONS" --workload "smtp-source 2048 bytes" \

@@ -7,15 +7,24 @@
 #
 #   scripts/commit-cost.sh [-c 64] [--duration 10s] [--warmup 5s]
 #   POSTERN_JAR=/tmp/other.jar scripts/commit-cost.sh     # measure another build the same way
+#   scripts/commit-cost.sh --to sink@bench.test           # recipients (default sink@sink.test, a
+#       domain not hosted: relayed. bench.test is hosted, so sink@bench.test is an unknown local
+#       recipient, bounced at accept; bench@bench.test is the sender's own mailbox: local
+#       delivery plus its sent copy)
+#   scripts/commit-cost.sh --from noreply@bench.test      # a domain-bound key sending as an
+#       address that is no mailbox: no sent copy (default: the key of mailbox bench@bench.test,
+#       whose mail is also filed in its sent folder)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-CONCURRENCY=64 DURATION=10s WARMUP=5s
+CONCURRENCY=64 DURATION=10s WARMUP=5s TO=sink@sink.test FROM=bench@bench.test
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -c) CONCURRENCY=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
-    *) echo "usage: scripts/commit-cost.sh [-c N] [--duration 10s] [--warmup 5s]" >&2; exit 2 ;;
+    --to) TO=$2; shift 2 ;;
+    --from) FROM=$2; shift 2 ;;
+    *) echo "usage: scripts/commit-cost.sh [-c N] [--duration 10s] [--warmup 5s] [--to ADDR] [--from ADDR]" >&2; exit 2 ;;
   esac
 done
 
@@ -53,8 +62,9 @@ done
 API="http://127.0.0.1:$PORT/admin/v1"
 curl -sf -X POST "$API/mailboxes" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
   -d '{"address":"bench@bench.test","encryption_tier":"plaintext"}' >/dev/null
+if [[ "$FROM" == bench@bench.test ]]; then BINDING='"mailbox":"bench@bench.test"'; else BINDING='"domain":"bench.test"'; fi
 KEY=$(curl -sf -X POST "$API/keys" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","mailbox":"bench@bench.test","scope":"full_access","rate_limit_per_hour":100000000}' \
+  -d "{\"name\":\"bench\",$BINDING,\"scope\":\"full_access\",\"rate_limit_per_hour\":100000000}" \
   | jq -er .key)
 PG_PORT=$(sed -n 4p "$WORK/data/pg/postmaster.pid")
 PSQL=(psql -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres)
@@ -77,12 +87,12 @@ tables() {
 # Warm-up first (JIT, pool, caches), then the measured run. pg_stat counters are flushed by
 # backends at most once a second (PG 15+ at transaction end when idle): wait before reading.
 java -cp "$ROOT/bench/target/postern-bench.jar" dev.postern.bench.LoadGenerator -w send \
-  -u "http://127.0.0.1:$PORT/v1/emails" --key "$KEY" -c "$CONCURRENCY" --warmup 0s --duration "$WARMUP" \
+  -u "http://127.0.0.1:$PORT/v1/emails" --key "$KEY" --from "$FROM" --to "$TO" -c "$CONCURRENCY" --warmup 0s --duration "$WARMUP" \
   --quiet >/dev/null
 sleep 2
 before=($(snapshot)); tables >"$WORK/tables.before"; stored_before=($(stored_by))
 java -cp "$ROOT/bench/target/postern-bench.jar" dev.postern.bench.LoadGenerator -w send \
-  -u "http://127.0.0.1:$PORT/v1/emails" --key "$KEY" -c "$CONCURRENCY" --warmup 0s --duration "$DURATION" \
+  -u "http://127.0.0.1:$PORT/v1/emails" --key "$KEY" --from "$FROM" --to "$TO" -c "$CONCURRENCY" --warmup 0s --duration "$DURATION" \
   --quiet | tail -n 3
 sleep 2
 after=($(snapshot)); tables >"$WORK/tables.after"; stored_after=($(stored_by))

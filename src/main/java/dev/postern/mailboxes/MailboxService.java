@@ -36,11 +36,23 @@ public final class MailboxService {
   private final MailboxRepository repository;
   private final DomainService domains;
   private final WorkerExecutor cpu;
+  private final Runnable changed;
 
   public MailboxService(MailboxRepository repository, DomainService domains, WorkerExecutor cpu) {
+    this(repository, domains, cpu, () -> { });
+  }
+
+  /**
+   * @param changed run after a mailbox was created, changed or deleted here: e.g. forgets cached
+   *     recipient answers, so a mailbox just created is not refused as unknown for the cache's
+   *     lifetime on this node (other nodes see it within that lifetime)
+   */
+  public MailboxService(MailboxRepository repository, DomainService domains, WorkerExecutor cpu,
+      Runnable changed) {
     this.repository = repository;
     this.domains = domains;
     this.cpu = cpu;
+    this.changed = changed;
   }
 
   public MailboxRepository repository() {
@@ -58,7 +70,8 @@ public final class MailboxService {
         .compose(ensured -> repository.insert(UUID.randomUUID(), address.address(),
                 ensured.domain().id(), tier, pgpKey)
             .map(inserted -> new Created(inserted.orElseThrow(() -> Refusal.of(Reason.CONFLICT, "mailbox " + address.address() + " already exists")),
-                ensured.created())));
+                ensured.created())))
+        .onSuccess(created -> changed.run());
   }
 
   public Future<Mailbox> get(UUID id) {
@@ -76,7 +89,8 @@ public final class MailboxService {
       String key = change.setKey() ? change.key() : current.pgpPublicKey();
       return checkKey(tier, key, issues)
           .compose(v -> repository.update(id, tier, key))
-          .map(updated -> updated.orElseThrow(MailboxService::notFound));
+          .map(updated -> updated.orElseThrow(MailboxService::notFound))
+          .onSuccess(updated -> changed.run());
     });
   }
 
@@ -94,7 +108,8 @@ public final class MailboxService {
             throw notFound();
           }
           return mailbox;
-        }));
+        }))
+        .onSuccess(deleted -> changed.run());
   }
 
   private static EncryptionTier parseTier(String raw, List<Issue> issues) {

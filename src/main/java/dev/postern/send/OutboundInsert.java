@@ -22,6 +22,12 @@ import java.util.UUID;
  * attempt — {@code deferred}, each recipient with reason {@value #NO_RELAY} — and its queue row
  * is {@link OutboundQueue#PARKED}: no worker claims, defers and re-claims it; a node started with
  * a relay unparks it.
+ *
+ * <p>Local delivery (issue #13.8, {@link LocalPlan}) rides in the same statement: recipients
+ * settled at accept are written {@code delivered} or {@code bounced} with their reply and event,
+ * and the copies to file become {@code inbound_raw} rows pointing at the message
+ * ({@code outbound_id}: its MIME is not copied; one raw per source and tier) and one
+ * {@code inbound_deliveries} row each, which the filing pipeline claims. No extra commit.
  */
 final class OutboundInsert {
 
@@ -55,7 +61,18 @@ final class OutboundInsert {
           FROM unnest($28::uuid[], $29::text[], $30::text[], $31::text[])
                WITH ORDINALITY AS e(message_id, type, recipient, reply, n)
          ORDER BY n),
-      q AS (%s)
+      q AS (%s),
+      raw AS (
+        INSERT INTO inbound_raw (id, source, envelope_from, encrypted, clear_facts, outbound_id,
+          mime_size)
+        SELECT id, source, envelope_from, encrypted, clear_facts::jsonb, outbound_id, mime_size
+          FROM unnest($36::uuid[], $37::text[], $38::text[], $39::bool[], $40::text[], $41::uuid[],
+                      $42::bigint[])
+               AS t(id, source, envelope_from, encrypted, clear_facts, outbound_id, mime_size)),
+      dl AS (
+        INSERT INTO inbound_deliveries (id, raw_id, mailbox_id, recipient, tag, folder)
+        SELECT * FROM unnest($43::uuid[], $44::uuid[], $45::uuid[], $46::text[], $47::text[],
+                             $48::text[]))
       SELECT 1""";
 
   private static final String QUEUE_ROWS = """
@@ -115,6 +132,7 @@ final class OutboundInsert {
     List<UUID> queueIds = new ArrayList<>();
     List<OffsetDateTime> queueDue = new ArrayList<>();
     List<Boolean> queueParked = new ArrayList<>();
+    LocalFilingRows filings = new LocalFilingRows();
     for (int i = 0; i < n; i++) {
       OutboundMessage m = messages.get(i);
       boolean parked = parks(m);
@@ -142,8 +160,11 @@ final class OutboundInsert {
       digests[i] = Buffer.buffer(m.mimeSha256());
       scheduled[i] = utc(m.scheduledAt());
       // The first event is named after the initial status; a parked message then reports, per
-      // recipient, the deferral the worker would have reported (DeliveryOutcome).
-      RecipientStatus initial = m.status().initialRecipientStatus();
+      // recipient, the deferral the worker would have reported (DeliveryOutcome). A message
+      // with recipients settled at accept was queued first, whatever its status now.
+      LocalPlan local = m.local();
+      RecipientStatus initial = local.isEmpty() ? m.status().initialRecipientStatus()
+          : RecipientStatus.QUEUED;
       eventIds.add(m.id());
       eventTypes.add(initial.wire());
       eventRecipients.add(null);
@@ -152,6 +173,18 @@ final class OutboundInsert {
         rcptIds.add(m.id());
         rcptAddresses.add(r.address());
         rcptKinds.add(r.kind());
+        String settled = local.settledReply(r.address());
+        if (settled != null) {
+          RecipientStatus outcome = LocalPlan.filed(settled) ? RecipientStatus.DELIVERED
+              : RecipientStatus.BOUNCED;
+          rcptStatuses.add(outcome.wire());
+          rcptReplies.add(settled);
+          eventIds.add(m.id());
+          eventTypes.add(outcome.wire());
+          eventRecipients.add(r.address());
+          eventReplies.add(settled);
+          continue;
+        }
         rcptStatuses.add(parked ? RecipientStatus.DEFERRED.wire() : initial.wire());
         rcptReplies.add(parked ? NO_RELAY : null);
         if (parked) {
@@ -166,6 +199,7 @@ final class OutboundInsert {
         queueDue.add(utc(m.dueAt()));
         queueParked.add(parked);
       }
+      filings.add(m);
     }
     // addValue: Tuple.of would spread an array (varargs) into many parameters.
     Tuple t = Tuple.tuple().addValue(ids).addValue(keys).addValue(domains).addValue(mailboxes);
@@ -179,7 +213,12 @@ final class OutboundInsert {
         .addValue(eventIds.toArray(UUID[]::new)).addValue(eventTypes.toArray(String[]::new))
         .addValue(eventRecipients.toArray(String[]::new)).addValue(eventReplies.toArray(String[]::new))
         .addValue(queueIds.toArray(UUID[]::new)).addValue(queueDue.toArray(OffsetDateTime[]::new))
-        .addValue(queueParked.toArray(Boolean[]::new)).addValue(NO_RELAY);
+        .addValue(queueParked.toArray(Boolean[]::new)).addValue(NO_RELAY)
+        .addValue(filings.rawIds()).addValue(filings.rawSources()).addValue(filings.rawSenders())
+        .addValue(filings.rawEncrypted()).addValue(filings.rawFacts()).addValue(filings.rawMessages())
+        .addValue(filings.rawSizes())
+        .addValue(filings.ids()).addValue(filings.raws()).addValue(filings.mailboxes())
+        .addValue(filings.recipients()).addValue(filings.tags()).addValue(filings.folders());
   }
 
   private static OffsetDateTime utc(Instant instant) {

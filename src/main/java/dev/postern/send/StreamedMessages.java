@@ -102,7 +102,8 @@ final class StreamedMessages {
         rewrite ? from.address() : from.toString(), shown(to), shown(cc),
         recipients.stream().filter(r -> r.kind().equals("bcc")).map(OutboundMessage.Recipient::address)
             .toList(),
-        shown(replyTo), block.first("Subject").orElse(""), List.of(), block.first("In-Reply-To"));
+        shown(replyTo), block.first("Subject").orElse(""), List.of(), block.first("In-Reply-To"),
+        block.first("References").map(v -> List.of(v.strip().split("\\s+"))).orElse(List.of()));
     Submission submission = new Submission(from, envelope.mailFrom(), recipients, summary,
         Optional.empty(), new MimeSource.Streamed(head, body, receivedSha256, messageId,
             senderMessageId.isPresent()));

@@ -20,9 +20,19 @@ public record Submission(EmailAddress from, String envelopeSender,
     List<OutboundMessage.Recipient> recipients, HeaderSummary headers,
     Optional<Instant> scheduledAt, MimeSource mime) {
 
-  /** The header facts kept beside the MIME, as they appear in the message. */
+  /**
+   * The header facts kept beside the MIME, as they appear in the message.
+   *
+   * @param references the msg-ids of References (RFC 5322 §3.6.4), oldest first: what local
+   *     delivery threads a standard-tier copy by (its clear facts)
+   */
   public record HeaderSummary(String from, List<String> to, List<String> cc, List<String> bcc,
-      List<String> replyTo, String subject, List<SendRequest.Tag> tags, Optional<String> inReplyTo) {}
+      List<String> replyTo, String subject, List<SendRequest.Tag> tags, Optional<String> inReplyTo,
+      List<String> references) {
+    public HeaderSummary {
+      references = List.copyOf(references);
+    }
+  }
 
   public Submission {
     Objects.requireNonNull(from, "from");
@@ -38,7 +48,7 @@ public record Submission(EmailAddress from, String envelopeSender,
     return new Submission(request.from(), request.envelopeSender(), recipientsOf(request),
         new HeaderSummary(request.from().toString(), addresses(request.to()), addresses(request.cc()),
             addresses(request.bcc()), addresses(request.replyTo()), request.subject(), request.tags(),
-            request.inReplyTo()),
+            request.inReplyTo(), request.references()),
         request.scheduledAt(), new MimeSource.Composed(request));
   }
 

@@ -4,6 +4,7 @@ import dev.postern.auth.AuthenticatedKey;
 import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.stream.InputStreamReadStream;
+import dev.postern.delivery.DeliveryListener;
 import dev.postern.mail.EmailAddress;
 import dev.postern.queue.QueueWakeups;
 import dev.postern.queue.MessageStatus;
@@ -47,13 +48,6 @@ public final class SubmissionService {
 
   /** MIME up to this size is stored inline in its row; larger MIME goes to the blob store. */
   public static final long INLINE_LIMIT = 256 * 1024;
-  /**
-   * Threads that drain composed large MIME into the blob store, and so the most large messages
-   * composed at once: a composer blocks its CPU worker on a full pipe until that pipe's reader
-   * runs, so with more pipes than reader threads, composers waiting on full pipes and readers
-   * waiting on pipes whose composers are still queued behind them can wait on each other forever.
-   */
-  private static final int PIPE_READERS = 8;
   private static final DateTimeFormatter BLOB_DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
 
   /**
@@ -86,22 +80,29 @@ public final class SubmissionService {
   private final Quotas quotas;
   private final QueueWakeups wakeups;
   private final WorkerExecutor cpu;
-  private final WorkerExecutor pipeReaders;
-  private final AsyncPermits largeCompositions;
+  private final LargeMimeWriter large;
   private final MimeComposer composer = new MimeComposer();
   private final Clock clock;
   private final long maxMessageBytes;
+  private final LocalDeliveryPlanner planner;
 
+  /**
+   * @param local which addresses this gateway hosts: their mail is filed at accept (issue #13.8)
+   * @param localEvents told, after the commit, of each recipient settled at accept
+   *     ({@code email.delivered} / {@code email.bounced}), as the delivery path tells it of relayed mail
+   * @param filingWakeup run after a commit that created local filings (wakes the filing loops)
+   */
   public SubmissionService(Vertx vertx, OutboundRepository outbound, BlobStore blobs, Quotas quotas,
-      QueueWakeups wakeups, WorkerExecutor cpu, Clock clock, long maxMessageBytes) {
+      QueueWakeups wakeups, WorkerExecutor cpu, Clock clock, long maxMessageBytes,
+      LocalMailboxes local, DeliveryListener localEvents, Runnable filingWakeup) {
+    this.planner = new LocalDeliveryPlanner(local, localEvents, filingWakeup);
     this.vertx = vertx;
     this.outbound = outbound;
     this.blobs = blobs;
     this.quotas = quotas;
     this.wakeups = wakeups;
     this.cpu = cpu;
-    this.pipeReaders = vertx.createSharedWorkerExecutor("postern-mime-pipe", PIPE_READERS);
-    this.largeCompositions = new AsyncPermits(vertx, PIPE_READERS);
+    this.large = new LargeMimeWriter(vertx, blobs, cpu, composer);
     this.clock = clock;
     this.maxMessageBytes = maxMessageBytes;
   }
@@ -239,6 +240,7 @@ public final class SubmissionService {
         return Future.succeededFuture(new Committed(List.of(), replayed, idempotency));
       }
       messages.stream().filter(outbound::dueOnCommit).forEach(m -> wakeups.announce(m.id()));
+      planner.announce(messages);
       return Future.succeededFuture(new Committed(ids, Optional.empty(), idempotency));
     });
   }
@@ -261,13 +263,18 @@ public final class SubmissionService {
   private Future<Prepared> prepare(AuthenticatedKey key, Submission submission, String source,
       EventLoopComposeBudget onLoop) {
     UUID id = UUID.randomUUID();
+    // Routed while the MIME is made: cached, so usually no query at all.
+    Future<LocalPlan> plan = localDelivery(key, submission) ? planner.plan(submission)
+        : Future.succeededFuture(LocalPlan.NONE);
     if (submission.mime() instanceof MimeSource.Streamed streamed) {
       return StreamedMimeStore.store(blobs, INLINE_LIMIT, () -> blobKey(id), streamed)
-          .map(stored -> new Prepared(toRow(id, key, submission, source, streamed.messageId(),
-                  new StoredMime(stored.inline(), stored.blobKey(), stored.size(), stored.sha256())),
+          .compose(stored -> plan.map(local -> new Prepared(toRow(id, key, submission, source,
+                  streamed.messageId(),
+                  new StoredMime(stored.inline(), stored.blobKey(), stored.size(), stored.sha256()),
+                  local),
               streamed.senderMessageId()
                   ? Optional.of(StreamedMessages.resendKey(streamed.messageId(), stored.receivedSha256()))
-                  : Optional.empty()));
+                  : Optional.empty())));
     }
     SendRequest request = ((MimeSource.Composed) submission.mime()).request();
     MessageStamp stamp = MessageStamp.create(clock, request.from());
@@ -280,13 +287,22 @@ public final class SubmissionService {
           }
           return size <= INLINE_LIMIT
               ? cpu.executeBlocking(() -> composer.compose(request, stamp), false).compose(b -> storeSmall(id, b))
-              : storeLarge(id, request, stamp);
+              : large.write(blobKey(id), request, stamp);
         });
-    return mime.map(stored -> new Prepared(toRow(id, key, submission, source, stamp.messageId(), stored),
-        Optional.empty()));
+    return Future.all(mime, plan).map(both -> new Prepared(toRow(id, key, submission, source,
+        stamp.messageId(), mime.result(), plan.result()), Optional.empty()));
   }
 
-  private record StoredMime(Buffer inline, String blobKey, long size, byte[] sha256) {}
+  /**
+   * Live mail is delivered locally at accept; test-mode mail is never filed, and scheduled mail
+   * waits for its time in the queue (filed by the relays' route, see docs/contract.md §5).
+   */
+  private boolean localDelivery(AuthenticatedKey key, Submission submission) {
+    return !key.sandboxed()
+        && submission.scheduledAt().filter(at -> at.isAfter(clock.instant())).isEmpty();
+  }
+
+  record StoredMime(Buffer inline, String blobKey, long size, byte[] sha256) {}
 
   private Future<StoredMime> storeSmall(UUID id, Buffer mime) {
     byte[] digest = sha256().digest(mime.getBytes());
@@ -297,53 +313,17 @@ public final class SubmissionService {
     return blobs.put(key, mime).map(v -> new StoredMime(null, key, mime.length(), digest));
   }
 
-  /**
-   * Composes straight into the blob store: the composer writes on a CPU worker into a pipe that a
-   * second worker drains into a streaming put, so a 25 MB attachment is never re-materialised.
-   * The row commits only after the put succeeded (fsynced); a failed compose leaves at most an
-   * unreferenced blob, never an acknowledged message.
-   */
-  private Future<StoredMime> storeLarge(UUID id, SendRequest request, MessageStamp stamp) {
-    return largeCompositions.acquire().compose(permit -> {
-      String key = blobKey(id);
-      PipedInputStream in = new PipedInputStream(64 * 1024);
-      PipedOutputStream out;
-      try {
-        out = new PipedOutputStream(in);
-      } catch (IOException e) {
-        largeCompositions.release();
-        return Future.failedFuture(e);
-      }
-      MessageDigest digest = sha256();
-      Future<Long> stored = blobs.put(key, new InputStreamReadStream(vertx, in, pipeReaders, e -> e))
-          .onFailure(e -> closeQuietly(in));
-      Future<Long> written = cpu.executeBlocking(() -> {
-        try (OutputStream sink = new DigestOutputStream(out, digest)) {
-          return composer.writeTo(request, stamp, sink);
-        }
-      }, false);
-      // Waits for both sides: the permit goes back only when both are done, and when the store
-      // fails, the composer's "Pipe closed" (its reader went away) is a consequence, not the cause
-      // — the store's failure is the one reported (502 storage_unavailable, not a 500).
-      return Future.join(written, stored).transform(done -> {
-        largeCompositions.release();
-        if (stored.failed()) {
-          return Future.failedFuture(stored.cause());
-        }
-        if (written.failed()) {
-          return Future.failedFuture(written.cause());
-        }
-        return Future.succeededFuture(new StoredMime(null, key, written.result(), digest.digest()));
-      });
-    });
-  }
-
   private OutboundMessage toRow(UUID id, AuthenticatedKey key, Submission submission, String source,
-      String messageId, StoredMime mime) {
+      String messageId, StoredMime mime, LocalPlan local) {
     Instant now = clock.instant();
     Optional<Instant> scheduled = submission.scheduledAt().filter(at -> at.isAfter(now));
+    if (local.filings().stream().anyMatch(LocalPlan.Filing::encrypted)) {
+      local = local.withClearFacts(LocalDeliveryPlanner.clearFacts(submission, messageId, now));
+    }
+    boolean relayed = local.leavesForRelays(submission.recipients());
     MessageStatus status = key.sandboxed() ? MessageStatus.SANDBOXED
-        : scheduled.isPresent() ? MessageStatus.SCHEDULED : MessageStatus.QUEUED;
+        : scheduled.isPresent() ? MessageStatus.SCHEDULED
+        : relayed ? MessageStatus.QUEUED : local.settledStatus(submission.recipients());
     Submission.HeaderSummary headers = submission.headers();
     JsonArray tags = new JsonArray();
     headers.tags().forEach(t -> tags.add(new JsonObject().put("name", t.name()).put("value", t.value())));
@@ -352,7 +332,7 @@ public final class SubmissionService {
         headers.to(), headers.cc(), headers.bcc(), headers.replyTo(),
         headers.subject(), tags, headers.inReplyTo().orElse(null), status,
         mime.inline(), mime.blobKey(), mime.size(), mime.sha256(), scheduled.orElse(null),
-        submission.recipients(), !key.sandboxed(), scheduled.orElse(now));
+        submission.recipients(), !key.sandboxed() && relayed, scheduled.orElse(now), local);
   }
 
   private static long estimate(SendRequest request) {
@@ -373,14 +353,6 @@ public final class SubmissionService {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void closeQuietly(PipedInputStream in) {
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // the writer sees a closed pipe and stops
     }
   }
 }

@@ -18,6 +18,7 @@ import dev.postern.domains.DomainService;
 import dev.postern.http.Readiness;
 import dev.postern.inbound.accept.InboundAcceptor;
 import dev.postern.inbound.accept.InboundRepository;
+import dev.postern.inbound.accept.LocalRoutes;
 import dev.postern.inbound.accept.RecipientResolver;
 import dev.postern.inbound.store.MailChangeEvents;
 import dev.postern.inbound.store.MailStore;
@@ -36,6 +37,7 @@ import dev.postern.send.IdempotencySweeper;
 import dev.postern.send.OrphanBlobSweeper;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.SubmissionService;
+import dev.postern.webhooks.DeliveryWebhooks;
 import dev.postern.webhooks.WebhookDeliveries;
 import dev.postern.webhooks.WebhookDispatcher;
 import dev.postern.webhooks.WebhookRepository;
@@ -147,12 +149,20 @@ public record Core(
     Quotas quotas = new Quotas(ports.limiter(), clock, keys.inboxReadsPerHour());
 
     PosternConfig.Delivery delivery = config.delivery();
+    WebhookDispatcher webhookDispatcher = new WebhookDispatcher(vertx, pool,
+        new WebhookDeliveries(pool, node), vault, cpu, clock, webhookSettings(config.webhooks()));
+    RecipientResolver recipients = RecipientResolver.of(pool, config.inbound().mailboxQuotaBytes(),
+        clock);
+    CoalescedNotify filingWakeups = new CoalescedNotify(vertx, pool, InboundAcceptor.NOTIFY_CHANNEL,
+        delivery.wakeupCoalesce().toMillis());
     SubmissionService submissions = new SubmissionService(vertx,
         new OutboundRepository(vertx, pool, queue, GroupCommit.Settings.of(config.postgres().groupCommit()),
             !delivery.relays().isEmpty()),
         ports.blobs(), quotas,
         new QueueWakeups(vertx, pool, delivery.wakeupCoalesce().toMillis()), cpu, clock,
-        config.smtp().maxMessageBytes());
+        config.smtp().maxMessageBytes(), new LocalRoutes(recipients),
+        new DeliveryWebhooks(pool, webhookDispatcher, clock, config.webhooks().subscriptionsTtl()),
+        filingWakeups::ring);
     OrphanBlobSweeper orphans = new OrphanBlobSweeper(vertx, ports.blobs(), pool, clock,
         config.blobs().orphanMinAge());
     orphans.start(config.blobs().orphanSweepInterval());
@@ -170,21 +180,18 @@ public record Core(
     });
 
     DomainService domains = new DomainService(new DomainRepository(pool), vault, cpu, lookup);
-    RecipientResolver recipients = RecipientResolver.of(pool, config.inbound().mailboxQuotaBytes(),
-        clock);
     InboundAcceptor inbound = new InboundAcceptor(new InboundRepository(pool), ports.blobs(),
-        recipients, new CoalescedNotify(vertx, pool, InboundAcceptor.NOTIFY_CHANNEL,
-            delivery.wakeupCoalesce().toMillis()),
-        cpu, clock, config.smtp().serverName(), config.smtp().maxMessageBytes());
+        recipients, filingWakeups, cpu, clock, config.smtp().serverName(),
+        config.smtp().maxMessageBytes());
     return new Core(vertx, config, clock, node, vault, cpu, signing, readiness,
         ports.database(), ports.limiter(), ports.blobs(), audit, signals, queue,
         authenticator, lastUsed, quotas, submissions,
-        domains, new MailboxService(new MailboxRepository(pool), domains, cpu),
+        domains, new MailboxService(new MailboxRepository(pool), domains, cpu,
+            recipients::invalidateAll),
         new DkimKeys(pool, vault, cpu, clock, delivery.dkimCacheSize(),
             delivery.dkimCacheTtl().toMillis()),
         new WebhookService(new WebhookRepository(pool), domains.repository(), vault, cpu),
-        new WebhookDispatcher(vertx, pool, new WebhookDeliveries(pool, node), vault, cpu, clock,
-            webhookSettings(config.webhooks())), sealed, recipients, inbound,
+        webhookDispatcher, sealed, recipients, inbound,
         new MailStore(pool, ports.blobs(), new MailChangeEvents(vertx, pool,
             config.inbound().changesCoalesce().toMillis())));
   }

@@ -71,7 +71,7 @@ class PgOutboundQueueIT implements WorkQueueContract<Claim> {
         "<" + id + "@example.com>", "s@example.com", "s@example.com", List.of("r@example.net"),
         List.of(), List.of(), List.of(), "t", new JsonArray(), null, status, mime, null,
         mime.length(), new byte[32], null, List.of(new OutboundMessage.Recipient("r@example.net", "to")),
-        enqueue, Instant.now());
+        enqueue, Instant.now(), dev.postern.send.LocalPlan.NONE);
     new OutboundRepository(pool, new PgOutboundQueue(pool, "producer")).insert(List.of(m)).await();
     return id;
   }

@@ -71,7 +71,7 @@ class GroupCommitIT {
         "<" + id + "@example.com>", "s@example.com", "s@example.com",
         List.of("r@example.net", "quote\"back\\slash@example.net"), List.of(), List.of(), List.of(),
         subject, new JsonArray(), null, MessageStatus.QUEUED, mime, null, mime.length(), new byte[32],
-        null, List.of(new OutboundMessage.Recipient("r@example.net", "to")), true, Instant.now());
+        null, List.of(new OutboundMessage.Recipient("r@example.net", "to")), true, Instant.now(), LocalPlan.NONE);
   }
 
   private static OutboundMessage good() {

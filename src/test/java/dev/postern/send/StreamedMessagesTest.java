@@ -111,6 +111,17 @@ class StreamedMessagesTest {
   }
 
   @Test
+  void inReplyToAndTheFoldedReferencesAreSummarisedForThreading() {
+    StreamedPipeline.Result result = run("From: app@shop.example\r\nTo: alice@example.org\r\n"
+        + "In-Reply-To: <p@x.example>\r\nReferences: <r@x.example>\r\n\t<p@x.example>\r\n" + BODY);
+    Submission.HeaderSummary summary = result.parsed().submission().headers();
+    assertThat(summary.inReplyTo()).hasValue("<p@x.example>");
+    assertThat(summary.references()).containsExactly("<r@x.example>", "<p@x.example>");
+    assertThat(run("From: app@shop.example\r\nTo: alice@example.org\r\n" + BODY)
+        .parsed().submission().headers().references()).isEmpty();
+  }
+
+  @Test
   void aMessageWithMessageIdAndDateIsStoredExactlyAsReceivedLessBcc() {
     String head = "Message-ID: <order-1@shop.example>\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n"
         + "From: app@shop.example\r\nCc: bob@example.org\r\nBCC: x@example.org,\r\n y@example.org\r\n";

@@ -68,7 +68,7 @@ public final class E2eRelay implements Callable<Integer> {
   @Option(names = "--from", defaultValue = "bench@bench.test")
   String from;
 
-  @Option(names = "--to", defaultValue = "sink@bench.test",
+  @Option(names = "--to", defaultValue = "sink@sink.test",
       description = "one recipient: the sink counts transactions, not recipients")
   String to;
 

@@ -63,7 +63,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   @Option(names = "--from", defaultValue = "bench@bench.test")
   String from;
 
-  @Option(names = "--to", defaultValue = "sink@bench.test", split = ",")
+  @Option(names = "--to", defaultValue = "sink@sink.test", split = ",")
   List<String> to;
 
   @Option(names = "--size", defaultValue = "2KB", converter = BenchUnits.Bytes.class,

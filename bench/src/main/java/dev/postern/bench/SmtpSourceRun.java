@@ -64,7 +64,7 @@ public final class SmtpSourceRun implements Callable<Integer> {
   @Option(names = "--from", defaultValue = "bench@bench.test")
   String from;
 
-  @Option(names = "--to", defaultValue = "sink@bench.test")
+  @Option(names = "--to", defaultValue = "sink@sink.test")
   String to;
 
   @Option(names = "--size", defaultValue = "2048", converter = BenchUnits.Bytes.class,

@@ -72,7 +72,10 @@ final class InboundFiler {
         .compose(contents -> store.file(message(delivery, contents),
             (tx, messageId) -> queue.markFiled(tx, delivery.id(), messageId))
             .map(filed -> {
-              if (!filed.alreadyFiled()) {
+              // A sent copy (local delivery, issue #13.8) is the mailbox's own mail, not received
+              // mail: it is a store change like any other (the live stream shows it), but no
+              // email.received.
+              if (!filed.alreadyFiled() && !"sent".equals(delivery.folder())) {
                 announce(delivery, contents, filed);
               }
               return (Duration) null;
