@@ -116,11 +116,16 @@ class InboxStreamLimitsIT {
         assertThat(Long.parseLong(last.getString("id"))).isEqualTo(firstSeq + i);
       }
       assertThat(new JsonObject(last.getString("data")).getBoolean("is_read")).isFalse();
+      // The cut happens at a heartbeat tick that finds the slow stream's queue full. Two
+      // heartbeats on the reader (the same 1 s period) prove a whole period passed after every
+      // change was delivered while the slow client read nothing: had it started reading before
+      // a tick, it would drain the queue and rightly never be cut (a CI run on a loaded machine).
+      reader.next("heartbeat");
+      reader.next("heartbeat");
       // The slow client, reading now, finds its stream ended short of what was sent.
       long received = slow.readToEnd(Duration.ofSeconds(30));
       assertThat(received).as("octets the slow client got").isLessThan(changes * 200_000L / 2);
       // The reader's stream lives on: it still gets heartbeats after the cut.
-      reader.next("heartbeat");
       reader.next("heartbeat");
     }
   }
