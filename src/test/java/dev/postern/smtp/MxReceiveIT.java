@@ -111,6 +111,27 @@ class MxReceiveIT {
         () -> "no NOTIFY postern_inbound after the commit");
   }
 
+  /**
+   * RFC 2920: MAIL, the RCPTs and DATA in one write, as Postfix's smtp client sends them. The
+   * MX answers RCPT after a lookup, while DATA is already decoded behind it: the late RCPT reply
+   * once resumed the decoder in DATA's place, and the 354 then failed on the event loop.
+   */
+  @Test
+  void pipelinedMailRcptAndDataAreAnsweredInOrderAndTheMessageIsKept() throws Exception {
+    String message = MxKit.message("pipelined", UUID.randomUUID() + "@elsewhere.example");
+    String id;
+    try (SmtpWire smtp = MxKit.greeted(mx)) {
+      smtp.send("MAIL FROM:<" + SENDER + ">\r\nRCPT TO:<a@hosted.example>\r\n"
+          + "RCPT TO:<b@hosted.example>\r\nDATA\r\n");
+      for (int code : new int[] {250, 250, 250, 354}) {
+        assertThat(smtp.reply().code()).isEqualTo(code);
+      }
+      id = SmtpKit.queuedId(smtp.command(message + "\r\n."));
+    }
+    assertThat(MxKit.deliveredTo(kit, id)).containsExactly("a@hosted.example", "b@hosted.example");
+    assertThat(MxKit.withoutTrace(MxKit.inlineRaw(kit, id))).isEqualTo(MxKit.asReceived(message));
+  }
+
   @Test
   void unknownLocalPartIs550AndAForeignDomain554AndNothingIsKept() throws Exception {
     long raws = kit.count("SELECT count(*) FROM inbound_raw");

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.postern.support.Eventually;
-import dev.postern.support.ExternalProgram;
-import dev.postern.support.FreePort;
+import dev.postern.support.PrivatePostfix;
 import dev.postern.support.SmtpWire;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
@@ -14,9 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue #12 "done when": a Postfix satellite (a null client relaying everything to a smarthost)
  * with Postern as its {@code relayhost}, as an operator sets one up: SASL with the key as the
  * password, {@code smtp_tls_security_level = encrypt} with our certificate as its CA. A private
- * instance (own config, queue and data directories, as bench/run.sh runs one) takes a message on
+ * instance ({@link PrivatePostfix}, as bench/run.sh runs one) takes a message on
  * its own loopback smtpd and relays it through us; Postfix's log shows our 250 with the id.
  * Needs root and Debian's postfix + libsasl2-modules: skipped, saying why, without them.
  */
@@ -40,26 +38,24 @@ class PostfixSatelliteIT {
 
   @TempDir static Path work;
   private static ClientsGateway postern;
-  private static Path postfixDir;
+  private static PrivatePostfix postfix;
   private static int smtpdPort;
-  private static boolean started;
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")),
-        "not root: a private Postfix instance needs root to start");
-    assumeTrue(Files.isExecutable(Path.of("/usr/sbin/postfix")),
-        "postfix is not installed (Debian postfix + libsasl2-modules): no satellite to relay through us");
+    String unavailable = PrivatePostfix.unavailable();
+    assumeTrue(unavailable == null, () -> unavailable + ": no satellite to relay through us");
     assumeTrue(sasl2Plain(), "libsasl2-modules is not installed: Postfix's SASL client has no PLAIN");
     postern = ClientsGateway.start();
-    postfixDir = work.resolve("postfix");
     startPostfix();
   }
 
   @AfterAll
   static void stop() {
     try {
-      stopPostfix();
+      if (postfix != null) {
+        postfix.close();
+      }
     } finally {
       if (postern != null) {
         postern.close();
@@ -116,31 +112,14 @@ class PostfixSatelliteIT {
   }
 
   private static void startPostfix() throws IOException {
-    Path etc = Files.createDirectories(postfixDir.resolve("etc"));
-    Files.createDirectories(postfixDir.resolve("queue"));
-    Path data = Files.createDirectories(postfixDir.resolve("data"));
-    // Postfix's daemons run as the postfix user: the directories above it must be searchable
-    // (@TempDir makes its own 0700) and our certificate readable, so it gets its own copy.
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(postfixDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path ca = Files.copy(postern.cert(), etc.resolve("postern-ca.pem"));
+    postfix = PrivatePostfix.create(work);
+    // Postfix's smtp client runs as the postfix user: it gets its own readable copy of our cert.
+    Path ca = Files.copy(postern.cert(), postfix.etc().resolve("postern-ca.pem"));
     Files.setPosixFilePermissions(ca, PosixFilePermissions.fromString("rw-r--r--"));
-    Files.copy(Path.of("/etc/postfix/master.cf"), etc.resolve("master.cf"));
-    smtpdPort = FreePort.next();
-    Files.writeString(etc.resolve("main.cf"), String.join("\n",
-        "compatibility_level = 3.6",
-        "queue_directory = " + postfixDir.resolve("queue"),
-        "data_directory = " + data,
-        "mail_owner = postfix",
-        "setgid_group = postdrop",
-        "inet_interfaces = loopback-only",
-        "inet_protocols = ipv4",
+    postfix.start(List.of(
         "myhostname = satellite.localdomain",
         // A null client: nothing is local, everything goes to the relayhost.
         "mydestination =",
-        "mynetworks = 127.0.0.0/8",
-        "alias_maps =",
-        "alias_database =",
         "local_recipient_maps =",
         "smtpd_recipient_restrictions = permit_mynetworks, reject",
         "relayhost = [127.0.0.1]:" + postern.submissionPort(),
@@ -151,78 +130,12 @@ class PostfixSatelliteIT {
         "smtp_sasl_tls_security_options = noanonymous",
         "smtp_tls_security_level = encrypt",
         "smtp_tls_CAfile = " + ca,
-        "smtp_tls_loglevel = 1",
-        "maillog_file_prefixes = " + postfixDir,
-        "maillog_file = " + postfixDir.resolve("maillog"),
-        ""));
-    ExternalProgram.succeed(work, Duration.ofSeconds(30), Map.of(),
-        "chown", "postfix", data.toString());
-    postconf("-F", "*/*/chroot = n");
-    postconf("-M#", "smtp/inet");
-    postconf("-Me", "127.0.0.1:" + smtpdPort + "/inet = 127.0.0.1:" + smtpdPort
-        + " inet n - n - - smtpd");
-    postconf("-Me", "postlog/unix-dgram = postlog unix-dgram n - n - 1 postlogd");
-    started = true;
-    ExternalProgram.succeed(work, Duration.ofSeconds(60), Map.of(), "postfix", "-c", etc.toString(), "start");
-    Eventually.until(Duration.ofSeconds(30), PostfixSatelliteIT::smtpdListening,
-        () -> "Postfix smtpd not listening on " + smtpdPort + "; log:\n" + maillog());
-  }
-
-  private static void postconf(String... args) {
-    String[] command = new String[args.length + 3];
-    command[0] = "postconf";
-    command[1] = "-c";
-    command[2] = postfixDir.resolve("etc").toString();
-    System.arraycopy(args, 0, command, 3, args.length);
-    ExternalProgram.succeed(work, Duration.ofSeconds(30), Map.of(), command);
-  }
-
-  /**
-   * Stops the instance whatever state it is in: {@code postfix stop}, then, if this instance's
-   * master (by its pid file, and only while that pid is still a Postfix master) has not exited
-   * within 10 s, kills it.
-   */
-  private static void stopPostfix() {
-    if (!started) {
-      return;
-    }
-    Path pidFile = postfixDir.resolve("queue/pid/master.pid");
-    ProcessHandle master = null;
-    try {
-      if (Files.exists(pidFile)) {
-        master = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
-            .filter(p -> p.info().command().map(c -> c.endsWith("/master")).orElse(false))
-            .orElse(null);
-      }
-    } catch (IOException | NumberFormatException e) {
-      // no readable pid file: postfix stop below is all there is to do
-    }
-    ExternalProgram.run(work, Duration.ofSeconds(60), Map.of(),
-        "postfix", "-c", postfixDir.resolve("etc").toString(), "stop");
-    if (master != null) {
-      try {
-        master.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        master.destroyForcibly();
-      }
-    }
-  }
-
-  private static boolean smtpdListening() {
-    try (SmtpWire probe = SmtpWire.connect(smtpdPort)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+        "smtp_tls_loglevel = 1"));
+    smtpdPort = postfix.smtpdPort();
   }
 
   private static String maillog() {
-    try {
-      Path log = postfixDir.resolve("maillog");
-      return Files.exists(log) ? Files.readString(log) : "";
-    } catch (IOException e) {
-      return "(maillog unreadable: " + e + ")";
-    }
+    return postfix.maillog();
   }
 
   /** Whether Cyrus SASL's PLAIN module (Debian libsasl2-modules) is installed. */

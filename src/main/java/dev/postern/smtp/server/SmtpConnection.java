@@ -242,7 +242,12 @@ final class SmtpConnection {
     }
     switch (reply.next()) {
       case COMMANDS -> {
-        if (decoder.waitingForAnswer()) {
+        // The decoder pauses after the input that needs an answer first (DATA, AUTH, STARTTLS,
+        // the end of data), so that input is the last one queued. While it is still queued, the
+        // pause is its own, not this reply's: a pipelined (RFC 2920) RCPT answered late (the MX
+        // looks recipients up) must not resume it, or the DATA behind it finds the decoder
+        // reading commands when its 354 asks for data.
+        if (decoder.waitingForAnswer() && inbox.isEmpty()) {
           decoder.expectCommands();
         }
         pump();
