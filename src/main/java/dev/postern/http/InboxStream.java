@@ -32,6 +32,13 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
   private MailChangeFeed.Subscription subscription;
   private long lastSeq;
   private long timer = -1;
+  /**
+   * Octets handed to the response that the socket has not yet taken (a write completes once
+   * flushed to the kernel). Counted here rather than read from {@code writeQueueFull()}: one
+   * batch of changes is written whole, and a slow client must be judged by what waits for it.
+   */
+  private long unsent;
+  private int bufferBytes;
   private Runnable onEnd = () -> { };
 
   InboxStream(Vertx vertx, HttpServerResponse response, HttpConnection connection, UUID keyId,
@@ -58,6 +65,7 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
       Runnable onEnd) {
     this.lastSeq = seq;
     this.onEnd = onEnd;
+    this.bufferBytes = bufferBytes;
     removeIdleTimeout(connection);
     response.setWriteQueueMaxSize(bufferBytes);
     response.setChunked(true)
@@ -80,7 +88,7 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
     response.write("retry: " + RECONNECT_MILLIS + "\n");
     event("connected", new JsonObject().put("mailbox", mailbox).put("last_event_id", seq));
     timer = vertx.setPeriodic(heartbeatMillis, id -> {
-      if (response.writeQueueFull()) {
+      if (unsent > bufferBytes) {
         // A client that has not taken what was sent one heartbeat ago is cut off, not buffered for.
         connection.close();
         return;
@@ -99,7 +107,7 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
 
   @Override
   public boolean ready() {
-    return !ended.get() && !response.writeQueueFull();
+    return !ended.get() && unsent <= bufferBytes && !response.writeQueueFull();
   }
 
   @Override
@@ -135,7 +143,17 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
     if (ended.get() || response.ended() || response.closed()) {
       return;
     }
-    response.write("id: " + lastSeq + "\nevent: " + name + "\ndata: " + data.encode() + "\n\n");
+    io.vertx.core.buffer.Buffer bytes = io.vertx.core.buffer.Buffer.buffer(
+        "id: " + lastSeq + "\nevent: " + name + "\ndata: " + data.encode() + "\n\n");
+    int size = bytes.length();
+    unsent += size;
+    response.write(bytes).onComplete(done -> {
+      boolean wasOver = unsent > bufferBytes;
+      unsent -= size;
+      if (wasOver && unsent <= bufferBytes && subscription != null && !ended.get()) {
+        subscription.resume();
+      }
+    });
   }
 
   private void finish() {
