@@ -116,10 +116,17 @@ final class SmtpKit implements AutoCloseable {
     if (!Files.isDirectory(blobs)) {
       return 0;
     }
-    try (Stream<Path> files = Files.walk(blobs)) {
-      return files.filter(Files::isRegularFile).count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // A temporary file can vanish between the listing and its attributes: walk again then.
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> files = Files.walk(blobs)) {
+        return files.filter(Files::isRegularFile).count();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -2,15 +2,17 @@ package dev.postern.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Looks for any 32-octet window of a secret in every regular file under a directory (a gateway's
@@ -35,18 +37,44 @@ public final class DataDirScan {
       blocks.computeIfAbsent(prefix(secret, at), k -> new ArrayList<>()).add(at);
     }
     List<String> found = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-        byte[] bytes;
-        try {
-          bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException gone) {
-          continue;
+    try {
+      // walkFileTree, not Files.walk: the latter's iterator throws when an entry it listed is gone
+      // before its attributes are read (pg_internal.init is rewritten and removed while we walk).
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          if (!attrs.isRegularFile()) {
+            return FileVisitResult.CONTINUE;
+          }
+          byte[] bytes;
+          try {
+            bytes = Files.readAllBytes(file);
+          } catch (NoSuchFileException gone) {
+            return FileVisitResult.CONTINUE;
+          }
+          if (contains(bytes, secret, blocks)) {
+            found.add(dir.relativize(file).toString());
+          }
+          return FileVisitResult.CONTINUE;
         }
-        if (contains(bytes, secret, blocks)) {
-          found.add(dir.relativize(file).toString());
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+          if (failure instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw failure;
         }
-      }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path directory, IOException failure)
+            throws IOException {
+          if (failure != null && !(failure instanceof NoSuchFileException)) {
+            throw failure;
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
