@@ -64,7 +64,11 @@ public final class Gateway {
         .compose(v -> closers.start("inbound filing", inbound))
         .compose(v -> closers.start("HTTP", http))
         .compose(v -> closers.start("SMTP", smtp))
-        .map(new Gateway(core, closers));
+        .map(v -> {
+          // Only now are all listeners bound: /readyz may say ready.
+          core.readiness().markStarted();
+          return new Gateway(core, closers);
+        });
   }
 
   /** Every part of the running gateway: its adapters, services and configuration. */

@@ -11,8 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * {@code /readyz}: every dependency (database, blob store, Redis when configured) answers within
- * a bound, and the gateway is not shutting down.
+ * {@code /readyz}: the gateway has finished starting (every listener bound, the SMTP ones last),
+ * every dependency (database, blob store, Redis when configured) answers within a bound, and the
+ * gateway is not shutting down. The HTTP listener binds before the SMTP listeners, so without the
+ * first condition a load balancer or an orchestrator would route SMTP traffic to a port that
+ * nothing listens on yet.
  */
 public final class Readiness {
 
@@ -21,6 +24,7 @@ public final class Readiness {
 
   private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
   private final long checkTimeoutMs;
+  private volatile boolean started;
   private volatile boolean draining;
 
   public Readiness() {
@@ -37,6 +41,11 @@ public final class Readiness {
     return this;
   }
 
+  /** Every part of the gateway has started: from now on readiness follows the checks. */
+  public void markStarted() {
+    started = true;
+  }
+
   /** From now on the gateway reports not-ready, so load balancers stop sending traffic. */
   public void drain() {
     draining = true;
@@ -46,7 +55,10 @@ public final class Readiness {
     return draining;
   }
 
-  /** Completes with {@code {ready, checks: {name: "ok" | "error: …"}}}; never fails. */
+  /**
+   * Completes with {@code {ready, starting, draining, checks: {name: "ok" | "error: …"}}};
+   * never fails.
+   */
   public Future<JsonObject> evaluate(Vertx vertx) {
     List<Future<String>> results = new ArrayList<>();
     List<String> names = new ArrayList<>(checks.keySet());
@@ -61,13 +73,14 @@ public final class Readiness {
     }
     return Future.join(results).otherwiseEmpty().map(all -> {
       JsonObject detail = new JsonObject();
-      boolean ready = !draining;
+      boolean ready = started && !draining;
       for (int i = 0; i < names.size(); i++) {
         String outcome = results.get(i).result();
         detail.put(names.get(i), outcome);
         ready &= "ok".equals(outcome);
       }
-      return new JsonObject().put("ready", ready).put("draining", draining).put("checks", detail);
+      return new JsonObject().put("ready", ready).put("starting", !started).put("draining", draining)
+          .put("checks", detail);
     });
   }
 }

@@ -47,6 +47,7 @@ class ApiRouterIT {
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     readiness.add("dependency", () -> dependencyUp.get() ? Future.succeededFuture()
         : Future.failedFuture(new IllegalStateException("down")));
+    readiness.markStarted();
     ErrorHandler errors = new ErrorHandler().register(new DependencyFailures());
     RouteGroup probe = (router, body) -> {
       router.post("/v1/probe/json").handler(body).handler(ctx -> ApiRouter.json(ctx, 200,
