@@ -86,6 +86,14 @@ public final class Database {
 
   private record Started(PgConnectOptions options, EmbeddedPostgresServer embedded) {}
 
+  /**
+   * Whether only this process uses the database: the embedded server it started in its data
+   * directory (PostgreSQL's postmaster.pid lock keeps a second one off the same directory).
+   */
+  public boolean exclusive() {
+    return embedded != null;
+  }
+
   public Pool pool() {
     return pool;
   }

@@ -37,6 +37,7 @@ public abstract class PgWorkQueue<W> implements WorkQueue<W> {
   private final String renew;
   private final String release;
   private final String nextDue;
+  private final String expireAll;
 
   /**
    * @param owner this node's lease owner name, unique among live nodes
@@ -74,6 +75,11 @@ public abstract class PgWorkQueue<W> implements WorkQueue<W> {
     this.nextDue = """
         SELECT (EXTRACT(EPOCH FROM (min(greatest(%1$s, coalesce(lease_until, %1$s))) - now())) * 1000)::bigint
         FROM %2$s WHERE %3$s""".formatted(t.due(), t.name(), t.waiting());
+    // now() is the statement's transaction start: any later claim's now() is past it, so the
+    // claim's "lease_until < now()" holds for every row this touched.
+    this.expireAll = """
+        UPDATE %s SET lease_until = now() WHERE lease_until > now() AND %s"""
+        .formatted(t.name(), t.waiting());
   }
 
   /** This node's lease owner name. */
@@ -121,6 +127,11 @@ public abstract class PgWorkQueue<W> implements WorkQueue<W> {
       Long ms = rows.iterator().next().getLong(0);
       return ms == null ? null : Duration.ofMillis(Math.max(0, ms));
     });
+  }
+
+  @Override
+  public final Future<Integer> expireAllLeases() {
+    return pool.query(expireAll).execute().map(rows -> rows.rowCount());
   }
 
   /** addValue, not Tuple.of(owner, array): varargs would spread the array into parameters. */

@@ -37,4 +37,14 @@ public interface WorkQueue<W> {
    * one can be claimed now); null if no work waits.
    */
   Future<Duration> nextDue();
+
+  /**
+   * Ends every lease held on this queue's rows, by any node, as if each had run out, so their
+   * work can be claimed at once. Only for a database no other live node uses: the embedded
+   * server a gateway starts in its data directory, where every lease found at start belongs to a
+   * process that is gone (kill -9), and waiting out its lease would only delay the work.
+   *
+   * @return the number of leases ended
+   */
+  Future<Integer> expireAllLeases();
 }

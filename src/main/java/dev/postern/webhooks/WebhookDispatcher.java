@@ -46,6 +46,11 @@ public final class WebhookDispatcher {
         settings, clock);
   }
 
+  /** The webhook work queue this dispatcher claims from. */
+  public WebhookDeliveries queue() {
+    return deliveries;
+  }
+
   /**
    * Records the event for every active webhook subscribed to {@code type} (or {@code *}) whose
    * domain is {@code domainId} or unset. Completes once the rows are committed; delivery

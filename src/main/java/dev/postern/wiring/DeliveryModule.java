@@ -10,6 +10,7 @@ import dev.postern.webhooks.DeliveryWebhooks;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ public final class DeliveryModule implements Feature {
   private final String node;
   private final DeliveryStack.Factory stack;
   private final OutboundQueue queue;
+  private final Supplier<Future<Void>> takeOverDeadLeases;
   private String deployment;
 
   public DeliveryModule(Core core) {
@@ -30,6 +32,7 @@ public final class DeliveryModule implements Feature {
     this.config = core.config().delivery();
     this.node = core.node();
     this.queue = core.queue();
+    this.takeOverDeadLeases = () -> DeadLeases.takeOver(core, "delivery", core.queue());
     this.stack = DeliveryStack.factory(config, core.queue(), core.blobs(),
         new DkimMessageSigner(core.dkimKeys(), new DkimSigner(core.clock()), core.signing()),
         new DeliveryWebhooks(core.database().pool(), core.webhookDispatcher(), core.clock(),
@@ -44,7 +47,7 @@ public final class DeliveryModule implements Feature {
 
   @Override
   public Future<Void> start() {
-    return unparkIfRelays().compose(v -> vertx.deployVerticle(() -> new DeliveryVerticle(stack, config.shutdownGrace()),
+    return takeOverDeadLeases.get().compose(v -> unparkIfRelays()).compose(v -> vertx.deployVerticle(() -> new DeliveryVerticle(stack, config.shutdownGrace()),
             new DeploymentOptions().setInstances(config.workers()))
         .onSuccess(id -> {
           deployment = id;

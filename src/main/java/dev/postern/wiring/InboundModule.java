@@ -11,6 +11,7 @@ import dev.postern.queue.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ public final class InboundModule implements Feature {
   private static final Logger log = LoggerFactory.getLogger(InboundModule.class);
 
   private final InboundFiling filing;
+  private final Supplier<Future<Void>> takeOverDeadLeases;
   private final PosternConfig.Inbound config;
 
   public InboundModule(Core core, MailParser parser) {
@@ -32,7 +34,9 @@ public final class InboundModule implements Feature {
     Pool pool = core.database().pool();
     this.config = core.config().inbound();
     MailStore store = core.mailStore();
-    this.filing = new InboundFiling(vertx, new InboundWorkQueue(pool, core.node()), store,
+    InboundWorkQueue queue = new InboundWorkQueue(pool, core.node());
+    this.takeOverDeadLeases = () -> DeadLeases.takeOver(core, "inbound filing", queue);
+    this.filing = new InboundFiling(vertx, queue, store,
         core.blobs(), parser, core.cpu(), core.webhookDispatcher(), new FilingSettings(
             config.filingConcurrency(), config.filingBatchSize(), config.filingLease(),
             config.filingPollInterval(), config.filingMaxAttempts(),
@@ -45,7 +49,7 @@ public final class InboundModule implements Feature {
 
   @Override
   public Future<Void> start() {
-    return filing.start().onSuccess(v -> log.info("inbound filing: {} at a time, lease {} s",
+    return takeOverDeadLeases.get().compose(v -> filing.start()).onSuccess(v -> log.info("inbound filing: {} at a time, lease {} s",
         config.filingConcurrency(), config.filingLease().toSeconds()));
   }
 

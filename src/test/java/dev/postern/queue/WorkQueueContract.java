@@ -105,6 +105,20 @@ public interface WorkQueueContract<W> {
   }
 
   @Test
+  default void expiringAllLeasesReturnsADeadNodesWorkAtOnce() {
+    UUID held = enqueue();
+    UUID free = enqueue();
+    WorkQueue<W> dead = claimer("node-dead");
+    WorkQueue<W> live = claimer("node-live");
+    assertThat(claim(dead, 1, LONG)).containsExactly(held);
+    assertThat(claim(live, 10, LONG)).as("only the unleased row").containsExactly(free);
+
+    assertThat(live.expireAllLeases().await()).as("leases ended: the dead node's and the live one's").isEqualTo(2);
+    assertThat(claim(live, 10, LONG)).as("both claimable at once, no lease left to wait out")
+        .containsExactlyInAnyOrder(held, free);
+  }
+
+  @Test
   default void renewExtendsTheLease() {
     UUID kept = enqueue();
     UUID lapsed = enqueue();

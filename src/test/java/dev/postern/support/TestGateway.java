@@ -50,6 +50,12 @@ public final class TestGateway implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
+  /**
+   * The value of {@code POSTERN_PG_URL} in the overrides that asks for the product's default: the
+   * gateway starts its own embedded PostgreSQL in its data directory (slower: seconds per start).
+   */
+  public static final String EMBEDDED = "embedded";
+
   public static TestGateway start() {
     return start(Map.of());
   }
@@ -73,6 +79,9 @@ public final class TestGateway implements AutoCloseable {
   public static TestGateway start(Map<String, String> overrides, JsonObject conf, Clock clock) {
     Map<String, String> settings = new HashMap<>(overrides);
     settings.computeIfAbsent("POSTERN_PG_URL", k -> PgFixture.freshDatabaseUrl());
+    if (EMBEDDED.equals(settings.get("POSTERN_PG_URL"))) {
+      settings.remove("POSTERN_PG_URL");
+    }
     // The HTTP port is one that was free when asked; another build on this machine may bind it
     // first. Then the fixture asks again (never when the test chose the port itself).
     for (int attempt = 1; ; attempt++) {
@@ -90,7 +99,8 @@ public final class TestGateway implements AutoCloseable {
   private static TestGateway startOnce(Map<String, String> overrides, JsonObject conf,
       Clock clock) {
     try {
-      Path dataDir = Files.createTempDirectory("postern-test-");
+      Path dataDir = overrides.containsKey("POSTERN_DATA_DIR")
+          ? Path.of(overrides.get("POSTERN_DATA_DIR")) : Files.createTempDirectory("postern-test-");
       Map<String, String> env = new HashMap<>();
       env.put("POSTERN_DATA_DIR", dataDir.toString());
       env.put("POSTERN_HTTP_HOST", "127.0.0.1");
@@ -148,8 +158,15 @@ public final class TestGateway implements AutoCloseable {
     return config;
   }
 
+  /** The database's URL, the embedded server's too. */
   public String pgUrl() {
-    return config.postgres().url();
+    if (config.postgres().url() != null) {
+      return config.postgres().url();
+    }
+    var o = gateway.core().database().connectOptions();
+    String password = o.getPassword() == null || o.getPassword().isEmpty() ? "" : ":" + o.getPassword();
+    return "postgresql://" + o.getUser() + password + "@" + o.getHost() + ":" + o.getPort()
+        + "/" + o.getDatabase();
   }
 
   public String adminToken() {
