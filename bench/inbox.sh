@@ -54,7 +54,8 @@ else
     java -cp "$BENCH_JAR" dev.postern.bench.StreamFanout -u "$API/stream" --key "$KEY" \
       --streams "$INBOX_STREAMS" --mx-port "$POSTERN_MX_PORT" --to bench@bench.test \
       --messages "$FANOUT_MESSAGES" --warmup-messages "$FANOUT_WARMUP" --interval "$FANOUT_INTERVAL" \
-      --label "fanout-$run" --out "$OUT/fanout-$run.json" | tee -a "$OUT/tables.txt"
+      --label "fanout-$run" --out "$OUT/fanout-$run.json" --pg-data "$WORK/postern-data/pg" \
+      | tee -a "$OUT/tables.txt"
     FANOUT_FILES+=("$OUT/fanout-$run.json")
   done
   echo
