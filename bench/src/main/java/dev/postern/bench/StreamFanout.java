@@ -186,7 +186,12 @@ public final class StreamFanout implements Callable<Integer> {
       return 0;
     } finally {
       closing = true;
-      vertx.close().await(30, TimeUnit.SECONDS);
+      try {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // A loaded machine closing a thousand streams: the figures stand, the exit code with them.
+        System.err.println("[fanout] the client's streams were still closing after 30 s");
+      }
     }
   }
 
