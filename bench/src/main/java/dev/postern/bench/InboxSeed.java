@@ -21,12 +21,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Seeds inbox-list's mailbox (bench/README.md): {@code --messages} received messages filed by
- * the gateway's own pipeline. Each is committed as the MX commits one (an {@code inbound_raw}
- * row with the MIME inline and an {@code inbound_deliveries} row, pending), but in batches of
- * {@code --batch} per statement instead of one SMTP transaction each; then {@code NOTIFY
- * postern_inbound} wakes the filing loop, which parses, threads and files every one of them as
- * it would mail from the MX. Seeding ends when none is pending and the mailbox holds them all.
+ * Seeds inbox-list's mailbox (bench/RECEIVING.md). The first {@code --pipeline} messages are
+ * filed by the gateway's own pipeline: each committed as the MX commits one (an
+ * {@code inbound_raw} row with the MIME inline and an {@code inbound_deliveries} row, pending),
+ * but in batches of {@code --batch} per statement instead of one SMTP transaction each; then
+ * {@code NOTIFY postern_inbound} wakes the filing loop, which parses, threads and files every one
+ * of them as it would mail from the MX, until none is pending. The rest of {@code --messages} are
+ * SQL copies of those ({@link InboxSeedCopies}), so a 100 000-message mailbox does not wait for
+ * filing's rate. Seeding ends when the mailbox holds them all.
  *
  * <p>Message i (0-based) is received at {@code base + i} seconds (one second apart, distinct,
  * oldest first, the newest a second before the seed started), from one of 50 senders, ~2 KB of
