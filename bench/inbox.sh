@@ -2,9 +2,10 @@
 # helpers. Postern is started with the per-key bounds out of the way (the inbox read budget,
 # 3 600/h by default, and 10 streams per key) and given the plaintext mailbox bench@bench.test
 # and a full_access key bound to it, so no ?mailbox= is needed.
-#   inbox-list:   InboxSeed files INBOX_MESSAGES (100 000) messages into the mailbox through the
-#                 filing pipeline, then GET /v1/inbox/messages?limit=50&before=<cursor> (1 000
-#                 cursors spread over the mailbox, in turn) against GET /v1/inbox/_ping with the
+#   inbox-list:   InboxSeed puts INBOX_MESSAGES (100 000) messages into the mailbox (2 000 through
+#                 the filing pipeline, the rest SQL copies of them: bench/RECEIVING.md), then
+#                 GET /v1/inbox/messages?limit=50&before=<cursor> (1 000 cursors spread over the
+#                 mailbox, in turn) against GET /v1/inbox/_ping with the
 #                 same key, closed model, alternately: ratio (goal >= 0.3) and p99.
 #   inbox-fanout: StreamFanout opens INBOX_STREAMS (1 000) streams on the mailbox, sends
 #                 FANOUT_MESSAGES (100) messages into the MX one at a time, and reports the p99
@@ -25,7 +26,7 @@ start_postern
 API="http://127.0.0.1:$POSTERN_PORT/v1/inbox"
 
 if [[ $SCENARIO == inbox-list ]]; then
-  log "seeding $INBOX_MESSAGES messages into bench@bench.test through the filing pipeline"
+  log "seeding $INBOX_MESSAGES messages into bench@bench.test (the filing pipeline, then SQL copies)"
   java -cp "$BENCH_JAR" dev.postern.bench.InboxSeed --pg-data "$WORK/postern-data/pg" \
     --mailbox bench@bench.test --messages "$INBOX_MESSAGES" --paths-out "$WORK/inbox-list.paths" \
     | tee -a "$OUT/summary.txt"
@@ -54,7 +55,8 @@ else
     java -cp "$BENCH_JAR" dev.postern.bench.StreamFanout -u "$API/stream" --key "$KEY" \
       --streams "$INBOX_STREAMS" --mx-port "$POSTERN_MX_PORT" --to bench@bench.test \
       --messages "$FANOUT_MESSAGES" --warmup-messages "$FANOUT_WARMUP" --interval "$FANOUT_INTERVAL" \
-      --label "fanout-$run" --out "$OUT/fanout-$run.json" | tee -a "$OUT/tables.txt"
+      --label "fanout-$run" --out "$OUT/fanout-$run.json" --pg-data "$WORK/postern-data/pg" \
+      | tee -a "$OUT/tables.txt"
     FANOUT_FILES+=("$OUT/fanout-$run.json")
   done
   echo

@@ -2,19 +2,24 @@ package dev.postern.db;
 
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code pg_notify(channel, '')} per coalescing interval, however often {@link #ring} is
- * called: wakes the other nodes' listeners ({@link PgSignals}) after rows they should look at
+ * At most one {@code pg_notify(channel, '')} per coalescing interval, however often {@link #ring}
+ * is called: wakes the other nodes' listeners ({@link PgSignals}) after rows they should look at
  * were committed. Sent as its own statement after the commit, never inside the transaction:
  * PostgreSQL serialises the commits of all transactions that issued a NOTIFY on one global lock
  * held across the WAL flush, which turns group commit off (measured in issue #11: ~400 accepts/s
  * instead of thousands). The rows are durable before the NOTIFY, so a woken node always finds
  * them; a lost NOTIFY only delays to the listener's backstop poll.
+ *
+ * <p>Leading edge: a ring after a quiet interval is sent at once, and opens a window of the
+ * interval; rings within the window are folded into one NOTIFY sent when it closes (which opens
+ * the next window). An isolated commit so wakes its listener after one round trip rather than
+ * after the interval (issue #14: the MX's 250 → filing → stream latency paid the whole 20 ms),
+ * while a burst still costs at most one NOTIFY per interval.
  */
 public final class CoalescedNotify {
 
@@ -26,7 +31,10 @@ public final class CoalescedNotify {
   private final String channel;
   private final String notify;
   private final long coalesceMillis;
-  private final AtomicBoolean pending = new AtomicBoolean();
+  /** A NOTIFY went out less than the interval ago (guarded by this). */
+  private boolean windowOpen;
+  /** {@link #ring} was called while the window was open (guarded by this). */
+  private boolean rangInWindow;
 
   /** @param channel a plain lower-case identifier (it is written into the statement) */
   public CoalescedNotify(Vertx vertx, Pool pool, String channel, long coalesceMillis) {
@@ -37,18 +45,36 @@ public final class CoalescedNotify {
     this.pool = pool;
     this.channel = channel;
     this.notify = "SELECT pg_notify('" + channel + "', '')";
-    this.coalesceMillis = coalesceMillis;
+    this.coalesceMillis = Math.max(1, coalesceMillis);
   }
 
-  /** Called after a commit. Never blocks, never fails the caller. */
+  /** Called after a commit, from any thread. Never blocks, never fails the caller. */
   public void ring() {
-    if (pending.compareAndSet(false, true)) {
-      vertx.setTimer(coalesceMillis, timer -> {
-        pending.set(false);
-        pool.query(notify).execute()
-            .onFailure(e -> log.debug("NOTIFY {} not sent ({}); other nodes poll", channel,
-                e.getMessage()));
-      });
+    synchronized (this) {
+      if (windowOpen) {
+        rangInWindow = true;
+        return;
+      }
+      windowOpen = true;
     }
+    sendAndOpenWindow();
+  }
+
+  private void windowCloses() {
+    synchronized (this) {
+      if (!rangInWindow) {
+        windowOpen = false;
+        return;
+      }
+      rangInWindow = false;
+    }
+    sendAndOpenWindow();
+  }
+
+  private void sendAndOpenWindow() {
+    vertx.setTimer(coalesceMillis, timer -> windowCloses());
+    pool.query(notify).execute()
+        .onFailure(e -> log.debug("NOTIFY {} not sent ({}); other nodes poll", channel,
+            e.getMessage()));
   }
 }

@@ -5,6 +5,7 @@ import dev.postern.inbound.inbox.MailChangeFeed;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * One client's Server-Sent Events stream (WHATWG HTML §9.2 "Server-sent events"): every event
@@ -21,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Stream {
 
   static final int RECONNECT_MILLIS = 1000;
+  /** One identity, so {@link MailChange#encoded} shares the frame among all streams. */
+  static final Function<MailChange, Buffer> FRAME = InboxStream::frame;
 
   private final Vertx vertx;
   private final Context context;
@@ -117,16 +121,31 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
         return;
       }
       lastSeq = change.seq();
-      if (change.isNew()) {
-        if (change.message() != null) {
-          event("new_email", InboxJson.summary(change.message()));
-        }
-        continue;
+      Buffer frame = change.encoded(FRAME);
+      if (frame != null) {
+        write(frame);
       }
-      JsonObject data = change.message() != null ? InboxJson.summary(change.message())
-          : new JsonObject().put("id", change.messageId().toString()).put("folder", change.folder());
-      event("email_updated", data.put("change", change.kind()).put("deleted", change.message() == null));
     }
+  }
+
+  /**
+   * A change's event, the same bytes for every stream of its mailbox (its {@code id:} is the
+   * change's sequence): encoded once per change on this node ({@link MailChange#encoded}), not
+   * once per stream. Null for a new message already gone again (nothing to announce).
+   */
+  static Buffer frame(MailChange change) {
+    if (change.isNew()) {
+      return change.message() == null ? null
+          : frame(change.seq(), "new_email", InboxJson.summary(change.message()));
+    }
+    JsonObject data = change.message() != null ? InboxJson.summary(change.message())
+        : new JsonObject().put("id", change.messageId().toString()).put("folder", change.folder());
+    return frame(change.seq(), "email_updated",
+        data.put("change", change.kind()).put("deleted", change.message() == null));
+  }
+
+  private static Buffer frame(long id, String name, JsonObject data) {
+    return Buffer.buffer("id: " + id + "\nevent: " + name + "\ndata: " + data.encode() + "\n\n");
   }
 
   @Override
@@ -140,11 +159,13 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
   }
 
   private void event(String name, JsonObject data) {
+    write(frame(lastSeq, name, data));
+  }
+
+  private void write(Buffer bytes) {
     if (ended.get() || response.ended() || response.closed()) {
       return;
     }
-    io.vertx.core.buffer.Buffer bytes = io.vertx.core.buffer.Buffer.buffer(
-        "id: " + lastSeq + "\nevent: " + name + "\ndata: " + data.encode() + "\n\n");
     int size = bytes.length();
     unsent += size;
     response.write(bytes).onComplete(done -> {

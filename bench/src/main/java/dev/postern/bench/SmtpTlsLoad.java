@@ -35,6 +35,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SmtpTlsLoad implements AutoCloseable {
 
+  /**
+   * How long a reply may take before the session fails, saying what this connection had received:
+   * well under a server's idle timeout (RFC 5321 §4.5.3.2: 5 minutes), so a lost reply fails the
+   * run with its evidence instead of hanging until the server gives up with 421.
+   */
+  static final long REPLY_TIMEOUT_MILLIS = 60_000;
+
   private final String host;
   private final int port;
   private final String user;
@@ -88,7 +95,8 @@ final class SmtpTlsLoad implements AutoCloseable {
     AtomicLong remaining = new AtomicLong(messages);
     List<Future<Void>> all = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
-      all.add(client.connect(port, host).compose(socket -> session(new Conversation(socket),
+      all.add(client.connect(port, host).compose(socket -> session(
+          new Conversation(vertx, socket, REPLY_TIMEOUT_MILLIS),
           remaining)));
     }
     Future.all(all).await(1, TimeUnit.HOURS);
@@ -145,15 +153,23 @@ final class SmtpTlsLoad implements AutoCloseable {
   }
 
   /** One connection: commands written one at a time, each reply awaited in order. */
-  private static final class Conversation {
+  static final class Conversation {
+    private final Vertx vertx;
     private final NetSocket socket;
+    private final long replyTimeoutMillis;
+    private final long openedNanos = System.nanoTime();
     private final SmtpReplyParser parser = new SmtpReplyParser();
     private final ArrayDeque<Promise<SmtpReplyParser.Reply>> waiting = new ArrayDeque<>();
     private final ArrayDeque<SmtpReplyParser.Reply> early = new ArrayDeque<>();
+    private final List<String> heard = new ArrayList<>();
+    private long bytesReceived;
 
-    Conversation(NetSocket socket) {
+    Conversation(Vertx vertx, NetSocket socket, long replyTimeoutMillis) {
+      this.vertx = vertx;
       this.socket = socket;
+      this.replyTimeoutMillis = replyTimeoutMillis;
       socket.handler(bytes -> {
+        bytesReceived += bytes.length();
         List<SmtpReplyParser.Reply> replies;
         try {
           replies = parser.feed(bytes.getBytes());
@@ -163,6 +179,8 @@ final class SmtpTlsLoad implements AutoCloseable {
           return;
         }
         for (SmtpReplyParser.Reply reply : replies) {
+          heard.add(String.format(java.util.Locale.ROOT, "%d at %.3f s",
+              reply.code(), (System.nanoTime() - openedNanos) / 1e9));
           Promise<SmtpReplyParser.Reply> p = waiting.poll();
           if (p == null) {
             early.add(reply);
@@ -181,9 +199,24 @@ final class SmtpTlsLoad implements AutoCloseable {
         p.complete(ready);
       } else {
         waiting.add(p);
+        long timer = vertx.setTimer(replyTimeoutMillis, t -> {
+          if (waiting.remove(p)) {
+            p.tryFail(new IllegalStateException(what(expected, "no reply within "
+                + replyTimeoutMillis + " ms")));
+          }
+        });
+        p.future().onComplete(r -> vertx.cancelTimer(timer));
       }
       return p.future().compose(r -> r.code() == expected ? Future.succeededFuture(r)
-          : Future.failedFuture("expected " + expected + ", got " + r));
+          : Future.failedFuture(what(expected, "got " + r)));
+    }
+
+    /** The failure, with what this connection had heard: "lost greeting" or "slow server" shows. */
+    private String what(int expected, String problem) {
+      return String.format(java.util.Locale.ROOT, "expected %d, %s (connection %s -> %s, open"
+          + " %.1f s, %d bytes received, replies: %s)", expected, problem, socket.localAddress(),
+          socket.remoteAddress(), (System.nanoTime() - openedNanos) / 1e9, bytesReceived,
+          heard.isEmpty() ? "none" : String.join(", ", heard));
     }
 
     Future<SmtpReplyParser.Reply> command(String line, int expected) {

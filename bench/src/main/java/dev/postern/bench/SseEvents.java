@@ -23,25 +23,35 @@ final class SseEvents {
   private String id;
   private StringBuilder data;
 
-  /** Feeds received bytes; returns the events they completed, in order (often none). */
+  /**
+   * Feeds received bytes; returns the events they completed, in order (often none). Copies runs
+   * of line bytes at once (inbox-fanout's one client loop parses a thousand streams' events; a
+   * byte at a time through the synchronized ByteArrayOutputStream was a measurable share).
+   */
   List<Event> feed(byte[] bytes) {
     List<Event> events = new ArrayList<>();
-    for (byte b : bytes) {
+    int start = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      byte b = bytes[i];
+      if (b != '\n' && b != '\r') {
+        lastWasCr = false;
+        continue;
+      }
       if (b == '\n' && lastWasCr) {
         lastWasCr = false; // the LF of a CRLF: the line already ended at the CR
+        start = i + 1;
         continue;
       }
       lastWasCr = b == '\r';
-      if (b == '\n' || b == '\r') {
-        Event event = line(line.toString(StandardCharsets.UTF_8));
-        line.reset();
-        if (event != null) {
-          events.add(event);
-        }
-      } else {
-        line.write(b);
+      line.write(bytes, start, i - start);
+      start = i + 1;
+      Event event = line(line.toString(StandardCharsets.UTF_8));
+      line.reset();
+      if (event != null) {
+        events.add(event);
       }
     }
+    line.write(bytes, start, bytes.length - start);
     return events;
   }
 

@@ -3,7 +3,11 @@ package dev.postern.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class SmtpTlsLoadTest {
@@ -23,5 +27,48 @@ class SmtpTlsLoadTest {
     assertThatThrownBy(() -> new SmtpTlsLoad("192.0.2.1", 465, "postern", "pk_x",
         "a@bench.test", "b@bench.test", 1, 100)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("non-loopback");
+  }
+
+  /**
+   * A server that never greets: the session fails after the reply timeout, naming what the
+   * connection had received (nothing), instead of waiting for the server's idle 421 (inbox-fanout
+   * run 2 hung five minutes and then reported only "421 4.4.2 Idle timeout").
+   */
+  @Test
+  void aMissingReplyFailsTheSessionWithWhatTheConnectionHeard() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      NetServer silent = vertx.createNetServer().connectHandler(socket -> { })
+          .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      NetSocket socket = vertx.createNetClient().connect(silent.actualPort(), "127.0.0.1")
+          .await(10, TimeUnit.SECONDS);
+      var conversation = new SmtpTlsLoad.Conversation(vertx, socket, 300);
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> conversation.reply(220).await(30, TimeUnit.SECONDS))
+          .hasMessageContaining("expected 220, no reply within 300 ms")
+          .hasMessageContaining("0 bytes received, replies: none");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(20_000);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aWrongReplyNamesTheRepliesHeardBeforeIt() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      NetServer server = vertx.createNetServer().connectHandler(socket ->
+              socket.write("220 hello\r\n421 4.4.2 Idle timeout; closing connection\r\n"))
+          .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      NetSocket socket = vertx.createNetClient().connect(server.actualPort(), "127.0.0.1")
+          .await(10, TimeUnit.SECONDS);
+      var conversation = new SmtpTlsLoad.Conversation(vertx, socket, 10_000);
+      conversation.reply(220).await(10, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> conversation.reply(250).await(10, TimeUnit.SECONDS))
+          .hasMessageContaining("expected 250, got 421")
+          .hasMessageContaining("replies: 220 at");
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
   }
 }

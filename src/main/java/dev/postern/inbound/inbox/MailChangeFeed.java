@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -189,24 +190,37 @@ public final class MailChangeFeed {
         return;
       }
       List<MailChange> changes = result.result();
+      // One task per event loop, not per subscriber: a thousand streams of one mailbox live on
+      // a few loops, and each loop writes the same encoded event to all of its streams.
+      Map<Context, List<Runnable>> byContext = new LinkedHashMap<>();
       for (Subscription s : ready) {
         if (s.closed) {
           continue;
         }
-        List<MailChange> mine = changes.stream().filter(c -> c.seq() > s.lastSeq).toList();
+        List<MailChange> mine = after(changes, s.lastSeq);
         if (!mine.isEmpty()) {
           s.lastSeq = mine.get(mine.size() - 1).seq();
-          s.context.runOnContext(v -> {
+          byContext.computeIfAbsent(s.context, c -> new ArrayList<>()).add(() -> {
             s.subscriber.deliver(mine);
             s.ready = s.subscriber.ready();
           });
         }
       }
+      byContext.forEach((context, deliveries) ->
+          context.runOnContext(v -> deliveries.forEach(Runnable::run)));
       if (state.again || changes.size() == PAGE) {
         // A full page may have more behind it; subscribers that filled up meanwhile are skipped.
         home.runOnContext(v -> read(mailboxId));
       }
     });
+  }
+
+  /** The changes after {@code seq} (in sequence order): the read's own list when all are. */
+  static List<MailChange> after(List<MailChange> changes, long seq) {
+    if (changes.isEmpty() || changes.get(0).seq() > seq) {
+      return changes;
+    }
+    return changes.stream().filter(c -> c.seq() > seq).toList();
   }
 
   private Future<List<MailChange>> changesAfter(UUID mailboxId, long seq) {
@@ -222,7 +236,7 @@ public final class MailChangeFeed {
                 row.getUUID("change_message"), row.getString("change_folder"),
                 row.getUUID("id") == null ? null : InboxQueries.summary(row)));
           }
-          return out;
+          return List.copyOf(out);
         });
   }
 }
