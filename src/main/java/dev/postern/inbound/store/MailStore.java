@@ -2,6 +2,7 @@ package dev.postern.inbound.store;
 
 import dev.postern.blob.BlobStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -37,6 +38,15 @@ public final class MailStore {
     Future<Void> run(SqlConnection connection, UUID messageId);
 
     InTransaction NOTHING = (c, id) -> Future.succeededFuture();
+  }
+
+  /**
+   * A step the caller adds to a group's filing transaction, given the group's messages in order
+   * (those with {@code alreadyFiled} were filed by an earlier run: nothing new was written).
+   */
+  @FunctionalInterface
+  public interface OnFiled {
+    Future<Void> run(SqlConnection connection, List<FiledMessage> filed);
   }
 
   private static final String CHANGES = """
@@ -76,24 +86,100 @@ public final class MailStore {
    * nothing new is written, {@code also} runs again, and the result says {@code alreadyFiled}.
    */
   public Future<FiledMessage> file(NewMessage message, InTransaction also) {
+    return fileAll(List.of(message), (c, filed) -> also.run(c, filed.get(0).id())).get(0);
+  }
+
+  /**
+   * Files messages of ONE mailbox as {@link #file} does each, in one transaction (one commit):
+   * change seqs, UIDs and received_at ascend in list order, and a message threads with those
+   * before it in the list. {@code also} runs in that transaction with all of them. When
+   * PostgreSQL refuses the group (a statement error: nothing of it was committed), each message
+   * is filed alone, in order, in its own transaction with {@code also}: only a guilty one fails,
+   * and a delivery filed before is found ({@code alreadyFiled}) rather than filed twice (the
+   * group's rule of {@code db/Batcher}). A message whose attachments cannot be stored, or that
+   * is invalid, fails alone before the group starts.
+   *
+   * @return one future per message, in order; each completes once its message committed
+   */
+  public List<Future<FiledMessage>> fileAll(List<NewMessage> messages, OnFiled also) {
+    if (messages.isEmpty()) {
+      return List.of();
+    }
+    UUID mailboxId = messages.get(0).mailboxId();
+    List<Promise<FiledMessage>> outcomes = new ArrayList<>(messages.size());
+    List<Future<MessageFiling.Item>> ready = new ArrayList<>(messages.size());
+    for (NewMessage message : messages) {
+      outcomes.add(Promise.promise());
+      ready.add(prepare(message, mailboxId));
+    }
+    Future.join(ready).onComplete(v -> {
+      List<MessageFiling.Item> items = new ArrayList<>();
+      List<Promise<FiledMessage>> waiting = new ArrayList<>();
+      for (int i = 0; i < ready.size(); i++) {
+        if (ready.get(i).succeeded()) {
+          items.add(ready.get(i).result());
+          waiting.add(outcomes.get(i));
+        } else {
+          outcomes.get(i).fail(ready.get(i).cause());
+        }
+      }
+      if (!items.isEmpty()) {
+        fileGroup(mailboxId, items, also, waiting);
+      }
+    });
+    return outcomes.stream().map(Promise::future).toList();
+  }
+
+  private Future<MessageFiling.Item> prepare(NewMessage message, UUID mailboxId) {
     try {
       requireFolder(message.folder());
       MessageFlags.normalize(message.flags() == null ? Set.of() : message.flags());
+      if (!mailboxId.equals(message.mailboxId())) {
+        throw new IllegalArgumentException("a group is filed into one mailbox");
+      }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     UUID id = UUID.randomUUID();
     return StoredAttachments.upload(blobs, message.attachments() == null ? List.of() : message.attachments())
-        .compose(parts -> pool.withTransaction(c -> MessageFiling.file(c, id, message, parts, also)))
-        .recover(e -> message.deliveryId() != null && deliveryFiledBefore(e)
-            ? pool.withTransaction(c -> MessageFiling.earlier(c, message, also))
-            : Future.failedFuture(e))
-        .onSuccess(filed -> {
-          if (!filed.alreadyFiled()) {
-            events.announce(new MailChange(filed.mailboxId(), filed.seq(), MailChange.Kind.NEW,
-                filed.id(), filed.folder(), filed.uid(), null, null, null));
-          }
-        });
+        .map(parts -> new MessageFiling.Item(id, message, parts));
+  }
+
+  private void fileGroup(UUID mailboxId, List<MessageFiling.Item> items, OnFiled also,
+      List<Promise<FiledMessage>> outcomes) {
+    pool.withTransaction(c -> MessageFiling.file(c, mailboxId, items, also)).onComplete(r -> {
+      if (r.succeeded()) {
+        for (int i = 0; i < items.size(); i++) {
+          announceNew(r.result().get(i));
+          outcomes.get(i).complete(r.result().get(i));
+        }
+      } else if (items.size() > 1 && r.cause() instanceof PgException) {
+        fileAlone(mailboxId, items, 0, also, outcomes);
+      } else if (items.size() == 1 && items.get(0).message().deliveryId() != null
+          && deliveryFiledBefore(r.cause())) {
+        pool.withTransaction(c -> MessageFiling.earlier(c, items.get(0).message(), also))
+            .onComplete(outcomes.get(0));
+      } else {
+        outcomes.forEach(o -> o.fail(r.cause()));
+      }
+    });
+  }
+
+  /** After a refused group: each message in its own transaction, one after the other. */
+  private void fileAlone(UUID mailboxId, List<MessageFiling.Item> items, int next, OnFiled also,
+      List<Promise<FiledMessage>> outcomes) {
+    if (next == items.size()) {
+      return;
+    }
+    Promise<FiledMessage> alone = Promise.promise();
+    alone.future().onComplete(outcomes.get(next)).onComplete(r ->
+        fileAlone(mailboxId, items, next + 1, also, outcomes));
+    fileGroup(mailboxId, List.of(items.get(next)), also, List.of(alone));
+  }
+
+  private void announceNew(FiledMessage filed) {
+    events.announce(new MailChange(filed.mailboxId(), filed.seq(), MailChange.Kind.NEW,
+        filed.id(), filed.folder(), filed.uid(), null, null, null));
   }
 
   /** Replaces the message's flags. */
