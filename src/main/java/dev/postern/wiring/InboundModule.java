@@ -34,7 +34,8 @@ public final class InboundModule implements Feature {
     MailStore store = core.mailStore();
     this.filing = new InboundFiling(vertx, new InboundWorkQueue(pool, core.node()), store,
         core.blobs(), parser, core.cpu(), core.webhookDispatcher(), new FilingSettings(
-            config.filingConcurrency(), config.filingBatchSize(), config.filingLease(),
+            config.filingConcurrency(), config.filingBatchSize(), config.filingGroupMessages(),
+            config.filingGroupBytes(), config.filingLease(),
             config.filingPollInterval(), config.filingMaxAttempts(),
             Backoff.doubling(config.filingRetryBase(), config.filingRetryMax()),
             config.shutdownGrace()));

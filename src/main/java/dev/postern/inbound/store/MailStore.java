@@ -41,12 +41,13 @@ public final class MailStore {
   }
 
   /**
-   * A step the caller adds to a group's filing transaction, given the group's messages in order
-   * (those with {@code alreadyFiled} were filed by an earlier run: nothing new was written).
+   * A step the caller adds to a group's filing transaction, given the group's messages and, at
+   * the same index, how each was filed (those with {@code alreadyFiled} were filed by an earlier
+   * run: nothing new was written). After a refused group it runs once per message alone.
    */
   @FunctionalInterface
   public interface OnFiled {
-    Future<Void> run(SqlConnection connection, List<FiledMessage> filed);
+    Future<Void> run(SqlConnection connection, List<NewMessage> messages, List<FiledMessage> filed);
   }
 
   private static final String CHANGES = """
@@ -86,7 +87,7 @@ public final class MailStore {
    * nothing new is written, {@code also} runs again, and the result says {@code alreadyFiled}.
    */
   public Future<FiledMessage> file(NewMessage message, InTransaction also) {
-    return fileAll(List.of(message), (c, filed) -> also.run(c, filed.get(0).id())).get(0);
+    return fileAll(List.of(message), (c, messages, filed) -> also.run(c, filed.get(0).id())).get(0);
   }
 
   /**

@@ -177,7 +177,7 @@ final class MessageFiling {
       List<Future<Map<UUID, Integer>>> renumbered = threading.toRenumber().stream()
           .map(thread -> Threader.renumber(c, thread)).toList();
       writes.addAll(renumbered);
-      writes.add(also.run(c, filed));
+      writes.add(also.run(c, items.stream().map(Item::message).toList(), filed));
       return Future.all(writes).map(done -> {
         Map<UUID, Integer> positions = new HashMap<>();
         renumbered.forEach(r -> positions.putAll(r.result()));
@@ -223,7 +223,7 @@ final class MessageFiling {
       FiledMessage earlier = new FiledMessage(id, m.mailboxId(), r.getString("folder"),
           r.getLong("uid"), r.getLong("modseq"), r.getUUID("thread_id"),
           position == null ? 0 : position, r.getOffsetDateTime("received_at").toInstant(), true);
-      return also.run(c, List.of(earlier)).map(v -> earlier);
+      return also.run(c, List.of(m), List.of(earlier)).map(v -> earlier);
     });
   }
 
