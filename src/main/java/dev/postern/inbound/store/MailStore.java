@@ -9,9 +9,13 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -60,9 +64,22 @@ public final class MailStore {
                  AND NOT ('\\Seen' = ANY (m.flags))) AS unseen
         FROM mail_folders f WHERE f.mailbox_id = $1 AND f.name = $2""";
 
+  /** Bounds of a group coalesced from concurrent {@link #file} calls. */
+  private static final int GROUP_MESSAGES = 256;
+  private static final long GROUP_BYTES = 16L << 20;
+
+  private record Waiting(NewMessage message, InTransaction also, Promise<FiledMessage> filed) {}
+
+  /** A mailbox's {@link #file} calls waiting, and whether a group of it is being filed. */
+  private static final class Line {
+    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    boolean filing;
+  }
+
   private final Pool pool;
   private final BlobStore blobs;
   private final MailChangeEvents events;
+  private final Map<UUID, Line> lines = new HashMap<>();
 
   public MailStore(Pool pool, BlobStore blobs, MailChangeEvents events) {
     this.pool = pool;
@@ -85,9 +102,61 @@ public final class MailStore {
    * mailbox's storage use, and {@code also} — all one transaction. Large attachments are put into
    * the blob store first. Idempotent per delivery: when {@code deliveryId} was filed already
    * nothing new is written, {@code also} runs again, and the result says {@code alreadyFiled}.
+   * Concurrent calls for one mailbox share transactions ({@link #fileNextGroup}).
    */
   public Future<FiledMessage> file(NewMessage message, InTransaction also) {
-    return fileAll(List.of(message), (c, messages, filed) -> also.run(c, filed.get(0).id())).get(0);
+    Waiting w = new Waiting(message, also, Promise.promise());
+    boolean start;
+    synchronized (lines) {
+      Line line = lines.computeIfAbsent(message.mailboxId(), id -> new Line());
+      line.waiting.add(w);
+      start = !line.filing;
+      line.filing = true;
+    }
+    if (start) {
+      fileNextGroup(message.mailboxId());
+    }
+    return w.filed().future();
+  }
+
+  /**
+   * Concurrent {@link #file} calls for one mailbox coalesce: while a group of the mailbox is
+   * being filed, the next calls wait, and go together as the next group ({@link #fileAll}),
+   * each with its own step. The mailbox row lock serialises the mailbox's filings anyway; this
+   * makes them one commit per group instead of one per message.
+   */
+  private void fileNextGroup(UUID mailboxId) {
+    List<Waiting> group = new ArrayList<>();
+    // The same message object twice goes in two groups: steps are matched to messages by identity.
+    Map<NewMessage, Waiting> byMessage = new IdentityHashMap<>();
+    synchronized (lines) {
+      Line line = lines.get(mailboxId);
+      long bytes = 0;
+      while (!line.waiting.isEmpty() && group.size() < GROUP_MESSAGES
+          && !byMessage.containsKey(line.waiting.peek().message()) && (group.isEmpty()
+          || bytes + line.waiting.peek().message().sizeBytes() <= GROUP_BYTES)) {
+        Waiting w = line.waiting.poll();
+        bytes += w.message().sizeBytes();
+        group.add(w);
+        byMessage.put(w.message(), w);
+      }
+      if (group.isEmpty()) {
+        lines.remove(mailboxId);
+        return;
+      }
+    }
+    List<Future<FiledMessage>> outcomes = fileAll(group.stream().map(Waiting::message).toList(),
+        (c, messages, filed) -> {
+          List<Future<Void>> steps = new ArrayList<>(messages.size());
+          for (int i = 0; i < messages.size(); i++) {
+            steps.add(byMessage.get(messages.get(i)).also().run(c, filed.get(i).id()));
+          }
+          return Future.all(steps).mapEmpty();
+        });
+    for (int i = 0; i < group.size(); i++) {
+      outcomes.get(i).onComplete(group.get(i).filed());
+    }
+    Future.join(outcomes).onComplete(done -> fileNextGroup(mailboxId));
   }
 
   /**
