@@ -177,8 +177,10 @@ public final class ConfigLoader {
 
   private static PosternConfig.Inbound readInbound(ConfigReader r) {
     return new PosternConfig.Inbound(
-        r.integer("inbound.filing_concurrency", 8, 1, 1024),
-        r.integer("inbound.filing_batch_size", 16, 1, 1000),
+        r.integer("inbound.filing_concurrency", 256, 1, 4096),
+        r.integer("inbound.filing_batch_size", 128, 1, 1000),
+        r.integer("inbound.filing_group_messages", 256, 1, 10_000),
+        r.longInteger("inbound.filing_group_bytes", 16L << 20, 1, 1L << 40),
         Duration.ofSeconds(r.integer("inbound.filing_lease_seconds", 60, 2, 3600)),
         Duration.ofMillis(r.integer("inbound.filing_poll_interval_ms", 5_000, 50, 3_600_000)),
         r.integer("inbound.filing_max_attempts", 10, 1, 1000),

@@ -237,6 +237,8 @@ public record PosternConfig(
    *
    * @param filingConcurrency deliveries filed at once per node
    * @param filingBatchSize deliveries claimed per query
+   * @param filingGroupMessages deliveries of one mailbox filed in one transaction at most
+   * @param filingGroupBytes raw octets of one such group at most (a larger message goes alone)
    * @param filingLease a claim's lease, renewed while filing; a dead node's claims return after it
    * @param filingMaxAttempts a delivery that failed this many times is marked {@code failed}
    * @param filingRetryBase back-off after the first failed attempt, doubled per attempt up to
@@ -246,7 +248,8 @@ public record PosternConfig(
    *     {@code storage_quota_bytes} is not set; 0 means no limit. A full mailbox's recipients are
    *     refused 452 4.2.2 at RCPT (SPEC §5 "Inbound MX").
    */
-  public record Inbound(int filingConcurrency, int filingBatchSize, Duration filingLease,
+  public record Inbound(int filingConcurrency, int filingBatchSize, int filingGroupMessages,
+      long filingGroupBytes, Duration filingLease,
       Duration filingPollInterval, int filingMaxAttempts, Duration filingRetryBase,
       Duration filingRetryMax, Duration shutdownGrace, Duration changesCoalesce,
       long mailboxQuotaBytes) {}

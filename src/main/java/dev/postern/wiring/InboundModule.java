@@ -38,7 +38,8 @@ public final class InboundModule implements Feature {
     this.takeOverDeadLeases = () -> DeadLeases.takeOver(core, "inbound filing", queue);
     this.filing = new InboundFiling(vertx, queue, store,
         core.blobs(), parser, core.cpu(), core.webhookDispatcher(), new FilingSettings(
-            config.filingConcurrency(), config.filingBatchSize(), config.filingLease(),
+            config.filingConcurrency(), config.filingBatchSize(), config.filingGroupMessages(),
+            config.filingGroupBytes(), config.filingLease(),
             config.filingPollInterval(), config.filingMaxAttempts(),
             Backoff.doubling(config.filingRetryBase(), config.filingRetryMax()),
             config.shutdownGrace()));

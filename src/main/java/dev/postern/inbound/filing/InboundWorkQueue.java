@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -41,9 +42,10 @@ public final class InboundWorkQueue extends PgWorkQueue<InboundDelivery> {
         LEFT JOIN outbound_messages o ON o.id = r.outbound_id""";
 
   private static final String FILED = """
-      UPDATE inbound_deliveries SET state = 'filed', message_id = $2, last_error = NULL,
+      UPDATE inbound_deliveries d SET state = 'filed', message_id = f.message_id, last_error = NULL,
              lease_owner = NULL, lease_until = NULL
-       WHERE id = $1""";
+        FROM unnest($1::uuid[], $2::uuid[]) AS f (id, message_id)
+       WHERE d.id = f.id""";
 
   private static final String RETRY_OR_FAIL = """
       UPDATE inbound_deliveries
@@ -73,9 +75,15 @@ public final class InboundWorkQueue extends PgWorkQueue<InboundDelivery> {
         row.getBuffer("mime_inline"), row.getString("blob_key"), row.getLong("mime_size"));
   }
 
-  /** Marks the delivery filed as a step of the filing transaction (whoever holds the lease). */
-  Future<Void> markFiled(SqlClient transaction, UUID deliveryId, UUID messageId) {
-    return transaction.preparedQuery(FILED).execute(Tuple.of(deliveryId, messageId)).mapEmpty();
+  /**
+   * Marks deliveries filed, one statement, as a step of the filing transaction (whoever holds
+   * the lease).
+   *
+   * @param messageIds the message each delivery at the same index was filed as
+   */
+  Future<Void> markFiled(SqlClient transaction, List<UUID> deliveryIds, List<UUID> messageIds) {
+    return transaction.preparedQuery(FILED).execute(Tuple.tuple().addValue(deliveryIds.toArray(UUID[]::new))
+        .addValue(messageIds.toArray(UUID[]::new))).mapEmpty();
   }
 
   /**

@@ -2,15 +2,20 @@ package dev.postern.inbound.store;
 
 import dev.postern.blob.BlobStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -39,6 +44,16 @@ public final class MailStore {
     InTransaction NOTHING = (c, id) -> Future.succeededFuture();
   }
 
+  /**
+   * A step the caller adds to a group's filing transaction, given the group's messages and, at
+   * the same index, how each was filed (those with {@code alreadyFiled} were filed by an earlier
+   * run: nothing new was written). After a refused group it runs once per message alone.
+   */
+  @FunctionalInterface
+  public interface OnFiled {
+    Future<Void> run(SqlConnection connection, List<NewMessage> messages, List<FiledMessage> filed);
+  }
+
   private static final String CHANGES = """
       SELECT * FROM mail_changes WHERE mailbox_id = $1 AND seq > $2 ORDER BY seq LIMIT $3""";
   private static final String LAST_SEQ = "SELECT change_seq FROM mailboxes WHERE id = $1";
@@ -49,9 +64,22 @@ public final class MailStore {
                  AND NOT ('\\Seen' = ANY (m.flags))) AS unseen
         FROM mail_folders f WHERE f.mailbox_id = $1 AND f.name = $2""";
 
+  /** Bounds of a group coalesced from concurrent {@link #file} calls. */
+  private static final int GROUP_MESSAGES = 256;
+  private static final long GROUP_BYTES = 16L << 20;
+
+  private record Waiting(NewMessage message, InTransaction also, Promise<FiledMessage> filed) {}
+
+  /** A mailbox's {@link #file} calls waiting, and whether a group of it is being filed. */
+  private static final class Line {
+    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    boolean filing;
+  }
+
   private final Pool pool;
   private final BlobStore blobs;
   private final MailChangeEvents events;
+  private final Map<UUID, Line> lines = new HashMap<>();
 
   public MailStore(Pool pool, BlobStore blobs, MailChangeEvents events) {
     this.pool = pool;
@@ -74,26 +102,154 @@ public final class MailStore {
    * mailbox's storage use, and {@code also} — all one transaction. Large attachments are put into
    * the blob store first. Idempotent per delivery: when {@code deliveryId} was filed already
    * nothing new is written, {@code also} runs again, and the result says {@code alreadyFiled}.
+   * Concurrent calls for one mailbox share transactions ({@link #fileNextGroup}).
    */
   public Future<FiledMessage> file(NewMessage message, InTransaction also) {
+    Waiting w = new Waiting(message, also, Promise.promise());
+    boolean start;
+    synchronized (lines) {
+      Line line = lines.computeIfAbsent(message.mailboxId(), id -> new Line());
+      line.waiting.add(w);
+      start = !line.filing;
+      line.filing = true;
+    }
+    if (start) {
+      fileNextGroup(message.mailboxId());
+    }
+    return w.filed().future();
+  }
+
+  /**
+   * Concurrent {@link #file} calls for one mailbox coalesce: while a group of the mailbox is
+   * being filed, the next calls wait, and go together as the next group ({@link #fileAll}),
+   * each with its own step. The mailbox row lock serialises the mailbox's filings anyway; this
+   * makes them one commit per group instead of one per message.
+   */
+  private void fileNextGroup(UUID mailboxId) {
+    List<Waiting> group = new ArrayList<>();
+    // The same message object twice goes in two groups: steps are matched to messages by identity.
+    Map<NewMessage, Waiting> byMessage = new IdentityHashMap<>();
+    synchronized (lines) {
+      Line line = lines.get(mailboxId);
+      long bytes = 0;
+      while (!line.waiting.isEmpty() && group.size() < GROUP_MESSAGES
+          && !byMessage.containsKey(line.waiting.peek().message()) && (group.isEmpty()
+          || bytes + line.waiting.peek().message().sizeBytes() <= GROUP_BYTES)) {
+        Waiting w = line.waiting.poll();
+        bytes += w.message().sizeBytes();
+        group.add(w);
+        byMessage.put(w.message(), w);
+      }
+      if (group.isEmpty()) {
+        lines.remove(mailboxId);
+        return;
+      }
+    }
+    List<Future<FiledMessage>> outcomes = fileAll(group.stream().map(Waiting::message).toList(),
+        (c, messages, filed) -> {
+          List<Future<Void>> steps = new ArrayList<>(messages.size());
+          for (int i = 0; i < messages.size(); i++) {
+            steps.add(byMessage.get(messages.get(i)).also().run(c, filed.get(i).id()));
+          }
+          return Future.all(steps).mapEmpty();
+        });
+    for (int i = 0; i < group.size(); i++) {
+      outcomes.get(i).onComplete(group.get(i).filed());
+    }
+    Future.join(outcomes).onComplete(done -> fileNextGroup(mailboxId));
+  }
+
+  /**
+   * Files messages of ONE mailbox as {@link #file} does each, in one transaction (one commit):
+   * change seqs, UIDs and received_at ascend in list order, and a message threads with those
+   * before it in the list. {@code also} runs in that transaction with all of them. When
+   * PostgreSQL refuses the group (a statement error: nothing of it was committed), each message
+   * is filed alone, in order, in its own transaction with {@code also}: only a guilty one fails,
+   * and a delivery filed before is found ({@code alreadyFiled}) rather than filed twice (the
+   * group's rule of {@code db/Batcher}). A message whose attachments cannot be stored, or that
+   * is invalid, fails alone before the group starts.
+   *
+   * @return one future per message, in order; each completes once its message committed
+   */
+  public List<Future<FiledMessage>> fileAll(List<NewMessage> messages, OnFiled also) {
+    if (messages.isEmpty()) {
+      return List.of();
+    }
+    UUID mailboxId = messages.get(0).mailboxId();
+    List<Promise<FiledMessage>> outcomes = new ArrayList<>(messages.size());
+    List<Future<MessageFiling.Item>> ready = new ArrayList<>(messages.size());
+    for (NewMessage message : messages) {
+      outcomes.add(Promise.promise());
+      ready.add(prepare(message, mailboxId));
+    }
+    Future.join(ready).onComplete(v -> {
+      List<MessageFiling.Item> items = new ArrayList<>();
+      List<Promise<FiledMessage>> waiting = new ArrayList<>();
+      for (int i = 0; i < ready.size(); i++) {
+        if (ready.get(i).succeeded()) {
+          items.add(ready.get(i).result());
+          waiting.add(outcomes.get(i));
+        } else {
+          outcomes.get(i).fail(ready.get(i).cause());
+        }
+      }
+      if (!items.isEmpty()) {
+        fileGroup(mailboxId, items, also, waiting);
+      }
+    });
+    return outcomes.stream().map(Promise::future).toList();
+  }
+
+  private Future<MessageFiling.Item> prepare(NewMessage message, UUID mailboxId) {
     try {
       requireFolder(message.folder());
       MessageFlags.normalize(message.flags() == null ? Set.of() : message.flags());
+      if (!mailboxId.equals(message.mailboxId())) {
+        throw new IllegalArgumentException("a group is filed into one mailbox");
+      }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     UUID id = UUID.randomUUID();
     return StoredAttachments.upload(blobs, message.attachments() == null ? List.of() : message.attachments())
-        .compose(parts -> pool.withTransaction(c -> MessageFiling.file(c, id, message, parts, also)))
-        .recover(e -> message.deliveryId() != null && deliveryFiledBefore(e)
-            ? pool.withTransaction(c -> MessageFiling.earlier(c, message, also))
-            : Future.failedFuture(e))
-        .onSuccess(filed -> {
-          if (!filed.alreadyFiled()) {
-            events.announce(new MailChange(filed.mailboxId(), filed.seq(), MailChange.Kind.NEW,
-                filed.id(), filed.folder(), filed.uid(), null, null, null));
-          }
-        });
+        .map(parts -> new MessageFiling.Item(id, message, parts));
+  }
+
+  private void fileGroup(UUID mailboxId, List<MessageFiling.Item> items, OnFiled also,
+      List<Promise<FiledMessage>> outcomes) {
+    pool.withTransaction(c -> MessageFiling.file(c, mailboxId, items, also)).onComplete(r -> {
+      if (r.succeeded()) {
+        for (int i = 0; i < items.size(); i++) {
+          announceNew(r.result().get(i));
+          outcomes.get(i).complete(r.result().get(i));
+        }
+      } else if (items.size() > 1 && r.cause() instanceof PgException) {
+        fileAlone(mailboxId, items, 0, also, outcomes);
+      } else if (items.size() == 1 && items.get(0).message().deliveryId() != null
+          && deliveryFiledBefore(r.cause())) {
+        pool.withTransaction(c -> MessageFiling.earlier(c, items.get(0).message(), also))
+            .onComplete(outcomes.get(0));
+      } else {
+        outcomes.forEach(o -> o.fail(r.cause()));
+      }
+    });
+  }
+
+  /** After a refused group: each message in its own transaction, one after the other. */
+  private void fileAlone(UUID mailboxId, List<MessageFiling.Item> items, int next, OnFiled also,
+      List<Promise<FiledMessage>> outcomes) {
+    if (next == items.size()) {
+      return;
+    }
+    Promise<FiledMessage> alone = Promise.promise();
+    alone.future().onComplete(outcomes.get(next)).onComplete(r ->
+        fileAlone(mailboxId, items, next + 1, also, outcomes));
+    fileGroup(mailboxId, List.of(items.get(next)), also, List.of(alone));
+  }
+
+  private void announceNew(FiledMessage filed) {
+    events.announce(new MailChange(filed.mailboxId(), filed.seq(), MailChange.Kind.NEW,
+        filed.id(), filed.folder(), filed.uid(), null, null, null));
   }
 
   /** Replaces the message's flags. */

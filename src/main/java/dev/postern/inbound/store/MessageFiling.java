@@ -4,38 +4,61 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The statements of filing one message, in one transaction on one connection, pipelined in two
- * round trips after which the transaction commits:
+ * The statements of filing a group of messages into ONE mailbox (one message is a group of one),
+ * in one transaction on one connection, pipelined in two round trips after which the
+ * transaction commits (one commit, one fsync, for the whole group):
  * <ol>
- *   <li>take the mailbox's next change seq ({@code UPDATE mailboxes … RETURNING}: its row lock,
- *       held to commit, orders the mailbox's commits by seq — V005's gap-free argument — and
- *       serialises threading decisions in the mailbox), the folder's next UID (folder row
- *       created on demand with a random uidvalidity; its highestmodseq raised to the seq), and
- *       look up the threads the message's ids are known to;</li>
- *   <li>write the thread rows, the message, its attachments, the thread numbering, the
- *       {@code new} change and the caller's own step (the delivery marked filed).</li>
+ *   <li>lock the mailbox row and read its change seq and last received_at
+ *       ({@code SELECT … FOR UPDATE}: the lock, held to commit, orders the mailbox's commits by
+ *       seq — V005's gap-free argument — and serialises threading decisions in the mailbox);
+ *       take the group's N change seqs, storage and received_at in one {@code UPDATE}; take each
+ *       folder's next UIDs in one statement per folder (row created on demand with a random
+ *       uidvalidity, highestmodseq raised to the folder's last seq of the group); look up the
+ *       threads the group's ids are known to;</li>
+ *   <li>decide threads in memory in order ({@link GroupThreads}), then write the thread rows, the
+ *       messages (thread_position included: no insert-then-update), their attachments, the
+ *       {@code new} changes (batched statements: one round trip each), renumber merged threads,
+ *       and the caller's own step ({@link MailStore.OnFiled}).</li>
  * </ol>
  * Every store transaction takes the mailbox row first, then folder rows, then thread and message
  * rows: one lock order, so store transactions never deadlock with each other.
  */
 final class MessageFiling {
 
+  /** One message of a group: its id, chosen before, and its attachments, uploaded before. */
+  record Item(UUID id, NewMessage message, StoredAttachments attachments) {}
+
+  private static final String LOCK =
+      "SELECT change_seq, last_received_at FROM mailboxes WHERE id = $1 FOR UPDATE";
+
   /**
-   * The change seq, the storage use and the message's received_at (V006): the receipt time, or
-   * 1 µs after the mailbox's previous message when that is not earlier — unique and ascending
-   * per mailbox because the row lock serialises the mailbox's filings.
+   * The group's N change seqs, its storage use and the mailbox's last received_at (V006): each
+   * message gets its receipt time, or 1 µs after the mailbox's previous message when that is
+   * not earlier — unique and ascending per mailbox because the row lock serialises the
+   * mailbox's filings. $4 is the last of those values as far as the group alone decides it
+   * ({@link #lastCandidate}); the stored value below it pushes it on by N µs.
    */
-  private static final String TAKE_SEQ = """
-      UPDATE mailboxes SET change_seq = change_seq + 1, storage_used_bytes = storage_used_bytes + $2,
-             last_received_at = greatest($3::timestamptz, last_received_at + interval '1 microsecond')
-       WHERE id = $1 RETURNING change_seq, last_received_at""";
+  private static final String TAKE_SEQS = """
+      UPDATE mailboxes SET change_seq = change_seq + $2::bigint,
+             storage_used_bytes = storage_used_bytes + $3::bigint,
+             last_received_at = greatest($4::timestamptz, last_received_at + $2::bigint * interval '1 microsecond')
+       WHERE id = $1""";
 
   /** RFC 3501 §2.3.1.1: UIDs ascend strictly and are never reused while uidvalidity stays. */
   static final String TAKE_UID = """
@@ -45,17 +68,33 @@ final class MessageFiling {
         SET uidnext = f.uidnext + 1, highestmodseq = (SELECT change_seq FROM mailboxes WHERE id = $1)
       RETURNING uidnext - 1 AS uid""";
 
+  /**
+   * $4 UIDs of one folder for the group (after {@link #TAKE_SEQS}): answers the first; the
+   * folder's highestmodseq becomes the seq of its last message in the group, which is the
+   * mailbox's new change_seq less $5 (the group's messages after it).
+   */
+  private static final String TAKE_UIDS = """
+      INSERT INTO mail_folders AS f (mailbox_id, name, uidvalidity, uidnext, highestmodseq)
+      VALUES ($1, $2, $3, 1 + $4::bigint, (SELECT change_seq FROM mailboxes WHERE id = $1) - $5::bigint)
+      ON CONFLICT (mailbox_id, name) DO UPDATE
+        SET uidnext = f.uidnext + $4::bigint,
+            highestmodseq = (SELECT change_seq FROM mailboxes WHERE id = $1) - $5::bigint
+      RETURNING uidnext - $4::bigint AS first_uid""";
+
   private static final String INSERT = """
       INSERT INTO mail_messages (id, mailbox_id, folder, uid, modseq, flags, raw_id, delivery_id,
           thread_id, received_at, size_bytes, encrypted, parse_failed, recipient, tag,
           message_id_header, in_reply_to, references_ids, from_name, from_address, to_addresses,
-          cc_addresses, subject, sent_at, headers, text_body, html_body, preview, has_attachments)
+          cc_addresses, subject, sent_at, headers, text_body, html_body, preview, has_attachments,
+          thread_position)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-          $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)""";
+          $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)""";
 
   private static final String LOG_NEW = """
       INSERT INTO mail_changes (mailbox_id, seq, kind, message_id, folder, uid)
       VALUES ($1, $2, 'new', $3, $4, $5)""";
+
+  private static final Duration MICROSECOND = Duration.ofNanos(1_000);
 
   private MessageFiling() {}
 
@@ -64,37 +103,107 @@ final class MessageFiling {
     return ThreadLocalRandom.current().nextLong(1, 1L << 32);
   }
 
-  static Future<FiledMessage> file(SqlConnection c, UUID id, NewMessage m,
-      StoredAttachments attachments, MailStore.InTransaction also) {
-    List<String> keys = m.threadKeys();
-    Future<Row> taken = c.preparedQuery(TAKE_SEQ)
-        .execute(Tuple.of(m.mailboxId(), m.sizeBytes(), m.receivedAt().atOffset(ZoneOffset.UTC)))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw new IllegalArgumentException("no mailbox " + m.mailboxId());
-          }
-          return rows.iterator().next();
-        });
-    Future<Long> seq = taken.map(r -> r.getLong("change_seq"));
-    Future<Long> uid = c.preparedQuery(TAKE_UID)
-        .execute(Tuple.of(m.mailboxId(), m.folder(), newUidValidity()))
-        .map(rows -> rows.iterator().next().getLong("uid"));
-    Future<List<Threader.Known>> known = Threader.lookup(c, m.mailboxId(), keys);
-    return Future.all(seq, uid, known).compose(v -> {
-      Instant receivedAt = taken.result().getOffsetDateTime("last_received_at").toInstant();
-      Threader.Decision thread = Threader.decide(known.result(), Text.clean(m.subject()), receivedAt);
-      Future<?> threadRows = Threader.apply(c, m.mailboxId(), thread, keys, receivedAt);
-      Future<?> message = c.preparedQuery(INSERT).execute(row(id, m, receivedAt, uid.result(),
-          seq.result(), thread.threadId(), !attachments.isEmpty()));
-      Future<?> parts = attachments.insert(c, id);
-      Future<Integer> position = Threader.number(c, thread.threadId(), id);
-      Future<?> change = c.preparedQuery(LOG_NEW)
-          .execute(Tuple.of(m.mailboxId(), seq.result(), id, m.folder(), uid.result()));
-      Future<Void> own = also.run(c, id);
-      return Future.all(List.of(threadRows, message, parts, position, change, own))
-          .map(done -> new FiledMessage(id, m.mailboxId(), m.folder(), uid.result(), seq.result(),
-              thread.threadId(), position.result(), receivedAt, false));
+  /** Files the group (non-empty, all of {@code mailboxId}); answers the messages in order. */
+  static Future<List<FiledMessage>> file(SqlConnection c, UUID mailboxId, List<Item> items,
+      MailStore.OnFiled also) {
+    int n = items.size();
+    List<Instant> receipts = items.stream()
+        .map(i -> i.message().receivedAt().truncatedTo(ChronoUnit.MICROS)).toList();
+    long bytes = items.stream().mapToLong(i -> i.message().sizeBytes()).sum();
+    Future<Row> locked = c.preparedQuery(LOCK).execute(Tuple.of(mailboxId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new IllegalArgumentException("no mailbox " + mailboxId);
+      }
+      return rows.iterator().next();
     });
+    Future<?> taken = c.preparedQuery(TAKE_SEQS).execute(Tuple.of(mailboxId, (long) n, bytes,
+        lastCandidate(receipts).atOffset(ZoneOffset.UTC)));
+    // Per folder, in order of first appearance: how many messages, and the index of its last.
+    Map<String, int[]> folders = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      int[] folder = folders.computeIfAbsent(items.get(i).message().folder(), k -> new int[2]);
+      folder[0]++;
+      folder[1] = i;
+    }
+    Map<String, Future<Long>> firstUids = new LinkedHashMap<>();
+    folders.forEach((folder, counts) -> firstUids.put(folder, c.preparedQuery(TAKE_UIDS)
+        .execute(Tuple.of(mailboxId, folder, newUidValidity(), (long) counts[0],
+            (long) (n - 1 - counts[1])))
+        .map(rows -> rows.iterator().next().getLong("first_uid"))));
+    Set<String> keys = new LinkedHashSet<>();
+    items.forEach(i -> keys.addAll(i.message().threadKeys()));
+    Future<Map<String, UUID>> refs = Threader.refs(c, mailboxId, keys);
+    Future<List<Threader.Existing>> threads = Threader.threads(c, mailboxId, keys);
+    List<Future<?>> first = new ArrayList<>(List.of(locked, taken, refs, threads));
+    first.addAll(firstUids.values());
+    return Future.all(first).compose(v -> {
+      OffsetDateTime last = locked.result().getOffsetDateTime("last_received_at");
+      long seq0 = locked.result().getLong("change_seq");
+      Map<String, Long> nextUid = new HashMap<>();
+      firstUids.forEach((folder, uid) -> nextUid.put(folder, uid.result()));
+      GroupThreads threading = new GroupThreads(refs.result(), threads.result());
+      List<Future<?>> writes = new ArrayList<>();
+      List<FiledMessage> placed = new ArrayList<>(n);
+      Instant previous = last == null ? null : last.toInstant();
+      for (int i = 0; i < n; i++) {
+        NewMessage m = items.get(i).message();
+        Instant at = previous == null || receipts.get(i).isAfter(previous) ? receipts.get(i)
+            : previous.plus(MICROSECOND);
+        previous = at;
+        long uid = nextUid.merge(m.folder(), 1L, Long::sum) - 1;
+        List<String> messageKeys = m.threadKeys();
+        GroupThreads.Placement p = threading.place(messageKeys, Text.clean(m.subject()), at);
+        writes.add(Threader.apply(c, mailboxId, p.decision(), messageKeys, at));
+        placed.add(new FiledMessage(items.get(i).id(), mailboxId, m.folder(), uid, seq0 + 1 + i,
+            p.decision().threadId(), p.position(), at, false));
+      }
+      List<Tuple> messages = new ArrayList<>(n);
+      List<Tuple> parts = new ArrayList<>();
+      List<Tuple> changes = new ArrayList<>(n);
+      List<FiledMessage> filed = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        FiledMessage p = placed.get(i);
+        FiledMessage f = new FiledMessage(p.id(), mailboxId, p.folder(), p.uid(), p.seq(),
+            threading.threadOf(i), p.threadPosition(), p.receivedAt(), false);
+        Item item = items.get(i);
+        messages.add(row(f, item.message(), !item.attachments().isEmpty()));
+        parts.addAll(item.attachments().rows(f.id()));
+        changes.add(Tuple.of(mailboxId, f.seq(), f.id(), f.folder(), f.uid()));
+        filed.add(f);
+      }
+      writes.add(c.preparedQuery(INSERT).executeBatch(messages));
+      writes.add(StoredAttachments.insert(c, parts));
+      writes.add(c.preparedQuery(LOG_NEW).executeBatch(changes));
+      List<Future<Map<UUID, Integer>>> renumbered = threading.toRenumber().stream()
+          .map(thread -> Threader.renumber(c, thread)).toList();
+      writes.addAll(renumbered);
+      writes.add(also.run(c, items.stream().map(Item::message).toList(), filed));
+      return Future.all(writes).map(done -> {
+        Map<UUID, Integer> positions = new HashMap<>();
+        renumbered.forEach(r -> positions.putAll(r.result()));
+        return filed.stream().map(f -> positions.containsKey(f.id())
+            ? new FiledMessage(f.id(), f.mailboxId(), f.folder(), f.uid(), f.seq(), f.threadId(),
+                positions.get(f.id()), f.receivedAt(), false)
+            : f).toList();
+      });
+    });
+  }
+
+  /**
+   * The group's last received_at as if the mailbox had none before: with receipts r_1..r_N and
+   * x_i = max(r_i, x_{i-1} + 1 µs), x_N = max over k of (r_k + (N - k) µs); the stored previous
+   * value L adds the term L + N µs, which {@link #TAKE_SEQS} applies.
+   */
+  static Instant lastCandidate(List<Instant> receipts) {
+    int n = receipts.size();
+    Instant last = null;
+    for (int k = 0; k < n; k++) {
+      Instant candidate = receipts.get(k).plus(MICROSECOND.multipliedBy(n - 1 - k));
+      if (last == null || candidate.isAfter(last)) {
+        last = candidate;
+      }
+    }
+    return last;
   }
 
   private static final String EARLIER = """
@@ -102,7 +211,7 @@ final class MessageFiling {
        WHERE delivery_id = $1""";
 
   /** The delivery was filed before: its message, and the caller's step run again. */
-  static Future<FiledMessage> earlier(SqlConnection c, NewMessage m, MailStore.InTransaction also) {
+  static Future<FiledMessage> earlier(SqlConnection c, NewMessage m, MailStore.OnFiled also) {
     return c.preparedQuery(EARLIER).execute(Tuple.of(m.deliveryId())).compose(rows -> {
       if (rows.size() == 0) {
         return Future.failedFuture(new IllegalStateException(
@@ -111,19 +220,19 @@ final class MessageFiling {
       Row r = rows.iterator().next();
       UUID id = r.getUUID("id");
       Integer position = r.getInteger("thread_position");
-      return also.run(c, id).map(v -> new FiledMessage(id, m.mailboxId(), r.getString("folder"),
+      FiledMessage earlier = new FiledMessage(id, m.mailboxId(), r.getString("folder"),
           r.getLong("uid"), r.getLong("modseq"), r.getUUID("thread_id"),
-          position == null ? 0 : position, r.getOffsetDateTime("received_at").toInstant(), true));
+          position == null ? 0 : position, r.getOffsetDateTime("received_at").toInstant(), true);
+      return also.run(c, List.of(m), List.of(earlier)).map(v -> earlier);
     });
   }
 
-  private static Tuple row(UUID id, NewMessage m, Instant receivedAt, long uid, long seq, UUID threadId,
-      boolean hasAttachments) {
+  private static Tuple row(FiledMessage f, NewMessage m, boolean hasAttachments) {
     return Tuple.tuple()
-        .addValue(id).addValue(m.mailboxId()).addValue(m.folder()).addValue(uid).addValue(seq)
+        .addValue(f.id()).addValue(m.mailboxId()).addValue(m.folder()).addValue(f.uid()).addValue(f.seq())
         .addValue(MessageFlags.normalize(m.flags() == null ? List.of() : m.flags()).toArray(String[]::new))
-        .addValue(m.rawId()).addValue(m.deliveryId()).addValue(threadId)
-        .addValue(receivedAt.atOffset(ZoneOffset.UTC)).addValue(m.sizeBytes())
+        .addValue(m.rawId()).addValue(m.deliveryId()).addValue(f.threadId())
+        .addValue(f.receivedAt().atOffset(ZoneOffset.UTC)).addValue(m.sizeBytes())
         .addValue(m.encrypted()).addValue(m.parseFailed())
         .addValue(Text.clean(m.recipient())).addValue(Text.clean(m.tag()))
         .addValue(bare(m.messageIdHeader())).addValue(bare(m.inReplyTo()))
@@ -135,7 +244,7 @@ final class MessageFiling {
         .addValue(m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC))
         .addValue(Text.clean(m.headers()))
         .addValue(Text.clean(m.text())).addValue(Text.clean(m.html())).addValue(Text.clean(m.preview()))
-        .addValue(hasAttachments);
+        .addValue(hasAttachments).addValue(f.threadPosition());
   }
 
   /** A msg-id without angle brackets (RFC 5322 §3.6.4), or null. */

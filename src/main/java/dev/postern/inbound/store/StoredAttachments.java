@@ -55,11 +55,8 @@ final class StoredAttachments {
     return rows.isEmpty();
   }
 
-  /** The rows' insert, one batched statement. */
-  Future<?> insert(SqlClient client, UUID messageId) {
-    if (rows.isEmpty()) {
-      return Future.succeededFuture();
-    }
+  /** The rows of this message's attachments, for {@link #insert}. */
+  List<Tuple> rows(UUID messageId) {
     List<Tuple> batch = new ArrayList<>(rows.size());
     for (Row r : rows) {
       ParsedAttachment p = r.part();
@@ -71,6 +68,11 @@ final class StoredAttachments {
           .addValue(r.blobKey() == null ? Buffer.buffer(p.content()) : null)
           .addValue(r.blobKey()));
     }
-    return client.preparedQuery(INSERT).executeBatch(batch);
+    return batch;
+  }
+
+  /** The rows' insert (any number of messages'), one batched statement: one round trip. */
+  static Future<?> insert(SqlClient client, List<Tuple> rows) {
+    return rows.isEmpty() ? Future.succeededFuture() : client.preparedQuery(INSERT).executeBatch(rows);
   }
 }

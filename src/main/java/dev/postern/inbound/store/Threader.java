@@ -8,8 +8,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -31,7 +34,9 @@ import java.util.regex.Pattern;
  *       A message with no known id starts a thread of its own.</li>
  * </ul>
  * The caller holds the mailbox's row lock ({@link MailStore}), so threading decisions in a
- * mailbox are serialised; thread rows are touched only under it. Positions are 1-based by
+ * mailbox are serialised; thread rows are touched only under it. A group of messages filed in
+ * one transaction is threaded in order in memory ({@link GroupThreads}), so a reply finds a
+ * parent filed earlier in the same group. Positions are 1-based by
  * {@code received_at} (then id) within the thread; the subject is the base subject
  * (RFC 5256 §2.1, simplified: leading {@code Re:}/{@code Fwd:}/{@code Fw:} and {@code [tags]},
  * a trailing {@code (fwd)}) of the earliest message that has one.
@@ -50,10 +55,21 @@ final class Threader {
   record Decision(UUID threadId, boolean created, List<UUID> absorbed, int messageCount,
       String subject) {}
 
-  private static final String LOOKUP = """
-      SELECT t.id, t.message_count, t.subject,
-             (SELECT min(m.received_at) FROM mail_messages m WHERE m.thread_id = t.id) AS first_at
-        FROM mail_threads t
+  /**
+   * A thread the ids are known to, with its messages' earliest arrival, how many there are and
+   * the last position given (they differ after an expunge: the thread is then renumbered).
+   */
+  record Existing(Known known, long present, int lastPosition) {}
+
+  private static final String REFS = """
+      SELECT message_ref, thread_id FROM mail_thread_refs WHERE mailbox_id = $1 AND message_ref = ANY($2)""";
+
+  private static final String THREADS = """
+      SELECT t.id, t.message_count, t.subject, s.first_at, s.present, s.last_position
+        FROM mail_threads t,
+             LATERAL (SELECT min(m.received_at) AS first_at, count(*) AS present,
+                             coalesce(max(m.thread_position), 0) AS last_position
+                        FROM mail_messages m WHERE m.thread_id = t.id) s
        WHERE t.id IN (SELECT r.thread_id FROM mail_thread_refs r
                        WHERE r.mailbox_id = $1 AND r.message_ref = ANY($2))""";
 
@@ -93,20 +109,36 @@ final class Threader {
 
   private Threader() {}
 
-  static Future<List<Known>> lookup(SqlClient client, UUID mailboxId, List<String> keys) {
+  /** Which thread each of the keys is known to (keys not known are absent). */
+  static Future<Map<String, UUID>> refs(SqlClient client, UUID mailboxId, Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return client.preparedQuery(REFS)
+        .execute(Tuple.of(mailboxId).addValue(keys.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, UUID> refs = new HashMap<>();
+          rows.forEach(row -> refs.put(row.getString("message_ref"), row.getUUID("thread_id")));
+          return refs;
+        });
+  }
+
+  /** The threads any of the keys is known to. */
+  static Future<List<Existing>> threads(SqlClient client, UUID mailboxId, Collection<String> keys) {
     if (keys.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return client.preparedQuery(LOOKUP)
+    return client.preparedQuery(THREADS)
         .execute(Tuple.of(mailboxId).addValue(keys.toArray(String[]::new)))
         .map(rows -> {
-          List<Known> known = new ArrayList<>();
+          List<Existing> threads = new ArrayList<>();
           for (Row row : rows) {
             OffsetDateTime first = row.getOffsetDateTime("first_at");
-            known.add(new Known(row.getUUID("id"), row.getInteger("message_count"),
-                row.getString("subject"), first == null ? null : first.toInstant()));
+            threads.add(new Existing(new Known(row.getUUID("id"), row.getInteger("message_count"),
+                row.getString("subject"), first == null ? null : first.toInstant()),
+                row.getLong("present"), row.getInteger("last_position")));
           }
-          return known;
+          return threads;
         });
   }
 
@@ -161,18 +193,16 @@ final class Threader {
   }
 
   /**
-   * After the message row is in: numbers the thread by arrival.
+   * After the message rows are in: numbers the thread by arrival (needed only after a merge or
+   * an expunge; a new message, the latest of its mailbox, is inserted at its position).
    *
-   * @return the new message's position
+   * @return the rows whose position changed, with their new position
    */
-  static Future<Integer> number(SqlClient client, UUID threadId, UUID messageId) {
+  static Future<Map<UUID, Integer>> renumber(SqlClient client, UUID threadId) {
     return client.preparedQuery(NUMBER).execute(Tuple.of(threadId)).map(rows -> {
-      for (Row row : rows) {
-        if (row.getUUID("id").equals(messageId)) {
-          return row.getInteger("thread_position");
-        }
-      }
-      throw new IllegalStateException("message " + messageId + " not numbered in its thread");
+      Map<UUID, Integer> changed = new HashMap<>();
+      rows.forEach(row -> changed.put(row.getUUID("id"), row.getInteger("thread_position")));
+      return changed;
     });
   }
 
