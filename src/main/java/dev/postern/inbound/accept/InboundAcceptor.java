@@ -56,16 +56,17 @@ import org.slf4j.LoggerFactory;
  *   <li>The encrypted raw's {@code clear_facts} ({@link ClearFacts}: Message-ID, In-Reply-To,
  *       References, From, To, Cc, Date) are read from the header block in memory, so it can be
  *       listed and threaded; subject and bodies stay in the ciphertext.</li>
- *   <li>One transaction inserts the {@code inbound_raw} row(s) and one {@code inbound_deliveries}
- *       row per mailbox; after the commit, a coalesced {@code pg_notify('postern_inbound', '')}
+ *   <li>One statement inserts the {@code inbound_raw} row(s) and one {@code inbound_deliveries}
+ *       row per mailbox, sharing its commit with concurrent accepts ({@link InboundRepository});
+ *       after the commit, a coalesced {@code pg_notify('postern_inbound', '')}
  *       wakes filing on every node.</li>
  * </ol>
  *
  * <p>A retry after a lost 250 (RFC 5321 §4.1.1.4, §6.1): a message with a Message-ID gets the
  * dedupe key {@code hex(sha256(Message-ID)) + ':' + hex(sha256(received octets))}; a mailbox that
  * already has a delivery with that key from the last 24 hours gets no new one (still 250), and a
- * raw none of whose mailboxes needs it is not kept. Concurrent retries are serialised on a
- * transaction-scoped advisory lock of the key.
+ * raw none of whose mailboxes needs it is not kept. Concurrent retries are arbitrated by the
+ * key's row in {@code inbound_dedupe} ({@link InboundInsert}), with no extra round trip.
  *
  * <p>Failures (database or blob store unreachable, the stream failed, a mailbox's key unusable)
  * commit nothing and delete the blobs; a crash between blob and commit leaves blobs no row names,
