@@ -14,6 +14,7 @@ import dev.postern.send.SubmissionService;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import java.nio.charset.StandardCharsets;
@@ -207,8 +208,9 @@ public final class InboundAcceptor {
           .compose(encryptor -> StreamedMimeStore.storeReceived(blobs,
               SubmissionService.INLINE_LIMIT, () -> blobKey(now, encryptedId), Buffer.buffer(),
               encryptor.encryptOn(cpu, received, branch), Long.MAX_VALUE, chunk -> {}))
-          .map(stored -> raw(envelope, encryptedId, true, ClearFacts.of(header.fields().stream()
-              .map(f -> new ParsedMail.HeaderField(f.name(), f.value())).toList()), stored)));
+          .map(stored -> raw(envelope, encryptedId, true, storable(ClearFacts.of(header.fields()
+              .stream().map(f -> new ParsedMail.HeaderField(f.name(), f.value())).toList())),
+              stored)));
     }
     // A writer that fails (a blob put, a bad key) fails the others and drains the sender.
     raws.forEach(raw -> raw.onFailure(tee::fail));
@@ -246,6 +248,32 @@ public final class InboundAcceptor {
         envelope.client() == null ? null : envelope.client().getHostAddress(), envelope.helo(),
         envelope.mailFrom(), encrypted, clearFacts, stored.inline(), stored.blobKey(),
         stored.size());
+  }
+
+  /**
+   * The clear facts as {@code jsonb} takes them: PostgreSQL refuses U+0000 in any text
+   * (its JSON escape in jsonb included), and an RFC 2047 word can decode to it ({@code =00}), so
+   * such a message would be refused with 451 at every retry. Each U+0000 becomes U+FFFD.
+   */
+  static JsonObject storable(JsonObject facts) {
+    JsonObject out = new JsonObject();
+    facts.forEach(entry -> out.put(entry.getKey(), storableValue(entry.getValue())));
+    return out;
+  }
+
+  private static Object storableValue(Object value) {
+    if (value instanceof String text) {
+      return text.replace('\u0000', '\uFFFD');
+    }
+    if (value instanceof JsonArray array) {
+      JsonArray out = new JsonArray();
+      array.forEach(element -> out.add(storableValue(element)));
+      return out;
+    }
+    if (value instanceof JsonObject object) {
+      return storable(object);
+    }
+    return value;
   }
 
   private static String blobKey(Instant now, UUID rawId) {
