@@ -131,7 +131,22 @@ public final class StreamedMimeStore {
     body.resume();
   }
 
+  /**
+   * A fresh SHA-256: a clone of an unused prototype (never updated, so clones from several
+   * threads are safe), as {@code getInstance}'s provider lookup per message showed in the MX's
+   * profile.
+   */
   private static MessageDigest sha256() {
+    try {
+      return (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256();
+    }
+  }
+
+  private static final MessageDigest SHA256 = newSha256();
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -8,6 +8,7 @@ import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.StartupException;
 import dev.postern.config.PosternConfig;
+import dev.postern.db.Batcher;
 import dev.postern.db.CoalescedNotify;
 import dev.postern.db.Database;
 import dev.postern.db.PgSignals;
@@ -16,6 +17,7 @@ import dev.postern.domains.DnsTxtLookup;
 import dev.postern.domains.DomainRepository;
 import dev.postern.domains.DomainService;
 import dev.postern.http.Readiness;
+import dev.postern.inbound.accept.DedupeSweeper;
 import dev.postern.inbound.accept.InboundAcceptor;
 import dev.postern.inbound.accept.InboundRepository;
 import dev.postern.inbound.accept.LocalRoutes;
@@ -179,8 +181,19 @@ public record Core(
       return Future.succeededFuture();
     });
 
+    DedupeSweeper retryMemories = new DedupeSweeper(vertx, pool,
+        config.housekeeping().idempotencySweepBatch());
+    retryMemories.start(config.housekeeping().idempotencySweepInterval());
+    closers.push("inbound retry memory sweeper", () -> {
+      retryMemories.stop();
+      return Future.succeededFuture();
+    });
+
     DomainService domains = new DomainService(new DomainRepository(pool), vault, cpu, lookup);
-    InboundAcceptor inbound = new InboundAcceptor(new InboundRepository(pool), ports.blobs(),
+    PosternConfig.GroupCommit group = config.postgres().groupCommit();
+    InboundRepository inboundRows = new InboundRepository(vertx, pool, new Batcher.Settings(
+        group.maxMessages(), group.maxBytes(), group.maxWait(), group.maxInFlight()));
+    InboundAcceptor inbound = new InboundAcceptor(inboundRows, ports.blobs(),
         recipients, filingWakeups, cpu, clock, config.smtp().serverName(),
         config.smtp().maxMessageBytes());
     return new Core(vertx, config, clock, node, vault, cpu, signing, readiness,

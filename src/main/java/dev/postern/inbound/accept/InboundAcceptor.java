@@ -14,6 +14,7 @@ import dev.postern.send.SubmissionService;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import java.nio.charset.StandardCharsets;
@@ -56,16 +57,17 @@ import org.slf4j.LoggerFactory;
  *   <li>The encrypted raw's {@code clear_facts} ({@link ClearFacts}: Message-ID, In-Reply-To,
  *       References, From, To, Cc, Date) are read from the header block in memory, so it can be
  *       listed and threaded; subject and bodies stay in the ciphertext.</li>
- *   <li>One transaction inserts the {@code inbound_raw} row(s) and one {@code inbound_deliveries}
- *       row per mailbox; after the commit, a coalesced {@code pg_notify('postern_inbound', '')}
+ *   <li>One statement inserts the {@code inbound_raw} row(s) and one {@code inbound_deliveries}
+ *       row per mailbox, sharing its commit with concurrent accepts ({@link InboundRepository});
+ *       after the commit, a coalesced {@code pg_notify('postern_inbound', '')}
  *       wakes filing on every node.</li>
  * </ol>
  *
  * <p>A retry after a lost 250 (RFC 5321 §4.1.1.4, §6.1): a message with a Message-ID gets the
  * dedupe key {@code hex(sha256(Message-ID)) + ':' + hex(sha256(received octets))}; a mailbox that
  * already has a delivery with that key from the last 24 hours gets no new one (still 250), and a
- * raw none of whose mailboxes needs it is not kept. Concurrent retries are serialised on a
- * transaction-scoped advisory lock of the key.
+ * raw none of whose mailboxes needs it is not kept. Concurrent retries are arbitrated by the
+ * key's row in {@code inbound_dedupe} ({@link InboundInsert}), with no extra round trip.
  *
  * <p>Failures (database or blob store unreachable, the stream failed, a mailbox's key unusable)
  * commit nothing and delete the blobs; a crash between blob and commit leaves blobs no row names,
@@ -206,8 +208,9 @@ public final class InboundAcceptor {
           .compose(encryptor -> StreamedMimeStore.storeReceived(blobs,
               SubmissionService.INLINE_LIMIT, () -> blobKey(now, encryptedId), Buffer.buffer(),
               encryptor.encryptOn(cpu, received, branch), Long.MAX_VALUE, chunk -> {}))
-          .map(stored -> raw(envelope, encryptedId, true, ClearFacts.of(header.fields().stream()
-              .map(f -> new ParsedMail.HeaderField(f.name(), f.value())).toList()), stored)));
+          .map(stored -> raw(envelope, encryptedId, true, storable(ClearFacts.of(header.fields()
+              .stream().map(f -> new ParsedMail.HeaderField(f.name(), f.value())).toList())),
+              stored)));
     }
     // A writer that fails (a blob put, a bad key) fails the others and drains the sender.
     raws.forEach(raw -> raw.onFailure(tee::fail));
@@ -245,6 +248,32 @@ public final class InboundAcceptor {
         envelope.client() == null ? null : envelope.client().getHostAddress(), envelope.helo(),
         envelope.mailFrom(), encrypted, clearFacts, stored.inline(), stored.blobKey(),
         stored.size());
+  }
+
+  /**
+   * The clear facts as {@code jsonb} takes them: PostgreSQL refuses U+0000 in any text
+   * (its JSON escape in jsonb included), and an RFC 2047 word can decode to it ({@code =00}), so
+   * such a message would be refused with 451 at every retry. Each U+0000 becomes U+FFFD.
+   */
+  static JsonObject storable(JsonObject facts) {
+    JsonObject out = new JsonObject();
+    facts.forEach(entry -> out.put(entry.getKey(), storableValue(entry.getValue())));
+    return out;
+  }
+
+  private static Object storableValue(Object value) {
+    if (value instanceof String text) {
+      return text.replace('\u0000', '\uFFFD');
+    }
+    if (value instanceof JsonArray array) {
+      JsonArray out = new JsonArray();
+      array.forEach(element -> out.add(storableValue(element)));
+      return out;
+    }
+    if (value instanceof JsonObject object) {
+      return storable(object);
+    }
+    return value;
   }
 
   private static String blobKey(Instant now, UUID rawId) {
@@ -298,7 +327,22 @@ public final class InboundAcceptor {
     return sha256().digest(bytes);
   }
 
+  /**
+   * A fresh SHA-256: a clone of an unused prototype (never updated, so clones from several
+   * threads are safe), as {@code getInstance}'s provider lookup per message showed in the MX's
+   * profile.
+   */
   private static MessageDigest sha256() {
+    try {
+      return (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256();
+    }
+  }
+
+  private static final MessageDigest SHA256 = newSha256();
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -33,7 +33,22 @@ final class ReceivedField {
       .ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
   private static final int MAX_HELO = 255;
 
+  /** The date of the last second formatted: one format per second, not per message. */
+  private record Stamp(long second, String text) {}
+
+  private static volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, "");
+
   private ReceivedField() {}
+
+  /** RFC 5322 §3.3 date-time, to the second. */
+  static String date(Instant at) {
+    Stamp stamp = lastStamp;
+    if (stamp.second() != at.getEpochSecond()) {
+      stamp = new Stamp(at.getEpochSecond(), DATE.format(at));
+      lastStamp = stamp;
+    }
+    return stamp.text();
+  }
 
   /**
    * @param client the peer's address, or null when unknown
@@ -51,7 +66,7 @@ final class ReceivedField {
     if (recipients.size() == 1 && safeAddress(recipients.get(0))) {
       field.append("\r\n\tfor <").append(recipients.get(0)).append('>');
     }
-    field.append(";\r\n\t").append(DATE.format(at)).append("\r\n");
+    field.append(";\r\n\t").append(date(at)).append("\r\n");
     return Buffer.buffer(field.toString().getBytes(StandardCharsets.UTF_8));
   }
 

@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,8 @@ final class SmtpConnection {
   private boolean closing;
   private Context context;
   private long idleTimer = -1;
+  /** {@link System#nanoTime} of the last input or reply. */
+  private long lastActivity;
   private long sessionTimer = -1;
 
   SmtpConnection(Vertx vertx, NetSocketInternal socket, SmtpSession session,
@@ -308,11 +311,32 @@ final class SmtpConnection {
     written.onComplete(v -> socket.close());
   }
 
+  /**
+   * Idle counts from now. Called on every input and reply, so it only notes the time: the one
+   * idle timer, when it fires early, re-arms for what is left (cancelling and setting a timer
+   * per command and per DATA chunk cost the MX ~5% of its CPU, bench mx-accept).
+   */
   private void touch() {
-    if (idleTimer >= 0) {
-      vertx.cancelTimer(idleTimer);
+    lastActivity = System.nanoTime();
+    if (idleTimer < 0) {
+      armIdle(settings.idleTimeout().toNanos());
     }
-    idleTimer = vertx.setTimer(settings.idleTimeout().toMillis(), id -> timedOut("idle"));
+  }
+
+  private void armIdle(long nanos) {
+    long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    idleTimer = vertx.setTimer(millis, id -> {
+      idleTimer = -1;
+      if (closing) {
+        return;
+      }
+      long left = settings.idleTimeout().toNanos() - (System.nanoTime() - lastActivity);
+      if (left > 0) {
+        armIdle(left);
+      } else {
+        timedOut("idle");
+      }
+    });
   }
 
   private void timedOut(String which) {
