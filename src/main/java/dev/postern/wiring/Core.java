@@ -19,6 +19,7 @@ import dev.postern.domains.DomainService;
 import dev.postern.http.Readiness;
 import dev.postern.inbound.accept.DedupeSweeper;
 import dev.postern.inbound.accept.InboundAcceptor;
+import dev.postern.inbound.filing.InboundWorkQueue;
 import dev.postern.inbound.accept.InboundRepository;
 import dev.postern.inbound.accept.LocalRoutes;
 import dev.postern.inbound.accept.RecipientResolver;
@@ -193,8 +194,14 @@ public record Core(
     PosternConfig.GroupCommit group = config.postgres().groupCommit();
     InboundRepository inboundRows = new InboundRepository(vertx, pool, new Batcher.Settings(
         group.maxMessages(), group.maxBytes(), group.maxWait(), group.maxInFlight()));
+    // This node's filing is woken on the event bus at once (no NOTIFY round trip through
+    // PostgreSQL and the LISTEN connection), the other nodes' by the coalesced NOTIFY.
+    Runnable wakeFiling = () -> {
+      vertx.eventBus().publish(InboundWorkQueue.WAKE_ADDRESS, "");
+      filingWakeups.ring();
+    };
     InboundAcceptor inbound = new InboundAcceptor(inboundRows, ports.blobs(),
-        recipients, filingWakeups, cpu, clock, config.smtp().serverName(),
+        recipients, wakeFiling, cpu, clock, config.smtp().serverName(),
         config.smtp().maxMessageBytes());
     return new Core(vertx, config, clock, node, vault, cpu, signing, readiness,
         ports.database(), ports.limiter(), ports.blobs(), audit, signals, queue,

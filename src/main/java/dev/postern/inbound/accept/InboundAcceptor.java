@@ -101,21 +101,25 @@ public final class InboundAcceptor {
   private final InboundRepository repository;
   private final BlobStore blobs;
   private final RecipientResolver resolver;
-  private final CoalescedNotify wakeups;
+  private final Runnable wakeFiling;
   private final WorkerExecutor cpu;
   private final Clock clock;
   private final String serverName;
   private final long maxMessageBytes;
 
-  /** @param cpu the CPU pool: OpenPGP key handling and encryption, never on an event loop */
+  /**
+   * @param wakeFiling called after each commit of new deliveries, from any thread: wakes this
+   *     node's filing at once and the other nodes' through a {@link CoalescedNotify}
+   * @param cpu the CPU pool: OpenPGP key handling and encryption, never on an event loop
+   */
   public InboundAcceptor(InboundRepository repository, BlobStore blobs, RecipientResolver resolver,
-      CoalescedNotify wakeups, WorkerExecutor cpu, Clock clock, String serverName,
+      Runnable wakeFiling, WorkerExecutor cpu, Clock clock, String serverName,
       long maxMessageBytes) {
     this.repository = repository;
     this.cpu = cpu;
     this.blobs = blobs;
     this.resolver = resolver;
-    this.wakeups = wakeups;
+    this.wakeFiling = wakeFiling;
     this.clock = clock;
     this.serverName = serverName;
     this.maxMessageBytes = maxMessageBytes;
@@ -236,7 +240,7 @@ public final class InboundAcceptor {
           }
         }
         if (committed.succeeded() && !committed.result().duplicate()) {
-          wakeups.ring();
+          wakeFiling.run();
         }
       });
     });
