@@ -28,7 +28,10 @@ fi
 mkdir -p target/test-logs
 marker=$(mktemp)
 status=0
-mvn -B -o failsafe:integration-test failsafe:verify -Dit.test=KillDuringSendLoadIT \
+# Long runs outlast the suite's 10 minute per-test timeout (junit-platform.properties): a JVM
+# system property outranks that file. The rest of the argLine is the pom's test.argLine.
+argline="$(sed -n 's:.*<test.argLine>\(.*\)</test.argLine>.*:\1:p' pom.xml) -Djunit.jupiter.execution.timeout.default=4h"
+mvn -B -o failsafe:integration-test failsafe:verify -Dit.test=KillDuringSendLoadIT -Dtest.argLine="$argline" \
   > target/kill9-durability.log 2>&1 || status=$?
 log=$(grep -l "KillDuringSendLoadIT" $(find target/test-logs -name 'jvm-*.log' -newer "$marker") 2>/dev/null | head -1 || true)
 rm -f "$marker"

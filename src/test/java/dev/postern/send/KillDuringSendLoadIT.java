@@ -80,12 +80,13 @@ class KillDuringSendLoadIT {
         long budget = TimeUnit.SECONDS.toNanos(seconds);
         long slice = budget / (kills + 1);
         long liveSince = System.nanoTime();
+        long acknowledgedAtReady = 0;
         List<Long> acknowledgedAtKill = new ArrayList<>();
         List<Double> restartSeconds = new ArrayList<>();
         for (int i = 0; i < kills; i++) {
           long live = (long) (slice * (0.3 + 0.7 * moments.nextDouble()));
           sleepUntil(liveSince + live);
-          long atReady = i == 0 ? 0L : acknowledgedAtKill.get(i - 1);
+          long atReady = acknowledgedAtReady;
           Eventually.until(Duration.ofSeconds(60), () -> load.acknowledged.size() > atReady,
               () -> "no send acknowledged by the process before kill " + (load.acknowledged.size()));
           budget -= System.nanoTime() - liveSince;
@@ -103,6 +104,7 @@ class KillDuringSendLoadIT {
           gateway.awaitReady(Duration.ofSeconds(120));
           load.gatewayReady = true;
           liveSince = System.nanoTime();
+          acknowledgedAtReady = load.acknowledged.size();
           restartSeconds.add((liveSince - restarting) / 1e9);
           log.info("restarted and ready in {} s", String.format("%.1f", (liveSince - restarting) / 1e9));
         }

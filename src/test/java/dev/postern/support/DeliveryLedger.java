@@ -55,8 +55,21 @@ public final class DeliveryLedger implements Consumer<FaultRelay.Received> {
   private final Map<String, List<Copy>> byMessageId = new ConcurrentHashMap<>();
   private final AtomicLong deliveries = new AtomicLong();
 
+  /** Digests are taken here, not on the relay's event loop (300 KB messages, many at once). */
+  private final java.util.concurrent.ExecutorService digester = java.util.concurrent.Executors
+      .newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "delivery-ledger-digests");
+        thread.setDaemon(true);
+        return thread;
+      });
+
+  /** Files the copy once its digests are taken ({@link #deliveredOf} and {@link #verify} see it then). */
   @Override
   public void accept(FaultRelay.Received received) {
+    digester.execute(() -> file(received));
+  }
+
+  private void file(FaultRelay.Received received) {
     byte[] whole = received.content().getBytes(StandardCharsets.UTF_8);
     int mimeStart = addedHeadLength(received.content());
     byte[] mime = received.content().substring(mimeStart).getBytes(StandardCharsets.UTF_8);
