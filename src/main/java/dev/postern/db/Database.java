@@ -69,6 +69,12 @@ public final class Database {
       PgConnectOptions options = s.options()
           .setPipeliningLimit(256)
           .setCachePreparedStatements(true);
+      // A 200 is sent once the accept's COMMIT returned, so that return must mean durable: with
+      // synchronous_commit off (a server, database or role default an operator may have set)
+      // PostgreSQL answers before the WAL flush and a crash of the server loses the last
+      // acknowledged commits, which then answer 404. A startup-packet setting outranks those
+      // defaults (PostgreSQL "Setting Parameters", §20.1.4); fsync=off is beyond a client's reach.
+      options.addProperty("synchronous_commit", "on");
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(poolSize).setName("postern-pg"))
           .with(new NetClientOptions().setConnectTimeout((int) connectTimeout.toMillis()))

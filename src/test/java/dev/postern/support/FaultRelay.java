@@ -83,6 +83,7 @@ public final class FaultRelay implements AutoCloseable {
   private volatile long acceptDelayMs;
   private volatile boolean holdEnvelopeReplies;
   private volatile boolean acceptEmptyData;
+  private volatile java.util.function.Consumer<Received> observer;
 
   private FaultRelay(Vertx vertx, NetServer server) {
     this.vertx = vertx;
@@ -167,6 +168,15 @@ public final class FaultRelay implements AutoCloseable {
    */
   public FaultRelay acceptDataWithoutRecipients() {
     acceptEmptyData = true;
+    return this;
+  }
+
+  /**
+   * Hands each accepted message to {@code observer} (on the relay's event loop, before its 250
+   * is written) instead of keeping it: long runs record digests, not every message's content.
+   */
+  public FaultRelay handOver(java.util.function.Consumer<Received> observer) {
+    this.observer = observer;
     return this;
   }
 
@@ -296,7 +306,13 @@ public final class FaultRelay implements AutoCloseable {
         reply(current.finalReply());
         return;
       }
-      received.add(new Received(strip(from), List.copyOf(rcpts), content));
+      Received message = new Received(strip(from), List.copyOf(rcpts), content);
+      java.util.function.Consumer<Received> handedOver = observer;
+      if (handedOver != null) {
+        handedOver.accept(message);
+      } else {
+        received.add(message);
+      }
       tlsSessions.add(socket.isSsl());
       String ok = "250 2.0.0 ok: queued as " + received.size();
       if (acceptDelayMs > 0) {

@@ -91,6 +91,41 @@ public final class RestartablePostgres implements AutoCloseable {
     }
   }
 
+  /**
+   * A crash: SIGKILL of the postmaster, no shutdown checkpoint; the next {@link #startAgain()}
+   * runs crash recovery from the WAL. Waits until its backends, which exit on their own once
+   * they see the postmaster gone, have left the shared memory a new postmaster must own.
+   */
+  public synchronized void crash() {
+    if (postgres == null) {
+      return;
+    }
+    try {
+      long pid = Long.parseLong(Files.readAllLines(directory.resolve("postmaster.pid")).get(0).trim());
+      ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+      java.util.List<ProcessHandle> backends = postmaster.children().toList();
+      postmaster.destroyForcibly();
+      postmaster.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      for (ProcessHandle backend : backends) {
+        try {
+          backend.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException stuck) {
+          backend.destroyForcibly();
+          backend.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("could not SIGKILL PostgreSQL in " + directory, e);
+    } finally {
+      try {
+        postgres.close(); // pg_ctl stop finds no server; this releases zonky's directory lock
+      } catch (IOException | RuntimeException alreadyDead) {
+        // expected: there is nothing left to stop
+      }
+      postgres = null;
+    }
+  }
+
   private void stopQuietly() {
     try {
       stop();
