@@ -27,10 +27,11 @@ run() {
   class="$(class_of "$name")"
   mkdir -p target
   echo "fuzzing $class for $minutes min (log target/fuzz-$name.log)"
-  # Instrument only our code; JAZZER_MAX_DURATION overrides the annotation's 10m.
+  # Instrument only our code; JAZZER_MAX_DURATION overrides the annotation's 10m; the pom
+  # turns Jazzer's hooks off for plain `mvn test` (replay only), so switch them back on.
   JAZZER_FUZZ=1 JAZZER_INSTRUMENTATION_INCLUDES='dev.postern.**' \
     JAZZER_MAX_DURATION="${minutes}m" \
-    nice -n 10 mvn -B -o test -Dtest="$class" -Dsurefire.failIfNoSpecifiedTests=false \
+    nice -n 10 mvn -B -o test -Dtest="$class" -Djazzer.hooks=true \
     >"target/fuzz-$name.log" 2>&1 && status=0 || status=$?
   grep -E '^#[0-9]+ *(DONE|pulse)|Done [0-9]+ runs|== Java Exception|Tests run:' \
     "target/fuzz-$name.log" | tail -4 || true
