@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Jazzer target for {@link KeyFormat#parse} (issue #15 item 10). In a normal {@code mvn test} it
@@ -29,7 +28,6 @@ class KeyParseFuzzTest {
 
   private static final List<String> PREFIXES = List.of("pst", "k9", "a123456789abcdef", "zz");
 
-  @Timeout(30)
   @DictionaryEntries({"pst_", "_live_", "_test_", "live", "test", "0123456789abcdef"})
   @FuzzTest(maxDuration = "10m")
   void parse(byte[] input) {

@@ -29,7 +29,6 @@ import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.SingleBody;
 import org.apache.james.mime4j.dom.address.Mailbox;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Jazzer target for {@link MimeComposer} over requests that are valid by construction: the
@@ -61,7 +60,6 @@ class MimeComposerFuzzTest {
       "text/plain; charset=utf-8", "image/png", "application/pdf; x=\"a b\"");
   private static final String BCC = "hidden@bcc.example";
 
-  @Timeout(30)
   @DictionaryEntries({"\u0000", "\r\n", "=?", "?=", "=_", "From ", "\r\n.\r\n", "--=_postern_",
       "\"", "\\", " ", "\t", "'", "é", "🎉", "中"})
   @FuzzTest(maxDuration = "10m")

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Jazzer target for the REST send validator exactly as {@code POST /v1/emails} runs it: request
@@ -43,7 +42,6 @@ class SendRequestFuzzTest {
       "feedback-id", "keywords", "comments", "importance", "priority", "sensitivity",
       "organization", "archived-at", "thread-topic", "thread-index");
 
-  @Timeout(30)
   @DictionaryEntries({"\"from\"", "\"to\"", "\"cc\"", "\"bcc\"", "\"reply_to\"", "\"subject\"",
       "\"text\"", "\"html\"", "\"headers\"", "\"attachments\"", "\"filename\"", "\"content\"",
       "\"content_type\"", "\"path\"", "\"tags\"", "\"name\"", "\"value\"", "\"in_reply_to\"",
