@@ -60,8 +60,9 @@ class MimeComposerFuzzTest {
       "text/plain; charset=utf-8", "image/png", "application/pdf; x=\"a b\"");
   private static final String BCC = "hidden@bcc.example";
 
-  @DictionaryEntries({"\u0000", "\r\n", "=?", "?=", "=_", "From ", "\r\n.\r\n", "--=_postern_",
-      "\"", "\\", " ", "\t", "'", "é", "🎉", "中"})
+  // No CR, LF or NUL entries: Jazzer 0.30 writes them into libFuzzer's dictionary file raw, which
+  // libFuzzer refuses, and escapes backslashes; the seed inputs carry them instead.
+  @DictionaryEntries({"=?", "?=", "=_", "From ", "--=_postern_", " ", "'", "é", "🎉", "中"})
   @FuzzTest(maxDuration = "10m")
   void compose(byte[] input) {
     if (input.length == 0) {

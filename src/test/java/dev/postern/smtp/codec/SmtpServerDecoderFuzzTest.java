@@ -49,9 +49,10 @@ class SmtpServerDecoderFuzzTest {
     return thread;
   });
 
-  @DictionaryEntries({"\r\n", "DATA\r\n", "AUTH PLAIN\r\n", "STARTTLS\r\n", "BDAT 3\r\n",
-      "MAIL FROM:<a@b>\r\n", "RCPT TO:<c@d>\r\n", "\r\n.\r\n", "\n.\n", "\r\n.\n", "\n.\r\n", "..",
-      "\u0016", "GET / HTTP/1.1\r\n", "EHLO x\r\n", "NOOP\r\n", "RSET\r\n"})
+  // No CR or LF in entries: Jazzer 0.30 writes them into libFuzzer's dictionary file raw, which
+  // libFuzzer refuses, and escapes backslashes; the seed inputs carry the line endings instead.
+  @DictionaryEntries({"DATA", "AUTH PLAIN", "STARTTLS", "BDAT 3", "MAIL FROM:<a@b>",
+      "RCPT TO:<c@d>", "..", "GET / HTTP/1.1", "EHLO x", "NOOP", "RSET"})
   @FuzzTest(maxDuration = "10m")
   void decode(byte[] input) throws Exception {
     // "Never loops": each input is decoded on the watchdog thread and must end in 10 s (an
