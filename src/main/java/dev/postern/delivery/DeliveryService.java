@@ -7,6 +7,8 @@ import dev.postern.queue.OutboundQueue;
 import dev.postern.queue.RetryPolicy;
 import dev.postern.queue.Settlement;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,9 +30,17 @@ final class DeliveryService {
   private final DeliveryListener listener;
   private final RetryPolicy retries;
   private final Clock clock;
+  private final Vertx vertx;
+  private final Duration settleWindow;
 
-  DeliveryService(OutboundQueue queue, RelayRouter router, BlobStore blobs, MessageSigner signer,
-      DeliveryListener listener, RetryPolicy retries, Clock clock) {
+  private static final long FIRST_SETTLE_RETRY_MS = 100;
+  private static final long MAX_SETTLE_RETRY_MS = 2_000;
+
+  /** @param settleWindow how long an outcome's write is retried while the database is down */
+  DeliveryService(Vertx vertx, OutboundQueue queue, RelayRouter router, BlobStore blobs, MessageSigner signer,
+      DeliveryListener listener, RetryPolicy retries, Clock clock, Duration settleWindow) {
+    this.vertx = vertx;
+    this.settleWindow = settleWindow;
     this.queue = queue;
     this.router = router;
     this.blobs = blobs;
@@ -47,13 +57,35 @@ final class DeliveryService {
         ? Future.succeededFuture(DeliveryOutcome.sandboxed(claim))
         : attempt(claim).map(a -> DeliveryOutcome.of(claim, a, retries, clock.instant()));
     return settlement
-        .compose(s -> queue.settle(s).map(held -> {
+        .compose(s -> settleRetrying(s, System.nanoTime() + settleWindow.toNanos(), FIRST_SETTLE_RETRY_MS)
+            .map(held -> {
           if (!held) {
             log.warn("lease on message {} was lost before its outcome was written", claim.messageId());
           }
           notifyListener(claim, s);
           return held ? s.retryIn() : null;
         }));
+  }
+
+  /**
+   * Writes the outcome, retrying while the database is unreachable: the attempt happened (a relay
+   * may have taken the message), so giving it up would let the lease expire and the message go
+   * out again (the PostgreSQL restart runs of issue #15 saw 406 duplicates for 516 messages).
+   * Retried for up to {@code settleWindow}, twice the lease, doubling from 100 ms to 2 s; an
+   * outcome whose first write did commit unseen is written again as events (the queue row is
+   * gone, so the second write reports the lease lost): a repeated event is the lesser harm.
+   */
+  private Future<Boolean> settleRetrying(Settlement s, long deadline, long delayMs) {
+    return queue.settle(s).recover(e -> {
+      if (System.nanoTime() + delayMs * 1_000_000 > deadline) {
+        return Future.failedFuture(e);
+      }
+      log.info("outcome of message {} not written ({}); again in {} ms", s.messageId(), e.getMessage(), delayMs);
+      Promise<Boolean> again = Promise.promise();
+      vertx.setTimer(delayMs, t -> settleRetrying(s, deadline, Math.min(delayMs * 2, MAX_SETTLE_RETRY_MS))
+          .onComplete(again));
+      return again.future();
+    });
   }
 
   private Future<RelayAttempt> attempt(Claim claim) {

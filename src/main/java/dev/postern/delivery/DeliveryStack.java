@@ -47,8 +47,8 @@ public record DeliveryStack(RelayRouter router, ClaimLoop<Claim> loop) {
       RelayRouter router = new RelayRouter(pools, config.dataTimeout().toMillis());
       RetryPolicy retries = new RetryPolicy(config.retryBase(), config.retryMax(),
           config.retryHorizon(), () -> ThreadLocalRandom.current().nextDouble());
-      DeliveryService service = new DeliveryService(queue, router, blobs, signer, listener,
-          retries, clock);
+      DeliveryService service = new DeliveryService(vertx, queue, router, blobs, signer, listener,
+          retries, clock, config.lease().multipliedBy(2));
       // Without relays every attempt ends at once ("no relay configured"): claim in batches.
       int capacity = pools.isEmpty() ? 32 : router.capacity();
       return new DeliveryStack(router, new ClaimLoop<>(vertx, "delivery", queue, service::deliver,

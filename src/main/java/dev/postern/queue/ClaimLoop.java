@@ -130,7 +130,13 @@ public final class ClaimLoop<W> {
 
   private void begin(W item) {
     UUID id = queue.idOf(item);
-    inFlight.add(id);
+    if (!inFlight.add(id)) {
+      // Claimed again while still in hand: its lease ran out while the database was unreachable
+      // (renewals failed) and this node took it anew. One worker per item: the one in hand
+      // finishes it, under the new lease.
+      log.info("{}: {} claimed again while still in hand; not started twice", name, id);
+      return;
+    }
     Future<Duration> done;
     try {
       done = worker.work(item);
