@@ -77,7 +77,7 @@ class MimeComposerFuzzTest {
     boolean hasHtml = (flags & 2) != 0;
     String text = field(raw, 3);
     String html = field(raw, 4);
-    String headerName = "X-" + field(raw, 5).replaceAll("[^!-9;-~]", "");
+    String headerName = "X-" + field(raw, 5).replaceAll("[^!-'*-9;-~]", "");
     String headerValue = headerSafe(field(raw, 6));
     String filename = headerSafe(field(raw, 7)).replace('/', '_').replace('\\', '_');
     filename = filename.isBlank() || filename.chars().allMatch(c -> c == '.') ? "f" + filename : filename;
