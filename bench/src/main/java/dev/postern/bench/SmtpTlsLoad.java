@@ -1,5 +1,6 @@
 package dev.postern.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -94,10 +95,18 @@ final class SmtpTlsLoad implements AutoCloseable {
   void submit(long messages) throws Exception {
     AtomicLong remaining = new AtomicLong(messages);
     List<Future<Void>> all = new ArrayList<>();
+    // Connected on the event loop: a NetSocket drops data that arrives before its handler is
+    // set. Called from this (main) thread, a connect that completed before .compose was attached
+    // ran the compose as a later event-loop task, and the server's immediate 220 could be read
+    // first and lost; the session then waited for a greeting until the server's idle timeout
+    // (inbox-fanout run 2: "421 4.4.2 Idle timeout" in place of the 220).
+    Context loop = vertx.getOrCreateContext();
     for (int i = 0; i < sessions; i++) {
-      all.add(client.connect(port, host).compose(socket -> session(
+      Promise<Void> done = Promise.promise();
+      loop.runOnContext(v -> client.connect(port, host).compose(socket -> session(
           new Conversation(vertx, socket, REPLY_TIMEOUT_MILLIS),
-          remaining)));
+          remaining)).onComplete(done));
+      all.add(done.future());
     }
     Future.all(all).await(1, TimeUnit.HOURS);
   }
