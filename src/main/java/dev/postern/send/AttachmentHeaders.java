@@ -49,11 +49,13 @@ final class AttachmentHeaders {
 
   /**
    * Short printable ASCII. Two apostrophes are excluded: lenient readers (mime4j among them)
-   * take {@code a'b'c} in a plain value for RFC 2231's {@code charset'language'text}.
+   * take {@code a'b'c} in a plain value for RFC 2231's {@code charset'language'text}. So is
+   * "=?": the same readers decode RFC 2047 encoded words in parameter values, so a file named
+   * {@code a=?utf-8?q?x?=} would arrive as {@code ax} (MimeComposerFuzzTest's finding).
    */
   private static boolean isPlain(String name) {
     return name.length() <= MAX_PLAIN && name.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)
-        && name.chars().filter(c -> c == '\'').count() < 2;
+        && name.chars().filter(c -> c == '\'').count() < 2 && !EncodedWords.looksEncoded(name);
   }
 
   /** Printable ASCII, other characters as '_', at most 60 chars: for pre-RFC 2231 readers. */
@@ -61,7 +63,8 @@ final class AttachmentHeaders {
     StringBuilder out = new StringBuilder();
     name.codePoints().limit(MAX_PLAIN)
         .forEach(cp -> out.append(cp >= 0x20 && cp <= 0x7e ? (char) cp : '_'));
-    return out.toString();
+    // Never an encoded word for a lenient reader to decode (see isPlain).
+    return out.toString().replace("=?", "=_");
   }
 
   private static String quoted(String text) {
