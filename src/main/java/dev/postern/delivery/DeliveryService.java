@@ -1,6 +1,7 @@
 package dev.postern.delivery;
 
 import dev.postern.blob.BlobStore;
+import dev.postern.db.DatabaseFailures;
 import dev.postern.delivery.smtp.Verdict;
 import dev.postern.queue.Claim;
 import dev.postern.queue.OutboundQueue;
@@ -71,16 +72,22 @@ final class DeliveryService {
    * Writes the outcome, retrying while the database is unreachable: the attempt happened (a relay
    * may have taken the message), so giving it up would let the lease expire and the message go
    * out again (the PostgreSQL restart runs of issue #15 saw 406 duplicates for 516 messages).
-   * Retried for up to {@code settleWindow}, twice the lease, doubling from 100 ms to 2 s; an
-   * outcome whose first write did commit unseen is written again as events (the queue row is
-   * gone, so the second write reports the lease lost): a repeated event is the lesser harm.
+   * While the database cannot be reached ({@link DatabaseFailures#isUnavailable}) the write is
+   * retried for as long as the outage lasts — nobody can claim the message meanwhile, and once
+   * the database is back this node's claim loops will not start it again while it is in hand —
+   * doubling from 100 ms to 2 s; any other failure is retried for up to {@code settleWindow}
+   * (twice the lease). An outcome whose first write did commit unseen is written again as events
+   * (the queue row is gone, so the second write reports the lease lost): a repeated event is the
+   * lesser harm.
    */
   private Future<Boolean> settleRetrying(Settlement s, long deadline, long delayMs) {
     return queue.settle(s).recover(e -> {
-      if (System.nanoTime() + delayMs * 1_000_000 > deadline) {
+      if (!DatabaseFailures.isUnavailable(e) && System.nanoTime() + delayMs * 1_000_000 > deadline) {
         return Future.failedFuture(e);
       }
-      log.info("outcome of message {} not written ({}); again in {} ms", s.messageId(), e.getMessage(), delayMs);
+      if (delayMs == FIRST_SETTLE_RETRY_MS) {
+        log.info("outcome of message {} not written ({}); retrying", s.messageId(), e.getMessage());
+      }
       Promise<Boolean> again = Promise.promise();
       vertx.setTimer(delayMs, t -> settleRetrying(s, deadline, Math.min(delayMs * 2, MAX_SETTLE_RETRY_MS))
           .onComplete(again));

@@ -13,6 +13,8 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -29,6 +31,7 @@ public record DeliveryStack(RelayRouter router, ClaimLoop<Claim> loop) {
 
   public static Factory factory(PosternConfig.Delivery config, OutboundQueue queue,
       BlobStore blobs, MessageSigner signer, DeliveryListener listener, Clock clock) {
+    Set<UUID> nodeInHand = ClaimLoop.nodeInHand(); // the workers' loops share it
     return vertx -> {
       ClientSSLOptions ssl = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
       if (config.tlsCaFile() != null) {
@@ -52,7 +55,7 @@ public record DeliveryStack(RelayRouter router, ClaimLoop<Claim> loop) {
       // Without relays every attempt ends at once ("no relay configured"): claim in batches.
       int capacity = pools.isEmpty() ? 32 : router.capacity();
       return new DeliveryStack(router, new ClaimLoop<>(vertx, "delivery", queue, service::deliver,
-          new ClaimLoop.Settings(capacity, capacity, config.lease(), config.pollInterval())));
+          new ClaimLoop.Settings(capacity, capacity, config.lease(), config.pollInterval()), nodeInHand));
     };
   }
 }

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ public final class ClaimLoop<W> {
   private final Worker<W> worker;
   private final Settings settings;
   private final Set<UUID> inFlight = new HashSet<>();
+  private final Set<UUID> nodeInHand;
   private boolean claiming;
   private boolean wakeAgain;
   private boolean stopping;
@@ -66,12 +68,30 @@ public final class ClaimLoop<W> {
 
   /** Built on the event loop it will run on. @param name for the logs, e.g. "delivery" */
   public ClaimLoop(Vertx vertx, String name, WorkQueue<W> queue, Worker<W> worker, Settings settings) {
+    this(vertx, name, queue, worker, settings, nodeInHand());
+  }
+
+  /**
+   * One of several loops of this node over the same queue (one per verticle instance).
+   *
+   * @param nodeInHand the ids in hand in any of them ({@link #nodeInHand()}, shared): leases are
+   *     per node, so when one expires while the database is unreachable, a sibling loop may claim
+   *     the item anew while another still works on it; the set keeps it from starting twice
+   */
+  public ClaimLoop(Vertx vertx, String name, WorkQueue<W> queue, Worker<W> worker, Settings settings,
+      Set<UUID> nodeInHand) {
+    this.nodeInHand = nodeInHand;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.name = name;
     this.queue = queue;
     this.worker = worker;
     this.settings = settings;
+  }
+
+  /** A set to share among the loops of one node over one queue; thread-safe. */
+  public static Set<UUID> nodeInHand() {
+    return ConcurrentHashMap.newKeySet();
   }
 
   public void start() {
@@ -130,13 +150,14 @@ public final class ClaimLoop<W> {
 
   private void begin(W item) {
     UUID id = queue.idOf(item);
-    if (!inFlight.add(id)) {
-      // Claimed again while still in hand: its lease ran out while the database was unreachable
-      // (renewals failed) and this node took it anew. One worker per item: the one in hand
-      // finishes it, under the new lease.
+    if (!nodeInHand.add(id)) {
+      // Claimed again while still in hand (here or in a sibling loop): its lease ran out while
+      // the database was unreachable (renewals failed) and this node took it anew. One worker
+      // per item: the one in hand finishes it, under the new lease.
       log.info("{}: {} claimed again while still in hand; not started twice", name, id);
       return;
     }
+    inFlight.add(id);
     Future<Duration> done;
     try {
       done = worker.work(item);
@@ -145,6 +166,7 @@ public final class ClaimLoop<W> {
     }
     done.onComplete(r -> {
       inFlight.remove(id);
+      nodeInHand.remove(id);
       if (r.failed()) {
         log.warn("{}: work on {} not settled: {} (retried after the lease)", name, id,
             r.cause().getMessage());

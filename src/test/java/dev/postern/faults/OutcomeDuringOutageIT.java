@@ -70,9 +70,11 @@ class OutcomeDuringOutageIT {
         UUID id = UUID.fromString(new JsonObject(sent.body()).getString("id"));
 
         assertThat(stopped.await(30, TimeUnit.SECONDS)).as("PostgreSQL stopped by the relay").isTrue();
-        // The outage outlasts the lease (scenario length, not a wait for a condition): without
-        // the kept outcome the lease expires and the message is claimed and relayed again.
-        TimeUnit.SECONDS.sleep(LEASE_SECONDS + 1);
+        // The outage outlasts twice the lease (scenario length, not a wait for a condition):
+        // without the kept outcome the lease expires and the message is claimed and relayed
+        // again — by the other delivery worker too, whose loop shares the node's lease. (An
+        // earlier fix retried the write for 2 × lease only; CI's slow PostgreSQL restart outlasted it.)
+        TimeUnit.SECONDS.sleep(2 * LEASE_SECONDS + 1);
         postgres.startAgain();
 
         try (OutboundSeed seed = new OutboundSeed(postgres.url())) {

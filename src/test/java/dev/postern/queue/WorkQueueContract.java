@@ -6,6 +6,7 @@ import dev.postern.db.Migrations;
 import dev.postern.support.Eventually;
 import dev.postern.support.PgFixture;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -150,5 +151,55 @@ public interface WorkQueueContract<W> {
     assertThat(claim(a, 10, LONG)).containsExactly(now);
     a.release(List.of(now), Duration.ZERO).await();
     assertThat(claim(b, 10, LONG)).as("released without back-off: due at once").containsExactly(now);
+  }
+
+  /**
+   * Leases are per node: when one runs out while its item is still in hand (the database was
+   * unreachable, renewals failed), a sibling loop of the same node (another delivery verticle)
+   * claims it anew — and must not start it a second time (a second relay of the same message).
+   */
+  @Test
+  default void siblingLoopsOfOneNodeNeverStartAnItemInHandTwice() {
+    UUID id = enqueue();
+    Vertx vertx = Vertx.vertx();
+    try {
+      Set<UUID> nodeInHand = ClaimLoop.nodeInHand();
+      List<UUID> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Promise<Duration> held = Promise.promise();
+      ClaimLoop.Worker<W> worker = item -> {
+        started.add(claimer("node-a").idOf(item));
+        return held.future();
+      };
+      ClaimLoop.Settings settings = new ClaimLoop.Settings(4, 4, LONG, Duration.ofHours(1));
+      ClaimLoop<W> first = new ClaimLoop<>(vertx, "first", claimer("node-a"), worker, settings, nodeInHand);
+      first.start();
+      Eventually.until(Duration.ofSeconds(10), () -> started.size() == 1, () -> "the first loop never started it");
+
+      assertThat(claimer("node-a").expireAllLeases().await()).isEqualTo(1);
+      List<UUID> claimedBySibling = new java.util.concurrent.CopyOnWriteArrayList<>();
+      WorkQueue<W> node = claimer("node-a");
+      WorkQueue<W> observed = new WorkQueue<>() {
+        @Override public UUID idOf(W work) { return node.idOf(work); }
+        @Override public Future<List<W>> claim(int max, Duration lease) {
+          return node.claim(max, lease).onSuccess(c -> c.forEach(w -> claimedBySibling.add(node.idOf(w))));
+        }
+        @Override public Future<Void> renew(java.util.Collection<UUID> ids, Duration lease) { return node.renew(ids, lease); }
+        @Override public Future<Void> release(java.util.Collection<UUID> ids, Duration backoff) { return node.release(ids, backoff); }
+        @Override public Future<Duration> nextDue() { return node.nextDue(); }
+        @Override public Future<Integer> expireAllLeases() { return node.expireAllLeases(); }
+      };
+      ClaimLoop<W> sibling = new ClaimLoop<>(vertx, "sibling", observed, worker, settings, nodeInHand);
+      sibling.start();
+      Eventually.until(Duration.ofSeconds(10), () -> claimedBySibling.contains(id),
+          () -> "the sibling never claimed the expired lease");
+      assertThat(started).as("started once, by the loop that had it in hand").containsExactly(id);
+
+      held.complete(null);
+      Eventually.until(Duration.ofSeconds(10), () -> !nodeInHand.contains(id), () -> "still in hand");
+      first.drain(Duration.ofSeconds(5)).await();
+      sibling.drain(Duration.ofSeconds(5)).await();
+    } finally {
+      vertx.close().await();
+    }
   }
 }
