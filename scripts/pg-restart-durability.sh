@@ -18,24 +18,7 @@ export POSTERN_PG_RESTARTS="${PG_RESTARTS:-10}"
 export POSTERN_PG_RESTART_SENDERS="${PG_RESTART_SENDERS:-8}"
 export POSTERN_PG_RESTART_LIVE_MS="${PG_RESTART_LIVE_MS:-1500}"
 [ -n "${PG_RESTART_SEED:-}" ] && export POSTERN_PG_RESTART_SEED="$PG_RESTART_SEED"
-if [ ! -f target/postern.jar ] || [ -n "$(find src conf pom.xml -newer target/postern.jar -print -quit)" ]; then
-  mvn -B -o -q package -DskipTests
-fi
-mkdir -p target/test-logs
-marker=$(mktemp)
-status=0
-# Long runs outlast the suite's 10 minute per-test timeout (junit-platform.properties): a JVM
-# system property outranks that file. The rest of the argLine is the pom's test.argLine.
-argline="$(sed -n 's:.*<test.argLine>\(.*\)</test.argLine>.*:\1:p' pom.xml) -Djunit.jupiter.execution.timeout.default=4h"
-mvn -B -o failsafe:integration-test failsafe:verify -Dit.test=PostgresRestartDuringSendLoadIT -Dtest.argLine="$argline" \
-  > target/pg-restart-durability.log 2>&1 || status=$?
-log=$(grep -l "PostgresRestartDuringSendLoadIT" $(find target/test-logs -name 'jvm-*.log' -newer "$marker") 2>/dev/null | head -1 || true)
-rm -f "$marker"
-grep -hE 'restart durability|restart [0-9]+ \(|load done|GET /v1|verified:|delivered:|not within' \
-  ${log:-/dev/null} | cut -c1-600 || true
-grep -E 'Tests run:|FAILURE|expected|Expecting' target/pg-restart-durability.log | grep -v '^\[INFO\] *$' || true
-if [ "$status" -ne 0 ]; then
-  echo "PostgreSQL restart durability: FAILED (exit $status); see target/pg-restart-durability.log and $log" >&2
-  exit "$status"
-fi
-echo "PostgreSQL restart durability: every acknowledged send survived and was delivered"
+. scripts/lib/long-it.sh
+run_long_it PostgresRestartDuringSendLoadIT pg-restart-durability \
+  'restart durability|restart [0-9]+ \(|load done|GET /v1|verified:|delivered:|not within' \
+  "every acknowledged send survived and was delivered"

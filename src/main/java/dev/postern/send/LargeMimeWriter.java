@@ -1,6 +1,7 @@
 package dev.postern.send;
 
 import dev.postern.blob.BlobStore;
+import dev.postern.blob.Sha256;
 import dev.postern.blob.stream.InputStreamReadStream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,7 +12,6 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Composes large MIME straight into the blob store: the composer writes on a CPU worker into a
@@ -55,7 +55,7 @@ final class LargeMimeWriter {
         largeCompositions.release();
         return Future.failedFuture(e);
       }
-      MessageDigest digest = sha256();
+      MessageDigest digest = Sha256.fresh();
       Future<Long> stored = blobs.put(key, new InputStreamReadStream(vertx, in, pipeReaders, e -> e))
           .onFailure(e -> closeQuietly(in));
       Future<Long> written = cpu.executeBlocking(() -> {
@@ -78,14 +78,6 @@ final class LargeMimeWriter {
             new SubmissionService.StoredMime(null, key, written.result(), digest.digest()));
       });
     });
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void closeQuietly(PipedInputStream in) {

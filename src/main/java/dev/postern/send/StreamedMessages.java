@@ -1,6 +1,7 @@
 package dev.postern.send;
 
 import dev.postern.auth.AuthenticatedKey;
+import dev.postern.blob.Sha256;
 import dev.postern.mail.EmailAddress;
 import dev.postern.mail.InvalidValue;
 import dev.postern.mail.UnsafeText;
@@ -8,7 +9,6 @@ import dev.postern.refusal.Refusal;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -117,7 +117,7 @@ final class StreamedMessages {
    */
   static SubmissionService.Idempotency resendKey(String messageId, byte[] receivedSha256) {
     HexFormat hex = HexFormat.of();
-    byte[] id = sha256().digest(messageId.getBytes(StandardCharsets.UTF_8));
+    byte[] id = Sha256.fresh().digest(messageId.getBytes(StandardCharsets.UTF_8));
     String key = "smtp:" + hex.formatHex(id) + ":" + hex.formatHex(receivedSha256);
     return new SubmissionService.Idempotency(key, receivedSha256);
   }
@@ -202,14 +202,6 @@ final class StreamedMessages {
       throw new IllegalStateException("refusing to write an unsafe " + name + " header");
     }
     head.appendString(name + ": " + value, StandardCharsets.UTF_8.name()).appendBuffer(CRLF);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static int octets(String text) {

@@ -2,12 +2,12 @@ package dev.postern.send;
 
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.BlobStoreException;
+import dev.postern.blob.Sha256;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -41,7 +41,7 @@ public final class StreamedMimeStore {
   private final long inlineLimit;
   private final Supplier<String> blobKey;
   private final ReceivedMessageStream body;
-  private final MessageDigest stored = sha256();
+  private final MessageDigest stored = Sha256.fresh();
   private final MessageDigest received;
   private final Consumer<Buffer> observer;
   private final Promise<Stored> result = Promise.promise();
@@ -82,7 +82,7 @@ public final class StreamedMimeStore {
       Consumer<Buffer> observer) {
     ReceivedMessageStream body = new ReceivedMessageStream(data, maxBytes);
     StreamedMimeStore store = new StreamedMimeStore(blobs, inlineLimit, blobKey, head, body,
-        sha256(), observer);
+        Sha256.fresh(), observer);
     store.start();
     return store.result.future().onFailure(e -> body.discard());
   }
@@ -129,28 +129,5 @@ public final class StreamedMimeStore {
           }
         });
     body.resume();
-  }
-
-  /**
-   * A fresh SHA-256: a clone of an unused prototype (never updated, so clones from several
-   * threads are safe), as {@code getInstance}'s provider lookup per message showed in the MX's
-   * profile.
-   */
-  private static MessageDigest sha256() {
-    try {
-      return (MessageDigest) SHA256.clone();
-    } catch (CloneNotSupportedException e) {
-      return newSha256();
-    }
-  }
-
-  private static final MessageDigest SHA256 = newSha256();
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.postern.send;
 import dev.postern.auth.AuthenticatedKey;
 import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
+import dev.postern.blob.Sha256;
 import dev.postern.blob.stream.InputStreamReadStream;
 import dev.postern.delivery.DeliveryListener;
 import dev.postern.mail.EmailAddress;
@@ -24,7 +25,6 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -182,7 +182,7 @@ public final class SubmissionService {
   public Future<StreamedAccepted> acceptStreamed(AuthenticatedKey key, SmtpEnvelope envelope,
       ReadStream<Buffer> data, StreamOptions options) {
     ReceivedMessageStream received = new ReceivedMessageStream(data, maxMessageBytes);
-    MessageDigest receivedSha256 = sha256();
+    MessageDigest receivedSha256 = Sha256.fresh();
     return HeaderBlockReader.read(received)
         .compose(block -> {
           receivedSha256.update(block.raw().getBytes());
@@ -305,7 +305,7 @@ public final class SubmissionService {
   record StoredMime(Buffer inline, String blobKey, long size, byte[] sha256) {}
 
   private Future<StoredMime> storeSmall(UUID id, Buffer mime) {
-    byte[] digest = sha256().digest(mime.getBytes());
+    byte[] digest = Sha256.fresh().digest(mime.getBytes());
     if (mime.length() <= INLINE_LIMIT) {
       return Future.succeededFuture(new StoredMime(mime, null, mime.length(), digest));
     }
@@ -346,13 +346,5 @@ public final class SubmissionService {
 
   private String blobKey(UUID id) {
     return "out/" + BLOB_DAY.format(clock.instant()) + "/" + id + ".eml";
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

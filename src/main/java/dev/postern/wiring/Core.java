@@ -11,6 +11,7 @@ import dev.postern.config.PosternConfig;
 import dev.postern.db.Batcher;
 import dev.postern.db.CoalescedNotify;
 import dev.postern.db.Database;
+import dev.postern.db.ExpirySweeper;
 import dev.postern.db.PgSignals;
 import dev.postern.delivery.dkim.DkimKeys;
 import dev.postern.domains.DnsTxtLookup;
@@ -52,6 +53,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.dns.DnsClientOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -174,21 +176,15 @@ public record Core(
       return Future.succeededFuture();
     });
 
-    IdempotencySweeper idempotency = new IdempotencySweeper(vertx, pool,
-        config.housekeeping().idempotencySweepBatch());
-    idempotency.start(config.housekeeping().idempotencySweepInterval());
-    closers.push("idempotency sweeper", () -> {
-      idempotency.stop();
-      return Future.succeededFuture();
-    });
-
-    DedupeSweeper retryMemories = new DedupeSweeper(vertx, pool,
-        config.housekeeping().idempotencySweepBatch());
-    retryMemories.start(config.housekeeping().idempotencySweepInterval());
-    closers.push("inbound retry memory sweeper", () -> {
-      retryMemories.stop();
-      return Future.succeededFuture();
-    });
+    for (ExpirySweeper sweeper : List.of(
+        IdempotencySweeper.create(vertx, pool, config.housekeeping().idempotencySweepBatch()),
+        DedupeSweeper.create(vertx, pool, config.housekeeping().idempotencySweepBatch()))) {
+      sweeper.start(config.housekeeping().idempotencySweepInterval());
+      closers.push("expiry sweeper", () -> {
+        sweeper.stop();
+        return Future.succeededFuture();
+      });
+    }
 
     DomainService domains = new DomainService(new DomainRepository(pool), vault, cpu, lookup);
     PosternConfig.GroupCommit group = config.postgres().groupCommit();

@@ -1,6 +1,7 @@
 package dev.postern.inbound.accept;
 
 import dev.postern.blob.BlobStore;
+import dev.postern.blob.Sha256;
 import dev.postern.db.CoalescedNotify;
 import dev.postern.inbound.parse.ClearFacts;
 import dev.postern.inbound.parse.ParsedMail;
@@ -19,7 +20,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -192,7 +192,7 @@ public final class InboundAcceptor {
         envelope.esmtp(), envelope.tls(), plainId != null ? plainId : encryptedId,
         envelope.recipients(), now);
     HeaderCapture header = new HeaderCapture();
-    MessageDigest receivedDigest = sha256();
+    MessageDigest receivedDigest = Sha256.fresh();
     DataTee tee = new DataTee(data, maxMessageBytes, chunk -> {
       header.accept(chunk);
       receivedDigest.update(chunk.getBytes());
@@ -302,7 +302,7 @@ public final class InboundAcceptor {
   static Optional<String> dedupeKey(HeaderCapture header, byte[] receivedSha256) {
     return header.first("Message-ID").filter(id -> !id.isEmpty()).map(id -> {
       HexFormat hex = HexFormat.of();
-      return hex.formatHex(sha256(id.getBytes(StandardCharsets.UTF_8))) + ":"
+      return hex.formatHex(Sha256.of(id.getBytes(StandardCharsets.UTF_8))) + ":"
           + hex.formatHex(receivedSha256);
     });
   }
@@ -324,33 +324,6 @@ public final class InboundAcceptor {
     if (key != null) {
       // Best effort: a delete that fails leaves the blob to the orphan sweep.
       blobs.delete(key);
-    }
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    return sha256().digest(bytes);
-  }
-
-  /**
-   * A fresh SHA-256: a clone of an unused prototype (never updated, so clones from several
-   * threads are safe), as {@code getInstance}'s provider lookup per message showed in the MX's
-   * profile.
-   */
-  private static MessageDigest sha256() {
-    try {
-      return (MessageDigest) SHA256.clone();
-    } catch (CloneNotSupportedException e) {
-      return newSha256();
-    }
-  }
-
-  private static final MessageDigest SHA256 = newSha256();
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

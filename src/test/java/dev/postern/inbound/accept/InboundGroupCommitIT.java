@@ -137,10 +137,10 @@ class InboundGroupCommitIT {
     InboundAcceptor.Accepted later = await(repository.commit(List.of(rawFor(raw(10), mailbox)),
         Optional.of("day-old")));
     assertThat(later.duplicate()).isFalse();
-    assertThat(await(new DedupeSweeper(vertx, pool, 100).sweep())).isZero();
+    assertThat(await(DedupeSweeper.create(vertx, pool, 100).sweep())).isZero();
     pool.query("UPDATE inbound_dedupe SET created_at = now() - interval '25 hours'").execute()
         .await();
-    assertThat(await(new DedupeSweeper(vertx, pool, 1).sweep())).isEqualTo(1);
+    assertThat(await(DedupeSweeper.create(vertx, pool, 1).sweep())).isEqualTo(1);
   }
 
   private interface Submissions {
