@@ -10,7 +10,14 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Group commit of accepted mail (issue #11): concurrent accepts, from any event loop, coalesce
@@ -37,13 +44,21 @@ public final class GroupCommit {
 
   /**
    * A resend record (SMTP, issue #12): remembers for 24 h which message a key's Message-ID and
-   * octets became, committed in the same transaction as that message. Its absence was checked
-   * just before; a concurrent twin that slipped past the check is not inserted again.
+   * octets became, committed in the same transaction as that message — or, if a live record for
+   * the key exists (committed earlier, by a concurrent batch, or by a twin earlier in this batch),
+   * the message is not committed and the member is answered with that record.
    */
-  record Remembered(java.util.UUID apiKeyId, String key, byte[] sha256, java.util.UUID messageId) {}
+  record Remembered(UUID apiKeyId, String key, byte[] sha256, UUID messageId) {}
 
   private record Member(List<OutboundMessage> messages, Remembered remembered) {}
 
+  private record KeyOf(UUID apiKeyId, String key) {
+    static KeyOf of(Remembered r) {
+      return new KeyOf(r.apiKeyId(), r.key());
+    }
+  }
+
+  /** Inserts (or revives, if expired) the records; returns the keys it wrote. */
   private static final String REMEMBER = """
       INSERT INTO idempotency_records (api_key_id, idempotency_key, request_sha256, message_ids,
         expires_at)
@@ -52,48 +67,111 @@ public final class GroupCommit {
       ON CONFLICT (api_key_id, idempotency_key) DO UPDATE SET
         request_sha256 = EXCLUDED.request_sha256, message_ids = EXCLUDED.message_ids,
         created_at = now(), expires_at = EXCLUDED.expires_at
-        WHERE idempotency_records.expires_at < now()""";
+        WHERE idempotency_records.expires_at < now()
+      RETURNING api_key_id, idempotency_key""";
 
-  private final Batcher<Member, Void> batcher;
+  /** The live records that kept a batch's keys from being written. */
+  private static final String EARLIER = """
+      SELECT api_key_id, idempotency_key, request_sha256, message_ids FROM idempotency_records
+       WHERE (api_key_id, idempotency_key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))""";
+
+  private final Pool pool;
+  private final OutboundInsert insert;
+  private final Batcher<Member, Optional<OutboundRepository.IdempotencyRecord>> batcher;
 
   GroupCommit(Vertx vertx, Pool pool, OutboundInsert insert, Settings settings) {
+    this.pool = pool;
+    this.insert = insert;
     this.batcher = new Batcher<>(vertx,
         new Batcher.Settings(settings.maxMessages(), settings.maxBytes(), settings.maxWait(),
             settings.maxInFlight()),
         member -> member.messages().size(),
         member -> member.messages().stream().mapToLong(OutboundInsert::bytes).sum(),
-        members -> {
-          List<OutboundMessage> all = new ArrayList<>();
-          List<Remembered> remembered = new ArrayList<>();
-          members.forEach(m -> {
-            all.addAll(m.messages());
-            if (m.remembered() != null) {
-              remembered.add(m.remembered());
+        this::commitBatch);
+  }
+
+  private Future<List<Optional<OutboundRepository.IdempotencyRecord>>> commitBatch(List<Member> members) {
+    if (members.stream().allMatch(m -> m.remembered() == null)) {
+      List<OutboundMessage> all = new ArrayList<>();
+      members.forEach(m -> all.addAll(m.messages()));
+      // One statement in autocommit: atomic, one round trip, one commit.
+      return pool.preparedQuery(insert.sql()).execute(insert.tuple(all))
+          .map(rows -> Collections.nCopies(members.size(), Optional.empty()));
+    }
+    // The first member of each key writes its record; a twin later in the batch is its replay.
+    Map<KeyOf, Remembered> firsts = new LinkedHashMap<>();
+    members.stream().filter(m -> m.remembered() != null)
+        .forEach(m -> firsts.putIfAbsent(KeyOf.of(m.remembered()), m.remembered()));
+    // Still one commit: the resend records and the messages of the batch together, the check for
+    // an earlier record inside the insert of the new one (no lookup per message before).
+    return pool.withTransaction(tx -> tx.preparedQuery(REMEMBER).execute(Tuple.tuple()
+            .addValue(firsts.values().stream().map(Remembered::apiKeyId).toArray(UUID[]::new))
+            .addValue(firsts.values().stream().map(Remembered::key).toArray(String[]::new))
+            .addValue(firsts.values().stream().map(r -> Buffer.buffer(r.sha256())).toArray(Buffer[]::new))
+            .addValue(firsts.values().stream().map(Remembered::messageId).toArray(UUID[]::new)))
+        .compose(written -> {
+          Set<KeyOf> fresh = new HashSet<>();
+          written.forEach(row -> fresh.add(new KeyOf(row.getUUID(0), row.getString(1))));
+          List<KeyOf> taken = firsts.keySet().stream().filter(k -> !fresh.contains(k)).toList();
+          Future<Map<KeyOf, OutboundRepository.IdempotencyRecord>> earlier = taken.isEmpty()
+              ? Future.succeededFuture(Map.of())
+              : tx.preparedQuery(EARLIER).execute(Tuple.tuple()
+                      .addValue(taken.stream().map(KeyOf::apiKeyId).toArray(UUID[]::new))
+                      .addValue(taken.stream().map(KeyOf::key).toArray(String[]::new)))
+                  .map(rows -> {
+                    Map<KeyOf, OutboundRepository.IdempotencyRecord> found = new HashMap<>();
+                    rows.forEach(row -> found.put(new KeyOf(row.getUUID(0), row.getString(1)),
+                        new OutboundRepository.IdempotencyRecord(row.getBuffer(2).getBytes(),
+                            List.of(row.getArrayOfUUIDs(3)))));
+                    return found;
+                  });
+          return earlier.compose(found -> {
+            List<Optional<OutboundRepository.IdempotencyRecord>> answers = new ArrayList<>();
+            List<OutboundMessage> all = new ArrayList<>();
+            for (Member m : members) {
+              Optional<OutboundRepository.IdempotencyRecord> replay = replayOf(m, firsts, fresh, found);
+              answers.add(replay);
+              if (replay.isEmpty()) {
+                all.addAll(m.messages());
+              }
             }
+            return all.isEmpty() ? Future.succeededFuture(answers)
+                : tx.preparedQuery(insert.sql()).execute(insert.tuple(all)).map(rows -> answers);
           });
-          List<Void> done = Collections.nCopies(members.size(), null);
-          if (remembered.isEmpty()) {
-            // One statement in autocommit: atomic, one round trip, one commit.
-            return pool.preparedQuery(insert.sql()).execute(insert.tuple(all)).map(rows -> done);
-          }
-          // Still one commit: the messages and the resend records of the batch together.
-          return pool.withTransaction(tx -> tx.preparedQuery(insert.sql()).execute(insert.tuple(all))
-              .compose(rows -> tx.preparedQuery(REMEMBER).execute(Tuple.tuple()
-                  .addValue(remembered.stream().map(Remembered::apiKeyId).toArray(java.util.UUID[]::new))
-                  .addValue(remembered.stream().map(Remembered::key).toArray(String[]::new))
-                  .addValue(remembered.stream().map(r -> Buffer.buffer(r.sha256())).toArray(Buffer[]::new))
-                  .addValue(remembered.stream().map(Remembered::messageId).toArray(java.util.UUID[]::new))))
-              .map(rows -> done));
-        });
+        }));
+  }
+
+  /** Empty when the member's messages commit; else the record it replays. */
+  private static Optional<OutboundRepository.IdempotencyRecord> replayOf(Member m,
+      Map<KeyOf, Remembered> firsts, Set<KeyOf> fresh, Map<KeyOf, OutboundRepository.IdempotencyRecord> found) {
+    if (m.remembered() == null) {
+      return Optional.empty();
+    }
+    KeyOf key = KeyOf.of(m.remembered());
+    if (!fresh.contains(key)) {
+      OutboundRepository.IdempotencyRecord earlier = found.get(key);
+      if (earlier == null) {
+        // Written by no one and found nowhere: only a sweep racing an expiry could do this.
+        throw new IllegalStateException("resend record " + key.key() + " neither written nor found");
+      }
+      return Optional.of(earlier);
+    }
+    Remembered first = firsts.get(key);
+    return first == m.remembered() ? Optional.empty()
+        : Optional.of(new OutboundRepository.IdempotencyRecord(first.sha256(), List.of(first.messageId())));
   }
 
   /** Commits the messages together, in a batch with whatever else is being committed now. */
   public Future<Void> commit(List<OutboundMessage> messages) {
-    return batcher.submit(new Member(messages, null));
+    return batcher.submit(new Member(messages, null)).mapEmpty();
   }
 
-  /** Commits one message and its resend record, in a batch like {@link #commit}. */
-  Future<Void> commitRemembered(OutboundMessage message, Remembered remembered) {
+  /**
+   * Commits one message and its resend record, in a batch like {@link #commit} — unless a live
+   * record for the key exists: then nothing is committed and that record is returned.
+   */
+  Future<Optional<OutboundRepository.IdempotencyRecord>> commitRemembered(OutboundMessage message,
+      Remembered remembered) {
     return batcher.submit(new Member(List.of(message), remembered));
   }
 }

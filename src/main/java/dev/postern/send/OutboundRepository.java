@@ -92,17 +92,15 @@ public final class OutboundRepository {
 
   /**
    * A single message that remembers its resend key (SMTP: the key's Message-ID and the received
-   * octets): an earlier live record is returned and nothing is committed; otherwise the message
-   * and its record commit in a group commit like {@link #insert}. Unlike
-   * {@link #insertIdempotent}, twins arriving at the same instant are not serialised — a resend
-   * after a lost reply follows the first commit, which this lookup sees.
+   * octets), in a group commit like {@link #insert}: if a live record for the key exists
+   * (committed earlier, or by a twin committing at the same instant — the record's primary key
+   * arbitrates), nothing is committed and that record is returned. The check rides in the
+   * batch's transaction: no lookup per message.
    */
   public Future<Optional<IdempotencyRecord>> insertRemembered(OutboundMessage message, UUID apiKeyId,
       String resendKey, byte[] receivedSha256) {
-    return findIdempotency(pool, apiKeyId, resendKey).compose(found -> found.isPresent()
-        ? Future.succeededFuture(found)
-        : commits.commitRemembered(message, new GroupCommit.Remembered(apiKeyId, resendKey,
-            receivedSha256, message.id())).map(v -> Optional.<IdempotencyRecord>empty()));
+    return commits.commitRemembered(message, new GroupCommit.Remembered(apiKeyId, resendKey,
+        receivedSha256, message.id()));
   }
 
   /** A live (under 24 h old) idempotency record, if any. */

@@ -216,4 +216,34 @@ class GroupCommitIT {
     assertThat(replay).hasValueSatisfying(r -> assertThat(r.messageIds()).containsExactly(messages.get(7).id()));
     assertThat(stored(List.of(again.id()))).isZero();
   }
+
+  /**
+   * Twins — the same resend key at the same instant (a client that resent before the first reply
+   * came) — commit once: the record's primary key arbitrates, within a batch and across batches.
+   */
+  @Test
+  void twinsWithOneResendKeyCommitOnceAndTheOthersReplayIt() {
+    OutboundRepository outbound = repository(new GroupCommit.Settings(64, 4 << 20, Duration.ofMillis(20), 1));
+    // A batch in flight, so the twins gather behind it into the next one.
+    Future<Void> ahead = outbound.insert(List.of(good()));
+    String resendKey = "smtp:twins:" + UUID.randomUUID();
+    List<OutboundMessage> twins = new ArrayList<>();
+    List<Future<java.util.Optional<OutboundRepository.IdempotencyRecord>>> answers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      OutboundMessage m = good();
+      twins.add(m);
+      answers.add(outbound.insertRemembered(m, keyId, resendKey, new byte[] {4, 5, 6}));
+    }
+    ahead.await();
+    Future.all(answers).await();
+    List<UUID> committed = new ArrayList<>();
+    for (int i = 0; i < twins.size(); i++) {
+      if (answers.get(i).result().isEmpty()) {
+        committed.add(twins.get(i).id());
+      }
+    }
+    assertThat(committed).as("committed once").hasSize(1);
+    assertThat(answers).allSatisfy(a -> a.result().ifPresent(r -> assertThat(r.messageIds()).isEqualTo(committed)));
+    assertThat(stored(ids(twins))).isEqualTo(1);
+  }
 }
