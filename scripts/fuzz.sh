@@ -28,10 +28,14 @@ run() {
   mkdir -p target
   echo "fuzzing $class for $minutes min (log target/fuzz-$name.log)"
   # Instrument only our code; JAZZER_MAX_DURATION overrides the annotation's 10m; the pom
-  # turns Jazzer's hooks off for plain `mvn test` (replay only), so switch them back on.
+  # turns Jazzer's hooks off for plain `mvn test` (replay only), so switch them back on. The
+  # suite's 10 minute per-test timeout (junit-platform.properties) would cut a 10 minute run at
+  # its last second: a JVM system property outranks that file (the rest is the pom's argLine).
+  local argline
+  argline="$(sed -n 's:.*<test.argLine>\(.*\)</test.argLine>.*:\1:p' pom.xml) -Djunit.jupiter.execution.timeout.default=$((minutes + 10))m"
   JAZZER_FUZZ=1 JAZZER_INSTRUMENTATION_INCLUDES='dev.postern.**' \
     JAZZER_MAX_DURATION="${minutes}m" \
-    nice -n 10 mvn -B -o test -Dtest="$class" -Djazzer.hooks=true \
+    nice -n 10 mvn -B -o test -Dtest="$class" -Djazzer.hooks=true -Dtest.argLine="$argline" \
     >"target/fuzz-$name.log" 2>&1 && status=0 || status=$?
   grep -E '^#[0-9]+ *(DONE|pulse)|Done [0-9]+ runs|== Java Exception|Tests run:' \
     "target/fuzz-$name.log" | tail -4 || true
