@@ -60,10 +60,10 @@ EOF
 # conservative. Throughput = messages / wall time; smtp-source reports no latency.
 run_postfix() { # name messages length
   local name=$1 messages=$2 length=$3 start end
-  smtp-source -d -s 20 -l "$length" -m 500 -f bench@bench.test -t sink@sink.test \
+  smtp-source -d -s 20 -l "$length" -m 500 -f "$SENDER" -t sink@sink.test \
     "127.0.0.1:$POSTFIX_PORT" >/dev/null # warm-up
   start=$(date +%s.%N)
-  smtp-source -d -s 20 -l "$length" -m "$messages" -f bench@bench.test -t sink@sink.test \
+  smtp-source -d -s 20 -l "$length" -m "$messages" -f "$SENDER" -t sink@sink.test \
     "127.0.0.1:$POSTFIX_PORT" >"$OUT/$name.smtp-source.log" 2>&1
   end=$(date +%s.%N)
   postsuper -c "$POSTFIX_DIR/etc" -d ALL hold >/dev/null 2>&1 || true

@@ -17,14 +17,14 @@ LAN_PORT=$(free_port)
 # seen the previous run's last ones close, so the per-address limit (20 by default) gets room.
 echo '{"smtp": {"max_connections_per_address": 100}}' >"$WORK/postern-smtp-accept.json"
 POSTERN_ENV=("POSTERN_CONFIG=$WORK/postern-smtp-accept.json" "POSTERN_SMTP_LAN_PORT=$LAN_PORT"
-  "POSTERN_SMTP_LAN_HOST=127.0.0.1" "POSTERN_SMTP_LAN_NETWORKS=127.0.0.1/32=$KEY_ID")
+  "POSTERN_SMTP_LAN_HOST=127.0.0.1" "POSTERN_SMTP_LAN_NETWORKS=127.0.0.1/32=$SEND_KEY_ID")
 launch_postern
 deadline=$((SECONDS + 30))
 until (exec 3<>"/dev/tcp/127.0.0.1/$LAN_PORT") 2>/dev/null; do
   (( SECONDS < deadline )) || { log "the LAN shim is not listening on $LAN_PORT: $OUT/postern.log"; exit 1; }
   sleep 0.5
 done
-log "postern LAN shim on port $LAN_PORT (127.0.0.1/32 -> key $KEY_ID)"
+log "postern LAN shim on port $LAN_PORT (127.0.0.1/32 -> key $SEND_KEY_ID)"
 start_postfix hold
 
 # One side: SmtpSourceRun runs the warm-up, then times the measured smtp-source run and checks
@@ -32,7 +32,7 @@ start_postfix hold
 smtp_side() { # name port [SmtpSourceRun options...]
   local name=$1 port=$2
   shift 2
-  local src="smtp-source -d -s $SMTP_SESSIONS -l 2048 -f bench@bench.test -t sink@sink.test"
+  local src="smtp-source -d -s $SMTP_SESSIONS -l 2048 -f $SENDER -t sink@sink.test"
   log "$name: smtp-source -s $SMTP_SESSIONS, $SMTP_ACCEPT_MESSAGES messages of 2048 bytes to port $port"
   java -cp "$BENCH_JAR" dev.postern.bench.SmtpSourceRun --label "$name" \
     --url "smtp://127.0.0.1:$port" --sessions "$SMTP_SESSIONS" --workload "smtp-source 2048 bytes" \
@@ -57,7 +57,7 @@ smtp_postern_tls() {
   local name="postern-tls-$run"
   log "$name: SmtpTlsLoad -s $SMTP_SESSIONS, implicit TLS + AUTH PLAIN, port $POSTERN_SMTPS_PORT"
   java -cp "$BENCH_JAR" dev.postern.bench.SmtpSourceRun --label "$name" \
-    --tls-port "$POSTERN_SMTPS_PORT" --key "$KEY" --sessions "$SMTP_SESSIONS" --size 2048 \
+    --tls-port "$POSTERN_SMTPS_PORT" --key "$SEND_KEY" --from "$SENDER" --sessions "$SMTP_SESSIONS" --size 2048 \
     --workload "TLS+AUTH 2048 bytes" --warmup-messages "$SMTP_ACCEPT_WARMUP" \
     --messages "$SMTP_ACCEPT_MESSAGES" --out "$OUT/$name.json" "${COST_ARGS[@]}" \
     --verify-sql "SELECT count(*) FROM outbound_messages WHERE source = 'smtp'" | tee -a "$OUT/tables.txt"
