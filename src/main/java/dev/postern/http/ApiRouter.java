@@ -63,6 +63,6 @@ public final class ApiRouter {
   public static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body.toBuffer());
+        .end(JsonBodies.encode(body));
   }
 }

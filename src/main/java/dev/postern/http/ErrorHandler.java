@@ -80,7 +80,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   public static void send(HttpServerResponse response, ApiException error) {
     response.setStatusCode(error.error().status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(error.toJson().toBuffer());
+        .end(JsonBodies.encode(error.toJson()));
   }
 
   ApiException translate(Throwable failure, int status) {

@@ -2,8 +2,11 @@ package dev.postern.inbound.inbox;
 
 import dev.postern.refusal.Issue;
 import dev.postern.refusal.Refusal;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +82,49 @@ public record ListFilter(String folder, int limit, Instant before, Boolean unrea
    */
   static Instant instant(String text) {
     String value = text.trim().replace(' ', '+');
-    return OffsetDateTime.parse(value).toInstant();
+    Instant cursor = cursor(value);
+    return cursor != null ? cursor : OffsetDateTime.parse(value).toInstant();
+  }
+
+  /**
+   * A {@code next_cursor} as the API writes it ({@code uuuu-MM-ddTHH:mm:ss.SSSSSSZ}) read by hand:
+   * every page after the first carries one, and the general parser showed in the listing's
+   * profile. Null when the text has another shape (the general parser decides then).
+   */
+  private static Instant cursor(String v) {
+    if (v.length() != 27 || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(10) != 'T'
+        || v.charAt(13) != ':' || v.charAt(16) != ':' || v.charAt(19) != '.' || v.charAt(26) != 'Z') {
+      return null;
+    }
+    int year = number(v, 0, 4);
+    int month = number(v, 5, 2);
+    int day = number(v, 8, 2);
+    int hour = number(v, 11, 2);
+    int minute = number(v, 14, 2);
+    int second = number(v, 17, 2);
+    int micros = number(v, 20, 6);
+    if ((year | month | day | hour | minute | second | micros) < 0) {
+      return null;
+    }
+    try {
+      return LocalDateTime.of(year, month, day, hour, minute, second, micros * 1_000)
+          .toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      return null; // out of range: the general parser words the refusal
+    }
+  }
+
+  /** The decimal digits at {@code [at, at + width)}, or -1 if any is not a digit. */
+  private static int number(String v, int at, int width) {
+    int n = 0;
+    for (int i = at; i < at + width; i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   private static Boolean bool(Function<String, String> param, String name, List<Issue> issues) {
