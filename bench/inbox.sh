@@ -37,9 +37,9 @@ if [[ $SCENARIO == inbox-list ]]; then
   [[ $(jq '.messages | length' <<<"$page") == 50 ]] \
     || { log "the list page has $(jq '.messages | length' <<<"$page") messages, want 50"; exit 1; }
   PING_FILES=() LIST_FILES=()
-  run_ping() { load "ping-$run" ping "$API/_ping" --key "$KEY"; PING_FILES+=("$OUT/ping-$run.json"); }
+  run_ping() { load "ping-$run" ping "$API/_ping" --key "$KEY" "${COST_ARGS[@]}"; PING_FILES+=("$OUT/ping-$run.json"); }
   run_list() {
-    load "list-$run" ping "$API/messages" --key "$KEY" --paths-file "$WORK/inbox-list.paths"
+    load "list-$run" ping "$API/messages" --key "$KEY" --paths-file "$WORK/inbox-list.paths" "${COST_ARGS[@]}"
     LIST_FILES+=("$OUT/list-$run.json")
   }
   for run in $(seq 1 "$RUNS"); do
