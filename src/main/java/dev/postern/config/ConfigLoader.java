@@ -75,7 +75,7 @@ public final class ConfigLoader {
             r.integer("postgres.group_commit.max_messages", 256, 1, 10_000),
             r.integer("postgres.group_commit.max_bytes", 4 * 1024 * 1024, 1, 256 * 1024 * 1024),
             Duration.ofMillis(r.integer("postgres.group_commit.max_wait_ms", 1, 0, 100)),
-            r.integer("postgres.group_commit.max_in_flight", 2, 1, 64)));
+            r.integer("postgres.group_commit.max_in_flight", 1, 1, 64)));
 
     String redisUrl = r.optionalString("redis.url");
     if (redisUrl != null && !redisUrl.matches("(?i)^rediss?://.+")) {
