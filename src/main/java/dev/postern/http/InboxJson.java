@@ -2,7 +2,6 @@ package dev.postern.http;
 
 import dev.postern.inbound.inbox.AttachmentInfo;
 import dev.postern.inbound.inbox.MessageDetail;
-import dev.postern.inbound.inbox.MessagePage;
 import dev.postern.inbound.inbox.MessageSummary;
 import dev.postern.inbound.inbox.MessageThread;
 import io.vertx.core.json.JsonArray;
@@ -57,14 +56,7 @@ public final class InboxJson {
     }
   }
 
-  /** {@code {messages: [...], next_cursor}}. */
-  public static JsonObject page(MessagePage page) {
-    JsonArray messages = new JsonArray();
-    page.messages().forEach(m -> messages.add(summary(m)));
-    return new JsonObject().put("messages", messages).put("next_cursor", time(page.nextCursor()));
-  }
-
-  /** A list item: {@code {id, message_id, from, to, subject, preview, received_at, folder, is_read, is_starred, has_attachments, size_bytes, thread_id}}. */
+  /** A list item (a page of them: {@link InboxPageWriter}): {@code {id, message_id, from, to, subject, preview, received_at, folder, is_read, is_starred, has_attachments, size_bytes, thread_id}}. */
   public static JsonObject summary(MessageSummary m) {
     return new JsonObject()
         .put("id", m.id().toString())

@@ -7,6 +7,7 @@ import dev.postern.keys.Scope;
 import dev.postern.refusal.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -53,7 +54,8 @@ public final class InboxRoutes implements RouteGroup {
       return;
     }
     mailbox(ctx).compose(mailbox -> inbox.list(mailbox, filter))
-        .onSuccess(page -> ApiRouter.json(ctx, 200, InboxJson.page(page)))
+        .onSuccess(page -> ctx.response().setStatusCode(200)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(InboxPageWriter.write(page)))
         .onFailure(ctx::fail);
   }
 
