@@ -143,25 +143,26 @@ launch_postern() { # -> sets POSTERN_PORT, POSTERN_SMTPS_PORT, POSTERN_MX_PORT, 
 # send and SMTP-accept scenarios use: mail from a hosted mailbox is also filed in its sent
 # folder, work Postfix accepting does not do (bench/README.md, "The sender").
 SENDER=app@bench.test
+create_key() { # binding-json-fields -> prints "key id"
+  local created
+  created=$(curl -sf -X POST "http://127.0.0.1:$POSTERN_PORT/admin/v1/keys" \
+    -H "Authorization: Bearer $POSTERN_ADMIN" -H 'Content-Type: application/json' \
+    -d "{$1,\"scope\":\"full_access\",\"rate_limit_per_hour\":100000000}") \
+    || { log "POST /admin/v1/keys {$1} failed"; return 1; }
+  jq -er '.key + " " + .id' <<<"$created" \
+    || { log "POST /admin/v1/keys returned no key or id: $created"; return 1; }
+}
 create_identity() { # -> sets KEY, KEY_ID, SEND_KEY, SEND_KEY_ID
   log "creating the bench sending identity"
-  local api="http://127.0.0.1:$POSTERN_PORT/admin/v1" created
-  curl -sf -X POST "$api/mailboxes" -H "Authorization: Bearer $POSTERN_ADMIN" \
-    -H 'Content-Type: application/json' \
+  curl -sf -X POST "http://127.0.0.1:$POSTERN_PORT/admin/v1/mailboxes" \
+    -H "Authorization: Bearer $POSTERN_ADMIN" -H 'Content-Type: application/json' \
     -d '{"address":"bench@bench.test","encryption_tier":"plaintext"}' >/dev/null \
     || { log "POST /admin/v1/mailboxes failed: the admin API is not there yet?"; return 1; }
-  created=$(curl -sf -X POST "$api/keys" -H "Authorization: Bearer $POSTERN_ADMIN" \
-    -H 'Content-Type: application/json' \
-    -d '{"name":"bench","mailbox":"bench@bench.test","scope":"full_access","rate_limit_per_hour":100000000}') \
-    || { log "POST /admin/v1/keys failed"; return 1; }
-  KEY=$(jq -er .key <<<"$created") && KEY_ID=$(jq -er .id <<<"$created") \
-    || { log "POST /admin/v1/keys returned no key or id: $created"; return 1; }
-  created=$(curl -sf -X POST "$api/keys" -H "Authorization: Bearer $POSTERN_ADMIN" \
-    -H 'Content-Type: application/json' \
-    -d '{"name":"bench-send","domain":"bench.test","scope":"full_access","rate_limit_per_hour":100000000}') \
-    || { log "POST /admin/v1/keys (domain bench.test) failed"; return 1; }
-  SEND_KEY=$(jq -er .key <<<"$created") && SEND_KEY_ID=$(jq -er .id <<<"$created") \
-    || { log "POST /admin/v1/keys returned no key or id: $created"; return 1; }
+  local pair
+  pair=$(create_key '"name":"bench","mailbox":"bench@bench.test"') || return 1
+  read -r KEY KEY_ID <<<"$pair"
+  pair=$(create_key '"name":"bench-send","domain":"bench.test"') || return 1
+  read -r SEND_KEY SEND_KEY_ID <<<"$pair"
 }
 # Stops the gateway (SIGTERM to the JVM: a graceful stop) and then its embedded PostgreSQL,
 # which runs in a session of its own and has been seen to outlive the JVM; the data directory

@@ -6,7 +6,6 @@ import dev.postern.inbound.store.MailChangeEvents;
 import dev.postern.inbound.store.MailStore;
 import dev.postern.inbound.store.NewMessage;
 import dev.postern.support.Eventually;
-import dev.postern.support.SqlSeed;
 import dev.postern.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,15 +36,10 @@ class FilingIT {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(java.util.Map.of(), new JsonObject().put("inbound", new JsonObject()
-        .put("filing_lease_seconds", 2).put("filing_poll_interval_ms", 200)
-        .put("filing_max_attempts", 2).put("filing_retry_base_ms", 50)));
+    gateway = FilingGateway.start();
     pool = gateway.core().database().pool();
     gateway.vertx().eventBus().<JsonObject>consumer(MailChangeEvents.ADDRESS, m -> busEvents.add(m.body()))
         .completion().await();
-    assertThat(gateway.admin("POST", "/admin/v1/webhooks", new JsonObject()
-        .put("url", "https://hooks.example.com/postern")
-        .put("events", new JsonArray().add("email.received"))).statusCode()).isEqualTo(201);
   }
 
   @AfterAll
@@ -54,7 +48,7 @@ class FilingIT {
   }
 
   static UUID mailbox() {
-    return SqlSeed.mailbox(gateway.pgUrl(), "in-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
+    return FilingGateway.mailbox(gateway, "in-");
   }
 
   /** An encrypted raw (standard tier: clear facts only) and one delivery per mailbox, then NOTIFY. */

@@ -6,10 +6,8 @@ import dev.postern.inbound.store.MailChangeEvents;
 import dev.postern.inbound.store.MailStore;
 import dev.postern.inbound.store.NewMessage;
 import dev.postern.support.Eventually;
-import dev.postern.support.SqlSeed;
 import dev.postern.support.TestGateway;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -19,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -41,13 +38,8 @@ class GroupedFilingIT {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(Map.of(), new JsonObject().put("inbound", new JsonObject()
-        .put("filing_lease_seconds", 2).put("filing_poll_interval_ms", 200)
-        .put("filing_max_attempts", 2).put("filing_retry_base_ms", 50)));
+    gateway = FilingGateway.start();
     pool = gateway.core().database().pool();
-    assertThat(gateway.admin("POST", "/admin/v1/webhooks", new JsonObject()
-        .put("url", "https://hooks.example.com/postern")
-        .put("events", new JsonArray().add("email.received"))).statusCode()).isEqualTo(201);
   }
 
   @AfterAll
@@ -56,7 +48,7 @@ class GroupedFilingIT {
   }
 
   static UUID mailbox() {
-    return SqlSeed.mailbox(gateway.pgUrl(), "grp-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
+    return FilingGateway.mailbox(gateway, "grp-");
   }
 
   static long count(String sql, Object... args) {
