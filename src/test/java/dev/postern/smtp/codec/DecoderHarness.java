@@ -65,6 +65,20 @@ final class DecoderHarness implements AutoCloseable {
     channel.writeInbound(read);
   }
 
+  /**
+   * Feeds each piece as one read to a pipeline whose handlers consume what the decoder emits,
+   * running its tasks after each, and checks that what the decoder holds stays bounded: the
+   * paused-input limit plus one text line.
+   */
+  void feedBounded(List<byte[]> pieces) {
+    for (byte[] piece : pieces) {
+      feed(piece);
+      channel.runPendingTasks();
+      channel.checkException();
+      assertThat(buffered()).isLessThanOrEqualTo(decoder.pausedInputLimit() + limits.maxTextLine());
+    }
+  }
+
   /** Writes the octets one at a time, in as many reads. */
   List<String> writeByteByByte(String octets) {
     byte[] bytes = octets.getBytes(StandardCharsets.ISO_8859_1);

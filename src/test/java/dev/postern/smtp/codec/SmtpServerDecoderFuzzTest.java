@@ -88,13 +88,7 @@ class SmtpServerDecoderFuzzTest {
     try (DecoderHarness smtp = new DecoderHarness(limits, mode)) {
       ScriptedSession session = new ScriptedSession(smtp.decoder, script, deferred);
       smtp.channel.pipeline().addLast(new ChunkCheck(limits.maxDataChunk()), session);
-      for (byte[] piece : SmtpServerDecoderPropertiesTest.split(wire, cuts)) {
-        smtp.feed(piece);
-        smtp.channel.runPendingTasks();
-        smtp.channel.checkException();
-        assertThat(smtp.buffered())
-            .isLessThanOrEqualTo(smtp.decoder.pausedInputLimit() + limits.maxTextLine());
-      }
+      smtp.feedBounded(SmtpServerDecoderPropertiesTest.split(wire, cuts));
       assertThat(session.modelViolations).isEmpty();
       assertThat(session.ends).isLessThanOrEqualTo(session.expectedData);
     }

@@ -141,13 +141,7 @@ class SmtpServerDecoderPropertiesTest {
     try (DecoderHarness smtp = new DecoderHarness(limits, mode)) {
       ScriptedSession session = new ScriptedSession(smtp.decoder, script, deferred);
       smtp.channel.pipeline().addLast(session);
-      for (byte[] piece : split(input.getBytes(StandardCharsets.ISO_8859_1), cuts)) {
-        smtp.feed(piece);
-        smtp.channel.runPendingTasks();
-        smtp.channel.checkException();
-        assertThat(smtp.buffered())
-            .isLessThanOrEqualTo(smtp.decoder.pausedInputLimit() + limits.maxTextLine());
-      }
+      smtp.feedBounded(split(input.getBytes(StandardCharsets.ISO_8859_1), cuts));
       assertThat(session.modelViolations).isEmpty();
       assertThat(session.ends).isLessThanOrEqualTo(session.expectedData);
     }
