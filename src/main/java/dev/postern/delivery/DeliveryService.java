@@ -37,7 +37,10 @@ final class DeliveryService {
   private static final long FIRST_SETTLE_RETRY_MS = 100;
   private static final long MAX_SETTLE_RETRY_MS = 2_000;
 
-  /** @param settleWindow how long an outcome's write is retried while the database is down */
+  /**
+   * @param settleWindow how long an outcome's write is retried after a failure other than the
+   *     database being unreachable (that one is retried until the database is back)
+   */
   DeliveryService(Vertx vertx, OutboundQueue queue, RelayRouter router, BlobStore blobs, MessageSigner signer,
       DeliveryListener listener, RetryPolicy retries, Clock clock, Duration settleWindow) {
     this.vertx = vertx;
