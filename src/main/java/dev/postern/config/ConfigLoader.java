@@ -166,7 +166,8 @@ public final class ConfigLoader {
     return new PosternConfig.Audit(
         r.integer("audit.batch_size", 2_000, 1, 100_000),
         Duration.ofMillis(r.integer("audit.flush_interval_ms", 500, 10, 60_000)),
-        r.integer("audit.max_queued", 100_000, 1, 10_000_000));
+        r.integer("audit.max_queued", 100_000, 1, 10_000_000),
+        r.integer("audit.max_attempts", 25, 1, 10_000));
   }
 
   private static PosternConfig.Housekeeping readHousekeeping(ConfigReader r) {

@@ -220,8 +220,10 @@ public record PosternConfig(
    * @param batchSize rows per INSERT
    * @param flushInterval how often queued rows are written
    * @param maxQueued rows held in memory before new ones are dropped (and counted)
+   * @param maxAttempts INSERT attempts per batch (one per flush interval) before it is dropped
+   *     (and counted): 25 × 500 ms rides out a short database outage
    */
-  public record Audit(int batchSize, Duration flushInterval, int maxQueued) {}
+  public record Audit(int batchSize, Duration flushInterval, int maxQueued, int maxAttempts) {}
 
   /**
    * Periodic clean-up.

@@ -219,35 +219,15 @@ public record EmailAddress(String displayName, String localPart, String domain) 
     }
   }
 
-  /** RFC 5890 IDNA to ASCII, then RFC 1123 §2.1 LDH labels ≤ 63, name ≤ 253, ≥ one dot. */
+  /** The shared host-name rule ({@link HostName}); no domain literals ({@code [192.0.2.1]}). */
   private static String asciiDomain(String domain) {
     if (domain.startsWith("[")) {
       throw new InvalidValue("domain literals are not supported");
     }
-    String ascii;
-    try {
-      ascii = IDN.toASCII(domain, 0).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
+    HostName.Checked host = HostName.check(domain);
+    if (!host.valid()) {
       throw new InvalidValue("domain is not a valid host name");
     }
-    if (ascii.length() > 253 || ascii.indexOf('.') < 0) {
-      throw new InvalidValue("domain is not a valid host name");
-    }
-    String[] labels = ascii.split("\\.", -1);
-    for (String label : labels) {
-      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
-        throw new InvalidValue("domain is not a valid host name");
-      }
-      for (int i = 0; i < label.length(); i++) {
-        char c = label.charAt(i);
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-          throw new InvalidValue("domain is not a valid host name");
-        }
-      }
-    }
-    if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
-      throw new InvalidValue("domain is not a valid host name");
-    }
-    return ascii;
+    return host.ascii();
   }
 }

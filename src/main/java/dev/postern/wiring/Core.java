@@ -136,8 +136,7 @@ public record Core(
     // Audit rows of the last requests are written while the database is still open.
     PosternConfig.Audit a = config.audit();
     AuditLog audit = closers.push("audit log", new AuditLog(vertx, pool, new AuditLog.Settings(
-        a.batchSize(), a.flushInterval(), a.maxQueued(),
-        AuditLog.Settings.defaults().maxAttempts())), AuditLog::close);
+        a.batchSize(), a.flushInterval(), a.maxQueued(), a.maxAttempts())), AuditLog::close);
     PgSignals signals = closers.push("signals",
         new PgSignals(vertx, ports.database().connectOptions()), PgSignals::close);
     OutboundQueue queue = new PgOutboundQueue(pool, node);

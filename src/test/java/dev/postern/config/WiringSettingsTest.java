@@ -31,7 +31,7 @@ class WiringSettingsTest {
         Duration.ofSeconds(5), 16, 16, 6, 10_000, Duration.ofSeconds(5), false));
     // Issue #10's last literals: DeliveryWebhooks' 5 s, WebhookSecrets' 10 000, the 6× back-off,
     // AuditLog's 2000 rows / 500 ms / 100 000 queued, the readiness bound; and #15.9's sweep.
-    assertThat(config.audit()).isEqualTo(new PosternConfig.Audit(2_000, Duration.ofMillis(500), 100_000));
+    assertThat(config.audit()).isEqualTo(new PosternConfig.Audit(2_000, Duration.ofMillis(500), 100_000, 25));
     assertThat(config.http().readinessTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.housekeeping()).isEqualTo(
         new PosternConfig.Housekeeping(Duration.ofMinutes(5), 1_000));
@@ -41,14 +41,14 @@ class WiringSettingsTest {
   void theLastLiteralsAreSettingsToo(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("postern.json"), """
         {"webhooks": {"retry_multiplier": 3, "secret_cache_size": 50, "subscriptions_ttl_ms": 250},
-         "audit": {"batch_size": 10, "flush_interval_ms": 40, "max_queued": 99},
+         "audit": {"batch_size": 10, "flush_interval_ms": 40, "max_queued": 99, "max_attempts": 3},
          "http": {"readiness_timeout_ms": 700},
          "housekeeping": {"idempotency_sweep_interval_seconds": 1, "idempotency_sweep_batch": 7}}""");
     PosternConfig config = ConfigLoader.load(file, Map.of());
     assertThat(config.webhooks().retryMultiplier()).isEqualTo(3);
     assertThat(config.webhooks().secretCacheSize()).isEqualTo(50);
     assertThat(config.webhooks().subscriptionsTtl()).isEqualTo(Duration.ofMillis(250));
-    assertThat(config.audit()).isEqualTo(new PosternConfig.Audit(10, Duration.ofMillis(40), 99));
+    assertThat(config.audit()).isEqualTo(new PosternConfig.Audit(10, Duration.ofMillis(40), 99, 3));
     assertThat(config.http().readinessTimeout()).isEqualTo(Duration.ofMillis(700));
     assertThat(config.housekeeping()).isEqualTo(
         new PosternConfig.Housekeeping(Duration.ofSeconds(1), 7));
