@@ -1,7 +1,6 @@
 package dev.postern.mail;
 
 import java.net.IDN;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
