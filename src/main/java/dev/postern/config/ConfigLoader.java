@@ -143,7 +143,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(r.integer("inbox.stream_heartbeat_seconds", 30, 1, 3600)),
         r.integer("inbox.stream_max_per_key", 10, 1, 100_000),
         r.integer("inbox.stream_max_per_node", 10_000, 1, 1_000_000),
-        r.integer("inbox.stream_buffer_bytes", 1_048_576, 4096, 1_073_741_824));
+        r.integer("inbox.stream_buffer_bytes", 1_048_576, 4096, 1_073_741_824),
+        r.integer("inbox.list_cache_bytes", 64 * 1_048_576, 0, Integer.MAX_VALUE));
   }
 
   private static PosternConfig.Webhooks readWebhooks(ConfigReader r) {

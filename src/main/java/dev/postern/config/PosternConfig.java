@@ -263,9 +263,11 @@ public record PosternConfig(
    * @param streamsPerKey open streams one key may hold on this node; one more is 429
    * @param streamsPerNode open streams this node serves; one more is 503
    * @param streamBufferBytes what may wait unsent for a slow client before its stream is cut
+   * @param listCacheBytes encoded list pages kept per node, served while their mailbox's change
+   *     sequence is unchanged (0: none)
    */
   public record Inbox(Duration streamHeartbeat, int streamsPerKey, int streamsPerNode,
-      int streamBufferBytes) {}
+      int streamBufferBytes, long listCacheBytes) {}
 
   /** The DNS server used for domain verification lookups, and the bound on each query. */
   public record Dns(String host, int port, Duration timeout) {}

@@ -7,6 +7,7 @@ import dev.postern.keys.Scope;
 import dev.postern.refusal.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,11 +24,14 @@ public final class InboxRoutes implements RouteGroup {
   private final ApiKeyAuth auth;
   private final QuotaSteps quotas;
   private final InboxService inbox;
+  private final InboxPageCache pages;
 
-  public InboxRoutes(ApiKeyAuth auth, QuotaSteps quotas, InboxService inbox) {
+  /** @param listCacheBytes bound of the encoded list pages kept per node (0: none kept) */
+  public InboxRoutes(ApiKeyAuth auth, QuotaSteps quotas, InboxService inbox, long listCacheBytes) {
     this.auth = auth;
     this.quotas = quotas;
     this.inbox = inbox;
+    this.pages = new InboxPageCache(listCacheBytes);
   }
 
   @Override
@@ -53,10 +57,29 @@ public final class InboxRoutes implements RouteGroup {
       ctx.fail(refusal);
       return;
     }
-    mailbox(ctx).compose(mailbox -> inbox.list(mailbox, filter))
-        .onSuccess(page -> ctx.response().setStatusCode(200)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(InboxPageWriter.write(page)))
-        .onFailure(ctx::fail);
+    mailbox(ctx).compose(mailbox -> inbox.mayList(mailbox, filter).map(mailbox)).compose(mailbox -> {
+      String etag = InboxPageCache.etag(mailbox);
+      ctx.response().putHeader(HttpHeaders.ETAG, etag);
+      if (InboxPageCache.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+        return Future.succeededFuture((Buffer) null);
+      }
+      Buffer cached = pages.get(mailbox, filter);
+      if (cached != null) {
+        return Future.succeededFuture(cached);
+      }
+      return inbox.list(mailbox, filter).map(page -> {
+        Buffer body = InboxPageWriter.write(page);
+        pages.put(mailbox, filter, body);
+        return body;
+      });
+    }).onSuccess(body -> {
+      if (body == null) {
+        ctx.response().setStatusCode(304).end(); // RFC 9110 §15.4.5: the client's copy is current
+      } else {
+        ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(body);
+      }
+    }).onFailure(ctx::fail);
   }
 
   private void message(RoutingContext ctx) {

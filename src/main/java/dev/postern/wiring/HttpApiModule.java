@@ -109,7 +109,7 @@ public final class HttpApiModule implements Feature {
         new EmailRoutes(apiKeys, quotas, core.submissions(),
             new OutboundRepository(pool, core.queue()), new SendRequestParser(core.clock()),
             core.cpu()),
-        new InboxRoutes(apiKeys, quotas, inbox),
+        new InboxRoutes(apiKeys, quotas, inbox, inboxSettings.listCacheBytes()),
         new InboxEditRoutes(apiKeys, quotas, inbox, new InboxEdits(core.mailStore(), inboxQueries)),
         new InboxReplyRoutes(apiKeys, inbox, core.submissions(), new SendRequestParser(core.clock())),
         new InboxStreamRoutes(apiKeys, quotas, inbox, feed, streams, inboxSettings, core.clock()));

@@ -137,4 +137,43 @@ class BoundedCacheTest {
     assertThat(cache.get("a")).isNull();
     assertThat(cache.get("b")).isEqualTo("2");
   }
+
+  @Test
+  void aWeightedCacheEvictsTheLeastRecentlyUsedUntilItsWeightFits() {
+    BoundedCache<String, String> cache = BoundedCache.weighted(100, 10, String::length);
+    cache.put("a", "aaaa");
+    cache.put("b", "bbbb");
+    assertThat(cache.get("a")).isEqualTo("aaaa"); // b is now the least recently used
+    cache.put("c", "cccc");
+    assertThat(cache.get("b")).isNull();
+    assertThat(cache.get("a")).isEqualTo("aaaa");
+    assertThat(cache.get("c")).isEqualTo("cccc");
+    assertThat(cache.weight()).isEqualTo(8);
+    cache.put("a", "a"); // a replaced value's weight is given back
+    assertThat(cache.weight()).isEqualTo(5);
+    cache.remove("c");
+    assertThat(cache.weight()).isEqualTo(1);
+  }
+
+  @Test
+  void aValueHeavierThanTheWholeBoundIsNotKept() {
+    BoundedCache<String, String> cache = BoundedCache.weighted(100, 10, String::length);
+    cache.put("small", "ss");
+    cache.put("huge", "x".repeat(11));
+    assertThat(cache.get("huge")).isNull();
+    assertThat(cache.weight()).isLessThanOrEqualTo(10);
+  }
+
+  @Test
+  void aWeightedCacheStillBoundsItsCountAndCountsEvictedWeight() {
+    BoundedCache<Integer, String> cache = BoundedCache.weighted(2, 1_000, String::length);
+    cache.put(1, "one");
+    cache.put(2, "two");
+    cache.put(3, "three");
+    assertThat(cache.size()).isEqualTo(2);
+    assertThat(cache.get(1)).isNull();
+    assertThat(cache.weight()).isEqualTo(8);
+    cache.clear();
+    assertThat(cache.weight()).isZero();
+  }
 }

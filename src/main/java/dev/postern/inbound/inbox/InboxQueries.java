@@ -56,14 +56,14 @@ public final class InboxQueries {
   }
 
   public Future<Optional<InboxMailbox>> mailboxById(UUID id) {
-    return pool.preparedQuery("SELECT id, address, encryption_tier FROM mailboxes WHERE id = $1")
+    return pool.preparedQuery("SELECT id, address, encryption_tier, change_seq FROM mailboxes WHERE id = $1")
         .execute(Tuple.of(id)).map(InboxQueries::mailbox);
   }
 
   /** A mailbox of this domain by address (case-insensitive) or by id. */
   public Future<Optional<InboxMailbox>> mailboxInDomain(UUID domainId, String addressOrId) {
     UUID id = uuidOrNull(addressOrId);
-    return pool.preparedQuery("SELECT id, address, encryption_tier FROM mailboxes"
+    return pool.preparedQuery("SELECT id, address, encryption_tier, change_seq FROM mailboxes"
             + " WHERE domain_id = $1 AND (lower(address) = lower($2) OR id = $3)")
         .execute(Tuple.of(domainId, addressOrId, id)).map(InboxQueries::mailbox);
   }
@@ -240,7 +240,8 @@ public final class InboxQueries {
 
   private static Optional<InboxMailbox> mailbox(RowSet<Row> rows) {
     return first(rows).map(row -> new InboxMailbox(row.getUUID("id"), row.getString("address"),
-        EncryptionTier.fromWire(row.getString("encryption_tier")).orElseThrow()));
+        EncryptionTier.fromWire(row.getString("encryption_tier")).orElseThrow(),
+        row.getLong("change_seq")));
   }
 
   private static Optional<Row> first(RowSet<Row> rows) {

@@ -57,10 +57,18 @@ public final class InboxService {
   }
 
   public Future<MessagePage> list(InboxMailbox mailbox, ListFilter filter) {
+    return mayList(mailbox, filter).compose(v -> queries.list(mailbox.id(), filter));
+  }
+
+  /**
+   * Whether this listing may be served at all (a search needs readable bodies): checked before
+   * any page is served, from the store or from an edge's cache.
+   */
+  public Future<Void> mayList(InboxMailbox mailbox, ListFilter filter) {
     if (filter.query() != null && !mailbox.bodiesReadable()) {
       return Future.failedFuture(unreadable(mailbox));
     }
-    return queries.list(mailbox.id(), filter);
+    return Future.succeededFuture();
   }
 
   public Future<MessageDetail> message(InboxMailbox mailbox, String messageId) {
