@@ -2,10 +2,12 @@ package dev.postern.inbound.inbox;
 
 import dev.postern.auth.AuthenticatedKey;
 import dev.postern.blob.BlobStore;
+import dev.postern.cache.FreshReads;
 import dev.postern.refusal.Reason;
 import dev.postern.refusal.Refusal;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -22,10 +24,22 @@ public final class InboxService {
 
   private final InboxQueries queries;
   private final BlobStore blobs;
+  /**
+   * A mailbox-bound key's mailbox row, read once per wave of concurrent requests yet never older
+   * than the request (its change sequence validates cached list pages).
+   */
+  private final FreshReads<UUID, Optional<InboxMailbox>> boundMailboxes;
+  /** The same for a domain-bound key's named mailbox. */
+  private final FreshReads<Selector, Optional<InboxMailbox>> namedMailboxes;
+
+  private record Selector(UUID domainId, String addressOrId) {}
 
   public InboxService(InboxQueries queries, BlobStore blobs) {
     this.queries = queries;
     this.blobs = blobs;
+    this.boundMailboxes = new FreshReads<>(queries::mailboxById);
+    this.namedMailboxes = new FreshReads<>(
+        selector -> queries.mailboxInDomain(selector.domainId(), selector.addressOrId()));
   }
 
   public InboxQueries queries() {
@@ -43,7 +57,7 @@ public final class InboxService {
           && !selector.equals(key.mailboxId().toString())) {
         return Future.failedFuture(notFound("mailbox"));
       }
-      return queries.mailboxById(key.mailboxId()).map(found -> found.orElseThrow(() -> notFound("mailbox")));
+      return boundMailboxes.get(key.mailboxId()).map(found -> found.orElseThrow(() -> notFound("mailbox")));
     }
     if (selector == null || selector.isBlank()) {
       return Future.failedFuture(Refusal.invalid("mailbox",
@@ -52,7 +66,7 @@ public final class InboxService {
     if (selector.length() > 254) {
       return Future.failedFuture(notFound("mailbox"));
     }
-    return queries.mailboxInDomain(key.domainId(), selector.trim())
+    return namedMailboxes.get(new Selector(key.domainId(), selector.trim()))
         .map(found -> found.orElseThrow(() -> notFound("mailbox")));
   }
 
