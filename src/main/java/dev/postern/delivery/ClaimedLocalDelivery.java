@@ -47,10 +47,6 @@ public final class ClaimedLocalDelivery {
   /** What the header of a blob-stored message is read from, at most (the header block cap). */
   static final int HEAD_BYTES = 64 * 1024;
 
-  /** Nothing is hosted: every claimed recipient goes to the relays. */
-  public static final ClaimedLocalDelivery NONE = new ClaimedLocalDelivery(LocalMailboxes.NONE,
-      null, null, null, () -> { });
-
   /**
    * A claim's recipients after routing.
    *
