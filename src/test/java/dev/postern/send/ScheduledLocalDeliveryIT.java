@@ -228,6 +228,28 @@ class ScheduledLocalDeliveryIT {
   }
 
   @Test
+  void aStandardTierCopyOfMimeInTheBlobStoreIsFiledFromItsHeaderBlock() {
+    String subject = "Sealed and large " + UUID.randomUUID();
+    HttpResponse<String> sent = bare.gateway().withKey(bare.aliceKey(), "POST", "/v1/emails",
+        new JsonObject().put("from", "Alice <alice@sched.test>")
+            .put("to", new JsonArray().add("sealed@sched.test")).put("subject", subject)
+            .put("text", "x".repeat(400_000)).put("scheduled_at", "in 1 hour"));
+    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+    UUID id = UUID.fromString(new JsonObject(sent.body()).getString("id"));
+    assertThat(count(bare, "SELECT count(*) FROM outbound_messages WHERE id = $1"
+        + " AND blob_key IS NOT NULL", id)).as("stored in the blob store").isEqualTo(1);
+    makeDue(bare, id);
+    awaitStatus(bare, id, "delivered");
+    Eventually.until(WAIT, () -> filedRows(bare, id).stream()
+        .anyMatch(r -> r.getString("address").equals("sealed@sched.test")), () -> "sealed copy");
+    Row sealed = filedRows(bare, id).stream()
+        .filter(r -> r.getString("address").equals("sealed@sched.test")).findFirst().orElseThrow();
+    assertThat(sealed.getBoolean("encrypted")).isTrue();
+    assertThat(sealed.getString("from_address")).isEqualTo("alice@sched.test");
+    assertThat(sealed.getString("message_id_header")).isNotBlank();
+  }
+
+  @Test
   void aSecondClaimOfAFiledMessageFilesNothingTwice() {
     String subject = "Once " + UUID.randomUUID();
     UUID id = scheduled(bare, subject, "bob@sched.test");
