@@ -37,6 +37,16 @@ public final class DeliveryOutcome {
   private DeliveryOutcome() {}
 
   public static Settlement of(Claim claim, RelayAttempt attempt, RetryPolicy policy, Instant now) {
+    return of(claim, List.of(), attempt, policy, now);
+  }
+
+  /**
+   * @param local recipients settled by the gateway itself (local delivery of claimed mail,
+   *     {@link ClaimedLocalDelivery}): {@code delivered} or {@code bounced} with their reply,
+   *     their events before the relay's and naming no relay
+   */
+  public static Settlement of(Claim claim, List<RecipientResult> local, RelayAttempt attempt,
+      RetryPolicy policy, Instant now) {
     Duration retryIn = null;
     boolean anyTransient = attempt.recipients().stream()
         .anyMatch(r -> r.verdict() == Verdict.TRANSIENT);
@@ -55,6 +65,12 @@ public final class DeliveryOutcome {
       events.add(new Event("sent", null, attempt.relay(), attempt.sentReply()));
     }
     String lastError = null;
+    for (RecipientResult r : local) {
+      RecipientStatus status = r.verdict() == Verdict.DELIVERED ? RecipientStatus.DELIVERED
+          : RecipientStatus.BOUNCED;
+      updates.add(new RecipientUpdate(r.address(), status, r.reply()));
+      events.add(new Event(status.wire(), r.address(), null, r.reply()));
+    }
     for (RecipientResult r : attempt.recipients()) {
       RecipientStatus status = switch (r.verdict()) {
         case DELIVERED -> RecipientStatus.DELIVERED;

@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt for one claimed message, as named steps: sandbox check → signature header →
- * relays (with failover) → outcome → settle → listener.
+ * One attempt for one claimed message, as named steps: sandbox check → local delivery of
+ * scheduled mail ({@link ClaimedLocalDelivery}) → signature header → relays (with failover) →
+ * outcome → settle → listener.
  */
 final class DeliveryService {
 
@@ -33,6 +34,7 @@ final class DeliveryService {
   private final Clock clock;
   private final Vertx vertx;
   private final Duration settleWindow;
+  private final ClaimedLocalDelivery local;
 
   private static final long FIRST_SETTLE_RETRY_MS = 100;
   private static final long MAX_SETTLE_RETRY_MS = 2_000;
@@ -42,8 +44,10 @@ final class DeliveryService {
    *     database being unreachable (that one is retried until the database is back)
    */
   DeliveryService(Vertx vertx, OutboundQueue queue, RelayRouter router, BlobStore blobs, MessageSigner signer,
-      DeliveryListener listener, RetryPolicy retries, Clock clock, Duration settleWindow) {
+      DeliveryListener listener, RetryPolicy retries, Clock clock, Duration settleWindow,
+      ClaimedLocalDelivery local) {
     this.vertx = vertx;
+    this.local = local;
     this.settleWindow = settleWindow;
     this.queue = queue;
     this.router = router;
@@ -59,7 +63,9 @@ final class DeliveryService {
     // Defence in depth: the send path gives test-mode mail no queue row, but never relay it.
     Future<Settlement> settlement = claim.sandbox()
         ? Future.succeededFuture(DeliveryOutcome.sandboxed(claim))
-        : attempt(claim).map(a -> DeliveryOutcome.of(claim, a, retries, clock.instant()));
+        : claim.scheduled() ? routedAttempt(claim)
+        : attempt(claim, claim.pendingRecipients())
+            .map(a -> DeliveryOutcome.of(claim, a, retries, clock.instant()));
     return settlement
         .compose(s -> settleRetrying(s, System.nanoTime() + settleWindow.toNanos(), FIRST_SETTLE_RETRY_MS)
             .map(held -> {
@@ -98,8 +104,25 @@ final class DeliveryService {
     });
   }
 
-  private Future<RelayAttempt> attempt(Claim claim) {
-    List<String> recipients = claim.pendingRecipients();
+  /**
+   * Scheduled mail, routed now as live mail is at accept: hosted recipients filed and settled
+   * here, the rest relayed. With no relay, mail for hosted recipients only is delivered all the
+   * same (nothing is left for a relay). Routing or filing trouble defers every pending recipient
+   * (the next attempt routes again; copies already made are not made twice).
+   */
+  private Future<Settlement> routedAttempt(Claim claim) {
+    return local.route(claim)
+        .compose(routed -> attempt(claim, routed.remote()).map(a ->
+            DeliveryOutcome.of(claim, routed.settled(), a, retries, clock.instant())))
+        .recover(e -> {
+          log.warn("local delivery of {} failed: {}", claim.messageId(), e.toString());
+          return Future.succeededFuture(DeliveryOutcome.of(claim, RelayAttempt.allFailed(null,
+              claim.pendingRecipients(), Verdict.TRANSIENT, "local error (details in the server log)"),
+              retries, clock.instant()));
+        });
+  }
+
+  private Future<RelayAttempt> attempt(Claim claim, List<String> recipients) {
     if (recipients.isEmpty()) {
       return Future.succeededFuture(new RelayAttempt(null, List.of(), false, null));
     }

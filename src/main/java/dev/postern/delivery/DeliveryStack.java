@@ -30,7 +30,8 @@ public record DeliveryStack(RelayRouter router, ClaimLoop<Claim> loop) {
   }
 
   public static Factory factory(PosternConfig.Delivery config, OutboundQueue queue,
-      BlobStore blobs, MessageSigner signer, DeliveryListener listener, Clock clock) {
+      BlobStore blobs, MessageSigner signer, DeliveryListener listener, Clock clock,
+      ClaimedLocalDelivery local) {
     Set<UUID> nodeInHand = ClaimLoop.nodeInHand(); // the workers' loops share it
     return vertx -> {
       ClientSSLOptions ssl = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
@@ -51,7 +52,7 @@ public record DeliveryStack(RelayRouter router, ClaimLoop<Claim> loop) {
       RetryPolicy retries = new RetryPolicy(config.retryBase(), config.retryMax(),
           config.retryHorizon(), () -> ThreadLocalRandom.current().nextDouble());
       DeliveryService service = new DeliveryService(vertx, queue, router, blobs, signer, listener,
-          retries, clock, config.lease().multipliedBy(2));
+          retries, clock, config.lease().multipliedBy(2), local);
       // Without relays every attempt ends at once ("no relay configured"): claim in batches.
       int capacity = pools.isEmpty() ? 32 : router.capacity();
       return new DeliveryStack(router, new ClaimLoop<>(vertx, "delivery", queue, service::deliver,

@@ -28,6 +28,7 @@ public final class PgOutboundQueue extends PgWorkQueue<Claim> implements Outboun
   private static final String READ_CLAIMED = """
       SELECT c.message_id, c.attempts, c.first_queued_at, m.mode, m.envelope_from,
              m.message_id_header, m.domain_id, m.mime_inline, m.blob_key, m.mime_size,
+             m.scheduled_at IS NOT NULL AS scheduled, m.from_header,
              ARRAY(SELECT r.address FROM outbound_recipients r
                    WHERE r.message_id = c.message_id ORDER BY r.address) AS addresses,
              ARRAY(SELECT r.status FROM outbound_recipients r
@@ -111,7 +112,8 @@ public final class PgOutboundQueue extends PgWorkQueue<Claim> implements Outboun
         row.getString("envelope_from"), row.getString("message_id_header"),
         row.getUUID("domain_id"), row.getBuffer("mime_inline"), row.getString("blob_key"),
         row.getLong("mime_size"), Arrays.asList(row.getArrayOfStrings("addresses")),
-        Arrays.stream(row.getArrayOfStrings("statuses")).map(RecipientStatus::fromWire).toList());
+        Arrays.stream(row.getArrayOfStrings("statuses")).map(RecipientStatus::fromWire).toList(),
+        row.getBoolean("scheduled"), row.getString("from_header"));
   }
 
   @Override

@@ -30,7 +30,7 @@ import java.util.UUID;
  * also filed in that mailbox's {@code sent} folder, where the threader joins it to the
  * conversation it replies to.
  */
-final class LocalDeliveryPlanner {
+public final class LocalDeliveryPlanner {
 
   private final LocalMailboxes mailboxes;
   private final DeliveryListener events;
@@ -68,18 +68,33 @@ final class LocalDeliveryPlanner {
 
   /** The plan for a live, unscheduled submission; fails only when routing is unavailable. */
   Future<LocalPlan> plan(Submission submission) {
-    List<OutboundMessage.Recipient> recipients = submission.recipients();
+    return plan(mailboxes, submission.recipients().stream().map(OutboundMessage.Recipient::address)
+        .toList(), submission.from().address());
+  }
+
+  /**
+   * The accept path's routing of a message's recipients, also applied by the delivery path to
+   * mail claimed when due (scheduled mail): hosted mailboxes filed into {@code inbox} (one copy
+   * per mailbox), refused addresses settled with their reply, the sender's copy into
+   * {@code sent} when {@code from} is a hosted mailbox's own address. Fails only when routing
+   * is unavailable.
+   *
+   * @param recipients envelope recipients still to deliver
+   * @param from the From address, or null (no sender's copy)
+   */
+  public static Future<LocalPlan> plan(LocalMailboxes mailboxes, List<String> recipients,
+      String from) {
     List<Future<LocalMailboxes.Route>> routes = new ArrayList<>(recipients.size() + 1);
-    for (OutboundMessage.Recipient r : recipients) {
-      routes.add(mailboxes.route(r.address()));
+    for (String r : recipients) {
+      routes.add(mailboxes.route(r));
     }
-    routes.add(mailboxes.route(submission.from().address()));
+    routes.add(from == null ? Future.succeededFuture(LocalMailboxes.REMOTE) : mailboxes.route(from));
     return Future.all(routes).map(done -> {
       List<LocalPlan.Filing> filings = new ArrayList<>();
       Map<String, String> settled = new HashMap<>();
       Set<UUID> filedInbox = new HashSet<>();
       for (int i = 0; i < recipients.size(); i++) {
-        String address = recipients.get(i).address();
+        String address = recipients.get(i);
         LocalMailboxes.Route route = routes.get(i).result();
         if (route instanceof LocalMailboxes.Hosted h) {
           settled.put(address.toLowerCase(Locale.ROOT), LocalPlan.FILED);
@@ -92,8 +107,8 @@ final class LocalDeliveryPlanner {
       }
       if (routes.get(recipients.size()).result() instanceof LocalMailboxes.Hosted sender
           && sender.exact()) {
-        filings.add(new LocalPlan.Filing(sender.mailboxId(), submission.from().address(), null,
-            "sent", sender.encrypted()));
+        filings.add(new LocalPlan.Filing(sender.mailboxId(), from, null, "sent",
+            sender.encrypted()));
       }
       return filings.isEmpty() && settled.isEmpty() ? LocalPlan.NONE
           : new LocalPlan(filings, settled, null);

@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,7 +30,16 @@ final class LocalFilingRows {
 
   /** Adds the rows of one message's filings (none for most messages). */
   void add(OutboundMessage m) {
-    List<LocalPlan.Filing> filings = m.local().filings();
+    add(m.id(), m.envelopeFrom(), m.mimeSize(), m.local().filings(), m.local().clearFacts());
+  }
+
+  /**
+   * Adds the rows of filings of the outbound message {@code outboundId}.
+   *
+   * @param clearFacts the facts encrypted filings are filed from, or null when none is encrypted
+   */
+  void add(UUID outboundId, String envelopeFrom, long mimeSize, List<LocalPlan.Filing> filings,
+      JsonObject clearFacts) {
     if (filings.isEmpty()) {
       return;
     }
@@ -41,12 +51,11 @@ final class LocalFilingRows {
         rawOf[slot] = UUID.randomUUID();
         rawIds.add(rawOf[slot]);
         rawSources.add(f.source());
-        rawSenders.add(m.envelopeFrom());
+        rawSenders.add(envelopeFrom);
         rawEncrypted.add(f.encrypted());
-        rawFacts.add(f.encrypted() && m.local().clearFacts() != null
-            ? m.local().clearFacts().encode() : null);
-        rawMessages.add(m.id());
-        rawSizes.add(m.mimeSize());
+        rawFacts.add(f.encrypted() && clearFacts != null ? clearFacts.encode() : null);
+        rawMessages.add(outboundId);
+        rawSizes.add(mimeSize);
       }
       ids.add(UUID.randomUUID());
       raws.add(rawOf[slot]);

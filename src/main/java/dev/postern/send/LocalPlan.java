@@ -9,7 +9,8 @@ import java.util.UUID;
 
 /**
  * What the gateway does itself with one live message at accept (issue #13.8, SPEC §5 "Local
- * delivery"), committed in the same statement as the message ({@link OutboundInsert}):
+ * delivery"), committed in the same statement as the message ({@link OutboundInsert}); for
+ * scheduled mail, with its pending recipients when it is claimed due ({@link ClaimFilings}):
  * <ul>
  *   <li>{@code filings}: one {@code inbound_deliveries} row per hosted recipient mailbox (folder
  *       {@code inbox}) and, when the sender is a hosted mailbox, one for its copy (folder

@@ -295,7 +295,8 @@ public final class SubmissionService {
 
   /**
    * Live mail is delivered locally at accept; test-mode mail is never filed, and scheduled mail
-   * waits for its time in the queue (filed by the relays' route, see docs/contract.md §5).
+   * waits for its time in the queue, unrouted: the delivery path routes it when it is due
+   * ({@code delivery.ClaimedLocalDelivery}, docs/contract.md "Scheduled mail").
    */
   private boolean localDelivery(AuthenticatedKey key, Submission submission) {
     return !key.sandboxed()

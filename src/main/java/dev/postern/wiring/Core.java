@@ -75,6 +75,8 @@ import java.util.UUID;
  * @param inbound the one way received mail becomes durable (the MX's acknowledgement point)
  * @param mailStore the one way stored mail is filed and changed (filing, the inbox API's PATCH and
  *     DELETE, later IMAP); its changes are announced on the event bus and to other nodes
+ * @param filingWakeup run after a commit that created filings ({@code inbound_deliveries}): wakes
+ *     this node's filing loop on the event bus and the other nodes' by a coalesced NOTIFY
  */
 public record Core(
     Vertx vertx, PosternConfig config, Clock clock, String node, KeyVault vault,
@@ -85,7 +87,8 @@ public record Core(
     SubmissionService submissions,
     DomainService domains, MailboxService mailboxes, DkimKeys dkimKeys,
     WebhookService webhooks, WebhookDispatcher webhookDispatcher, SealedRows sealedRows,
-    RecipientResolver recipients, InboundAcceptor inbound, MailStore mailStore) {
+    RecipientResolver recipients, InboundAcceptor inbound, MailStore mailStore,
+    Runnable filingWakeup) {
 
   /**
    * Opens the adapters, then builds the services over them. Call from a non-event-loop thread
@@ -208,7 +211,7 @@ public record Core(
         new WebhookService(new WebhookRepository(pool), domains.repository(), vault, cpu),
         webhookDispatcher, sealed, recipients, inbound,
         new MailStore(pool, ports.blobs(), new MailChangeEvents(vertx, pool,
-            config.inbound().changesCoalesce().toMillis())));
+            config.inbound().changesCoalesce().toMillis())), wakeFiling);
   }
 
   private static WebhookSettings webhookSettings(PosternConfig.Webhooks w) {

@@ -1,11 +1,14 @@
 package dev.postern.wiring;
 
 import dev.postern.config.PosternConfig;
+import dev.postern.delivery.ClaimedLocalDelivery;
 import dev.postern.delivery.DeliveryStack;
 import dev.postern.delivery.DeliveryVerticle;
 import dev.postern.delivery.DkimMessageSigner;
 import dev.postern.delivery.dkim.DkimSigner;
+import dev.postern.inbound.accept.LocalRoutes;
 import dev.postern.queue.OutboundQueue;
+import dev.postern.send.ClaimFilings;
 import dev.postern.webhooks.DeliveryWebhooks;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -37,7 +40,10 @@ public final class DeliveryModule implements Feature {
         new DkimMessageSigner(core.dkimKeys(), new DkimSigner(core.clock()), core.signing()),
         new DeliveryWebhooks(core.database().pool(), core.webhookDispatcher(), core.clock(),
             core.config().webhooks().subscriptionsTtl()),
-        core.clock());
+        core.clock(),
+        // Scheduled mail to hosted mailboxes is filed when due (issue #13.8).
+        new ClaimedLocalDelivery(new LocalRoutes(core.recipients()),
+            new ClaimFilings(core.database().pool()), core.blobs(), core.cpu(), core.filingWakeup()));
     // Queue wake-ups from any node become local ones; a (re)subscribe wakes too, in case
     // notifications were missed while the LISTEN connection was down.
     core.signals().listen(OutboundQueue.NOTIFY_CHANNEL,

@@ -92,4 +92,29 @@ class DeliveryOutcomeTest {
     assertThat(s.messageStatus()).isEqualTo(MessageStatus.SANDBOXED);
     assertThat(s.finished()).isTrue();
   }
+
+  @Test
+  void recipientsSettledLocallyComeFirstNameNoRelayAndCountTowardsTheStatus() {
+    Claim c = claim(now, List.of("a@x", "b@x", "c@x"), List.of("scheduled", "scheduled", "scheduled"));
+    Settlement s = DeliveryOutcome.of(c, List.of(r("a@x", Verdict.DELIVERED, "250 2.0.0 filed locally"),
+            r("b@x", Verdict.PERMANENT, "550 5.1.1 no such mailbox here")),
+        new RelayAttempt("r1", List.of(r("c@x", Verdict.TRANSIENT, "451 later")), false, null),
+        retries, now);
+    assertThat(s.messageStatus()).isEqualTo(MessageStatus.DEFERRED);
+    assertThat(s.retryIn()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.recipients()).extracting(Settlement.RecipientUpdate::status)
+        .containsExactly(RecipientStatus.DELIVERED, RecipientStatus.BOUNCED, RecipientStatus.DEFERRED);
+    assertThat(s.events()).extracting(Settlement.Event::type)
+        .containsExactly("delivered", "bounced", "deferred");
+    assertThat(s.events()).extracting(Settlement.Event::relay).containsExactly(null, null, "r1");
+  }
+
+  @Test
+  void mailForHostedMailboxesOnlyIsFinishedWithNoRelayAttempt() {
+    Claim c = claim(now, List.of("a@x"), List.of("scheduled"));
+    Settlement s = DeliveryOutcome.of(c, List.of(r("a@x", Verdict.DELIVERED, "250 2.0.0 filed locally")),
+        new RelayAttempt(null, List.of(), false, null), retries, now);
+    assertThat(s.messageStatus()).isEqualTo(MessageStatus.DELIVERED);
+    assertThat(s.finished()).isTrue();
+  }
 }

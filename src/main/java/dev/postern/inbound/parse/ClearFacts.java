@@ -4,10 +4,16 @@ import dev.postern.inbound.parse.ParsedMail.HeaderField;
 import dev.postern.inbound.parse.ParsedMail.MailAddress;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RecursionMode;
 
 /**
  * The header facts a {@code standard}-tier message keeps in the clear ({@code inbound_raw.clear_facts},
@@ -59,6 +65,38 @@ public final class ClearFacts {
     facts.put("cc", addresses(cc));
     MailDates.parse(date).ifPresent(d -> facts.put("date", d.toString()));
     return facts;
+  }
+
+  /**
+   * The clear facts of a stored message (local delivery of mail claimed from the queue, issue
+   * #13.8), from its top-level header block read by mime4j under {@link ParseLimits#DEFAULTS}
+   * ({@link Mime4jMailParser#mimeConfig}); the body is never read, so {@code raw} may hold the
+   * header block alone. Never throws for what the octets hold: a header mime4j gives up on
+   * yields the facts of the fields read before. Blocking and CPU-bound: on a worker pool.
+   */
+  public static JsonObject ofMessage(InputStream raw) {
+    List<HeaderField> fields = new ArrayList<>();
+    try {
+      MimeTokenStream tokens = new MimeTokenStream(Mime4jMailParser.mimeConfig(ParseLimits.DEFAULTS));
+      tokens.setRecursionMode(RecursionMode.M_NO_RECURSE);
+      tokens.parse(raw);
+      for (EntityState state = tokens.getState(); state != EntityState.T_END_OF_STREAM
+          && state != EntityState.T_END_HEADER; state = tokens.next()) {
+        if (state == EntityState.T_FIELD && fields.size() < ParseLimits.DEFAULT_MAX_HEADER_FIELDS) {
+          byte[] octets = tokens.getField().getRaw().toByteArray();
+          String text = TextDecoding.decodeUnlabelled(octets, octets.length);
+          int colon = text.indexOf(':');
+          if (colon > 0) {
+            // As the plaintext parse reads them (MailAssembler), but not decoded: of() decodes.
+            fields.add(new HeaderField(text.substring(0, colon).trim(),
+                MailAssembler.unfold(text.substring(colon + 1)).trim()));
+          }
+        }
+      }
+    } catch (MimeException | IOException | RuntimeException e) {
+      // lenient, as the MX is: the fields read so far
+    }
+    return of(fields);
   }
 
   private static JsonArray addresses(List<MailAddress> list) {
