@@ -6,7 +6,7 @@
 # timed until it is empty (parse, thread, file), and every message must have been filed.
 # Sourced by bench/run.sh after its helpers.
 MX_ACCEPT_MESSAGES=${MX_ACCEPT_MESSAGES:-20000}
-MX_ACCEPT_WARMUP=${MX_ACCEPT_WARMUP:-2000}
+MX_ACCEPT_WARMUP=${MX_ACCEPT_WARMUP:-20000} # past the JIT (see smtp-accept.sh)
 SMTP_SESSIONS=20
 
 # Back-to-back smtp-source runs: the next run's 20 connections can arrive before the gateway has

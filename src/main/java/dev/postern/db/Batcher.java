@@ -19,8 +19,10 @@ import java.util.function.ToLongFunction;
  * last batch held a single item (a lone request is never delayed); after at most
  * {@code maxWait} when the last batch was shared, to gather its likely siblings (PostgreSQL's
  * {@code commit_delay}/{@code commit_siblings} idea); when {@code maxInFlight} batches are
- * running, the next collects until one of them returns; and at once whenever it reaches
- * {@code maxRows} rows or {@code maxBytes}.
+ * running, the next collects until one of them returns, and then goes at once (its items have
+ * gathered for a whole batch's time already: waiting {@code maxWait} more would only leave the
+ * database idle); and at once whenever it reaches {@code maxRows} rows or {@code maxBytes}. A
+ * returning batch starts the next one before it answers its own items.
  *
  * <p>Each item's future completes, on its caller's context, only after its batch's statement
  * succeeded. When PostgreSQL refuses a batch (a statement error: nothing of it was committed),
@@ -66,6 +68,8 @@ public final class Batcher<T, R> {
   private long pendingBytes;
   private int inFlight;
   private boolean lastBatchShared;
+  /** The pending items began gathering while {@code maxInFlight} batches ran. */
+  private boolean gatheredDuringFlight;
   private long timer = -1;
 
   /**
@@ -89,6 +93,9 @@ public final class Batcher<T, R> {
         Vertx.currentContext());
     List<List<Item<T, R>>> ready;
     synchronized (this) {
+      if (pending.isEmpty()) {
+        gatheredDuringFlight = inFlight >= settings.maxInFlight();
+      }
       pending.add(item);
       pendingRows += item.rows();
       pendingBytes += item.bytes();
@@ -106,7 +113,8 @@ public final class Batcher<T, R> {
       if (!full && inFlight >= settings.maxInFlight()) {
         break; // collect until a batch in flight returns
       }
-      if (!full && !timerFired && lastBatchShared && !settings.maxWait().isZero()) {
+      if (!full && !timerFired && lastBatchShared && !gatheredDuringFlight
+          && !settings.maxWait().isZero()) {
         if (timer < 0) {
           timer = vertx.setTimer(Math.max(1, settings.maxWait().toMillis()), t -> timerFired());
         }
@@ -155,6 +163,13 @@ public final class Batcher<T, R> {
 
   private void run(List<Item<T, R>> batch) {
     execute(batch).onComplete(ar -> {
+      // The next batch first: the database works on it while this one's items are answered.
+      List<List<Item<T, R>>> ready;
+      synchronized (this) {
+        inFlight--;
+        ready = takeReady(false);
+      }
+      ready.forEach(this::run);
       if (ar.succeeded()) {
         for (int i = 0; i < batch.size(); i++) {
           complete(batch.get(i), ar.result().get(i), null);
@@ -166,12 +181,6 @@ public final class Batcher<T, R> {
       } else {
         batch.forEach(item -> complete(item, null, ar.cause()));
       }
-      List<List<Item<T, R>>> ready;
-      synchronized (this) {
-        inFlight--;
-        ready = takeReady(false);
-      }
-      ready.forEach(this::run);
     });
   }
 
