@@ -11,7 +11,7 @@ SMTP_ACCEPT_WARMUP=${SMTP_ACCEPT_WARMUP:-20000}
 # SMTP_ACCEPT_EXTRA=', "postgres": {"group_commit": {"max_in_flight": 2}}'
 SMTP_ACCEPT_EXTRA=${SMTP_ACCEPT_EXTRA:-}
 SMTP_ACCEPT_TLS=${SMTP_ACCEPT_TLS:-1} # 0: no TLS+AUTH side
-SMTP_SESSIONS=20 # Postern's default smtp.max_connections_per_address is 20 as well
+SMTP_SESSIONS=${SMTP_SESSIONS:-20} # Postern's default smtp.max_connections_per_address is 20 as well
 
 # The LAN networks map to a key by its id, known only once the key exists: create the identity,
 # then restart the gateway on the same data directory with the shim on.
