@@ -66,6 +66,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setServerConfig("fsync", "on")
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setServerConfig("max_connections", "200")
+          // A commit must not wait behind a new WAL segment being zero-filled and fsynced (16 MB):
+          // that stall was the accept path's p99 (66 ms at half the peak, 17.7 ms without it,
+          // session 8). Segments are created sparse and, once written, kept for reuse.
+          .setServerConfig("wal_init_zero", "off")
+          .setServerConfig("min_wal_size", "512MB")
+          .setServerConfig("max_wal_size", "2GB")
           .setPGStartupWait(Duration.ofSeconds(60))
           .start();
       return new EmbeddedPostgresServer(postgres, channel, lock);
