@@ -24,5 +24,5 @@ EXPOSE 8080 2587 2465 2525
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \
   CMD curl -fsS http://127.0.0.1:8081/readyz || curl -fsS http://127.0.0.1:8080/readyz || exit 1
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/postern/postern.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:MaxGCPauseMillis=20", "-jar", "/opt/postern/postern.jar"]
 CMD ["serve"]

@@ -128,7 +128,7 @@ launch_postern() { # -> sets POSTERN_PORT, POSTERN_SMTPS_PORT, POSTERN_MX_PORT, 
   # Same bounded heap as scripts/run.sh (override with JAVA_OPTS).
   POSTERN_DATA_DIR="$data" POSTERN_HTTP_PORT="$POSTERN_PORT" POSTERN_ADMIN_TOKEN="$POSTERN_ADMIN" \
     POSTERN_SMTP_PORT=$(free_port) POSTERN_SMTPS_PORT=$POSTERN_SMTPS_PORT POSTERN_MX_PORT=$POSTERN_MX_PORT \
-    setsid env "${POSTERN_ENV[@]}" java ${JAVA_OPTS:--Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m} \
+    setsid env "${POSTERN_ENV[@]}" java ${JAVA_OPTS:--Xms256m -Xmx256m -XX:MaxDirectMemorySize=128m -XX:MaxGCPauseMillis=20} \
     "${PROFILE_OPTS[@]}" -jar "$JAR" >>"$OUT/postern.log" 2>&1 &
   POSTERN_PID=$!
   PIDS+=("$POSTERN_PID")

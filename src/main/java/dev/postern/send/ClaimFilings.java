@@ -33,17 +33,8 @@ public final class ClaimFilings {
         FROM inbound_raw r JOIN inbound_deliveries d ON d.raw_id = r.id
        WHERE r.outbound_id = $1""";
 
-  private static final String INSERT = """
-      WITH raw AS (
-        INSERT INTO inbound_raw (id, source, envelope_from, encrypted, clear_facts, outbound_id,
-          mime_size)
-        SELECT id, source, envelope_from, encrypted, clear_facts::jsonb, outbound_id, mime_size
-          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[], $5::text[], $6::uuid[],
-                      $7::bigint[])
-               AS t(id, source, envelope_from, encrypted, clear_facts, outbound_id, mime_size))
-      INSERT INTO inbound_deliveries (id, raw_id, mailbox_id, recipient, tag, folder)
-      SELECT * FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::text[], $12::text[],
-                           $13::text[])""";
+  private static final String INSERT = "WITH " + LocalFilingRows.ctes(1) + " SELECT 1";
+
 
   private final Pool pool;
 
@@ -77,13 +68,7 @@ public final class ClaimFilings {
               LocalFilingRows rows = new LocalFilingRows();
               rows.add(outboundId, envelopeFrom == null ? "" : envelopeFrom, mimeSize, todo,
                   clearFacts);
-              // addValue: Tuple.of would spread an array (varargs) into many parameters.
-              return c.preparedQuery(INSERT).execute(Tuple.tuple().addValue(rows.rawIds())
-                      .addValue(rows.rawSources()).addValue(rows.rawSenders())
-                      .addValue(rows.rawEncrypted()).addValue(rows.rawFacts())
-                      .addValue(rows.rawMessages()).addValue(rows.rawSizes())
-                      .addValue(rows.ids()).addValue(rows.raws()).addValue(rows.mailboxes())
-                      .addValue(rows.recipients()).addValue(rows.tags()).addValue(rows.folders()))
+              return c.preparedQuery(INSERT).execute(rows.addTo(Tuple.tuple()))
                   .map(inserted -> true);
             })));
   }

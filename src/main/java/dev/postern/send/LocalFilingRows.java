@@ -1,6 +1,7 @@
 package dev.postern.send;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -66,55 +67,35 @@ final class LocalFilingRows {
     }
   }
 
-  UUID[] rawIds() {
-    return rawIds.toArray(UUID[]::new);
+  /**
+   * The two data-modifying CTEs ({@code raw}, {@code dl}) that insert these rows from the 13
+   * arrays {@link #addTo} appends, numbered from {@code $first}.
+   */
+  static String ctes(int first) {
+    return """
+        raw AS (
+          INSERT INTO inbound_raw (id, source, envelope_from, encrypted, clear_facts, outbound_id,
+            mime_size)
+          SELECT id, source, envelope_from, encrypted, clear_facts::jsonb, outbound_id, mime_size
+            FROM unnest($%d::uuid[], $%d::text[], $%d::text[], $%d::bool[], $%d::text[],
+                        $%d::uuid[], $%d::bigint[])
+                 AS t(id, source, envelope_from, encrypted, clear_facts, outbound_id, mime_size)),
+        dl AS (
+          INSERT INTO inbound_deliveries (id, raw_id, mailbox_id, recipient, tag, folder)
+          SELECT * FROM unnest($%d::uuid[], $%d::uuid[], $%d::uuid[], $%d::text[], $%d::text[],
+                               $%d::text[]))""".formatted(java.util.stream.IntStream
+        .range(first, first + 13).boxed().toArray());
   }
 
-  String[] rawSources() {
-    return rawSources.toArray(String[]::new);
-  }
-
-  String[] rawSenders() {
-    return rawSenders.toArray(String[]::new);
-  }
-
-  Boolean[] rawEncrypted() {
-    return rawEncrypted.toArray(Boolean[]::new);
-  }
-
-  String[] rawFacts() {
-    return rawFacts.toArray(String[]::new);
-  }
-
-  UUID[] rawMessages() {
-    return rawMessages.toArray(UUID[]::new);
-  }
-
-  Long[] rawSizes() {
-    return rawSizes.toArray(Long[]::new);
-  }
-
-  UUID[] ids() {
-    return ids.toArray(UUID[]::new);
-  }
-
-  UUID[] raws() {
-    return raws.toArray(UUID[]::new);
-  }
-
-  UUID[] mailboxes() {
-    return mailboxes.toArray(UUID[]::new);
-  }
-
-  String[] recipients() {
-    return recipients.toArray(String[]::new);
-  }
-
-  String[] tags() {
-    return tags.toArray(String[]::new);
-  }
-
-  String[] folders() {
-    return folders.toArray(String[]::new);
+  /** Appends the 13 arrays {@link #ctes} unnests, in its order. */
+  Tuple addTo(Tuple tuple) {
+    // addValue: Tuple.of would spread an array (varargs) into many parameters.
+    return tuple.addValue(rawIds.toArray(UUID[]::new)).addValue(rawSources.toArray(String[]::new))
+        .addValue(rawSenders.toArray(String[]::new)).addValue(rawEncrypted.toArray(Boolean[]::new))
+        .addValue(rawFacts.toArray(String[]::new)).addValue(rawMessages.toArray(UUID[]::new))
+        .addValue(rawSizes.toArray(Long[]::new))
+        .addValue(ids.toArray(UUID[]::new)).addValue(raws.toArray(UUID[]::new))
+        .addValue(mailboxes.toArray(UUID[]::new)).addValue(recipients.toArray(String[]::new))
+        .addValue(tags.toArray(String[]::new)).addValue(folders.toArray(String[]::new));
   }
 }

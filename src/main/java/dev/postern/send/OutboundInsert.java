@@ -62,17 +62,7 @@ final class OutboundInsert {
                WITH ORDINALITY AS e(message_id, type, recipient, reply, n)
          ORDER BY n),
       q AS (%s),
-      raw AS (
-        INSERT INTO inbound_raw (id, source, envelope_from, encrypted, clear_facts, outbound_id,
-          mime_size)
-        SELECT id, source, envelope_from, encrypted, clear_facts::jsonb, outbound_id, mime_size
-          FROM unnest($36::uuid[], $37::text[], $38::text[], $39::bool[], $40::text[], $41::uuid[],
-                      $42::bigint[])
-               AS t(id, source, envelope_from, encrypted, clear_facts, outbound_id, mime_size)),
-      dl AS (
-        INSERT INTO inbound_deliveries (id, raw_id, mailbox_id, recipient, tag, folder)
-        SELECT * FROM unnest($43::uuid[], $44::uuid[], $45::uuid[], $46::text[], $47::text[],
-                             $48::text[]))
+      %s
       SELECT 1""";
 
   private static final String QUEUE_ROWS = """
@@ -85,7 +75,8 @@ final class OutboundInsert {
 
   /** @param relays whether this node has a relay configured (else live mail is parked) */
   OutboundInsert(OutboundQueue queue, boolean relays) {
-    this.sql = INSERT.formatted(queue.enqueue(QUEUE_ROWS.formatted(OutboundQueue.PARKED)));
+    this.sql = INSERT.formatted(queue.enqueue(QUEUE_ROWS.formatted(OutboundQueue.PARKED)),
+        LocalFilingRows.ctes(36));
     this.relays = relays;
   }
 
@@ -206,19 +197,15 @@ final class OutboundInsert {
     for (String[] column : text) {
       t.addValue(column);
     }
-    return t.addValue(inline).addValue(blobKeys).addValue(sizes).addValue(digests).addValue(scheduled)
+    t.addValue(inline).addValue(blobKeys).addValue(sizes).addValue(digests).addValue(scheduled)
         .addValue(rcptIds.toArray(UUID[]::new)).addValue(rcptAddresses.toArray(String[]::new))
         .addValue(rcptKinds.toArray(String[]::new)).addValue(rcptStatuses.toArray(String[]::new))
         .addValue(rcptReplies.toArray(String[]::new))
         .addValue(eventIds.toArray(UUID[]::new)).addValue(eventTypes.toArray(String[]::new))
         .addValue(eventRecipients.toArray(String[]::new)).addValue(eventReplies.toArray(String[]::new))
         .addValue(queueIds.toArray(UUID[]::new)).addValue(queueDue.toArray(OffsetDateTime[]::new))
-        .addValue(queueParked.toArray(Boolean[]::new)).addValue(NO_RELAY)
-        .addValue(filings.rawIds()).addValue(filings.rawSources()).addValue(filings.rawSenders())
-        .addValue(filings.rawEncrypted()).addValue(filings.rawFacts()).addValue(filings.rawMessages())
-        .addValue(filings.rawSizes())
-        .addValue(filings.ids()).addValue(filings.raws()).addValue(filings.mailboxes())
-        .addValue(filings.recipients()).addValue(filings.tags()).addValue(filings.folders());
+        .addValue(queueParked.toArray(Boolean[]::new)).addValue(NO_RELAY);
+    return filings.addTo(t);
   }
 
   private static OffsetDateTime utc(Instant instant) {
