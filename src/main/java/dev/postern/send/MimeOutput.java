@@ -29,8 +29,31 @@ final class MimeOutput {
   }
 
   void ascii(CharSequence text, int from, int to) throws IOException {
+    if (text instanceof String string) {
+      asciiString(string, from, to);
+      return;
+    }
     for (int i = from; i < to; i++) {
       write(text.charAt(i));
+    }
+  }
+
+  /**
+   * A String's chars copied in bulk: a char at a time through {@code CharSequence.charAt} (a
+   * call the JIT cannot inline once it has seen several CharSequence types) was 37 % of the
+   * gateway's CPU for a 200 KB attachment (send-attach profile, session 8).
+   */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) keeps each char's low byte: ASCII here
+  private void asciiString(String text, int from, int to) throws IOException {
+    while (from < to) {
+      if (used == buffer.length) {
+        flushBuffer();
+      }
+      int n = Math.min(to - from, buffer.length - used);
+      text.getBytes(from, from + n, buffer, used);
+      used += n;
+      written += n;
+      from += n;
     }
   }
 
