@@ -213,10 +213,7 @@ class ScheduledLocalDeliveryIT {
     UUID id = scheduled(bare, subject, "sealed@sched.test");
     makeDue(bare, id);
     awaitStatus(bare, id, "delivered");
-    Eventually.until(WAIT, () -> filedRows(bare, id).stream()
-        .anyMatch(r -> r.getString("address").equals("sealed@sched.test")), () -> "sealed copy");
-    Row sealed = filedRows(bare, id).stream()
-        .filter(r -> r.getString("address").equals("sealed@sched.test")).findFirst().orElseThrow();
+    Row sealed = sealedCopy(id);
     assertThat(sealed.getBoolean("encrypted")).isTrue();
     assertThat(sealed.getString("subject")).as("subject stays out of the clear").isNull();
     assertThat(sealed.getString("text_body")).isNull();
@@ -240,10 +237,7 @@ class ScheduledLocalDeliveryIT {
         + " AND blob_key IS NOT NULL", id)).as("stored in the blob store").isEqualTo(1);
     makeDue(bare, id);
     awaitStatus(bare, id, "delivered");
-    Eventually.until(WAIT, () -> filedRows(bare, id).stream()
-        .anyMatch(r -> r.getString("address").equals("sealed@sched.test")), () -> "sealed copy");
-    Row sealed = filedRows(bare, id).stream()
-        .filter(r -> r.getString("address").equals("sealed@sched.test")).findFirst().orElseThrow();
+    Row sealed = sealedCopy(id);
     assertThat(sealed.getBoolean("encrypted")).isTrue();
     assertThat(sealed.getString("from_address")).isEqualTo("alice@sched.test");
     assertThat(sealed.getString("message_id_header")).isNotBlank();
@@ -322,5 +316,13 @@ class ScheduledLocalDeliveryIT {
     } catch (jakarta.mail.MessagingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The standard-tier mailbox's filed copy of the message, once there. */
+  private Row sealedCopy(UUID id) {
+    Eventually.until(WAIT, () -> filedRows(bare, id).stream()
+        .anyMatch(r -> r.getString("address").equals("sealed@sched.test")), () -> "sealed copy");
+    return filedRows(bare, id).stream()
+        .filter(r -> r.getString("address").equals("sealed@sched.test")).findFirst().orElseThrow();
   }
 }
