@@ -99,8 +99,10 @@ class InboxStreamLimitsIT {
         InboxStreamIT.JavaSse reader = InboxStreamIT.JavaSse.open(gateway.baseUrl(), key, null)) {
       assertThat(slow).isNotNull();
       reader.next("connected");
-      // 80 changes of ~200 kB each: far beyond the loopback socket buffers and the 4 KiB bound.
-      int changes = 80;
+      // 160 changes of ~200 kB each (32 MB): far beyond the 4 KiB bound and beyond the loopback
+      // socket buffers, which autotune to several MB each way (80 changes once let the slow
+      // client find 8.4 MB already buffered before the cut: more than half of 16 MB).
+      int changes = 160;
       for (int i = 0; i < changes; i++) {
         List<String> seen = List.of("\\Seen");
         (i % 2 == 0 ? seed.store().addFlags(box, message, seen)
