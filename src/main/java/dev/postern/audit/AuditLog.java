@@ -90,13 +90,21 @@ public final class AuditLog {
         dropped.incrementAndGet();
         return;
       }
-      if (queued.incrementAndGet() > settings.maxQueued()) {
+      int now = queued.incrementAndGet();
+      if (now > settings.maxQueued()) {
         queued.decrementAndGet();
         dropped.incrementAndGet();
         overflow.warn("audit queue full; entry dropped", dropped.get() + " dropped in total");
         return;
       }
       queue.add(entry);
+      if (now % settings.batchSize() == 0) {
+        // A full batch is waiting: write it now rather than at the next tick. At tens of
+        // thousands of requests a second, entries held for the whole interval outlived several
+        // young collections and were promoted, and the old generation's marking took a fifth of
+        // the machine (ping, session 9); written at once, they die young.
+        context.runOnContext(v -> flush());
+      }
     } catch (RuntimeException e) {
       dropped.incrementAndGet();
     }

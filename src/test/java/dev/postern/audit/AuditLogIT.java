@@ -123,8 +123,23 @@ class AuditLogIT {
   }
 
   @Test
+  void aFullBatchIsWrittenAtOnceNotAtTheNextTick() {
+    // The interval is an hour: only a full batch can have written these rows.
+    AuditLog audit = new AuditLog(vertx, pool, new AuditLog.Settings(25, Duration.ofHours(1), 1000, 3));
+    for (int i = 0; i < 60; i++) {
+      audit.record(entry("b" + i));
+    }
+    awaitRows(50);
+    List<String> written = actionsInIdOrder();
+    assertThat(written).hasSize(50).startsWith("b0").endsWith("b49");
+    audit.close().await();
+    assertThat(actionsInIdOrder()).hasSize(60).endsWith("b59");
+  }
+
+  @Test
   void aFullQueueDropsAndCountsInsteadOfGrowing() {
-    AuditLog audit = new AuditLog(vertx, pool, new AuditLog.Settings(10, Duration.ofHours(1), 100, 3));
+    // A batch larger than the queue: nothing is written while the test fills it.
+    AuditLog audit = new AuditLog(vertx, pool, new AuditLog.Settings(1000, Duration.ofHours(1), 100, 3));
     for (int i = 0; i < 150; i++) {
       audit.record(entry("q" + i));
     }
