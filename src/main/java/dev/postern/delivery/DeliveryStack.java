@@ -24,6 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record DeliveryStack(RelayRouter router, ClaimLoop<Claim> loop) {
 
+  /** Messages a worker holds per relay connection it may open. */
+  static final int CLAIMED_PER_CONNECTION = 4;
+
   @FunctionalInterface
   public interface Factory {
     DeliveryStack create(Vertx vertx);
@@ -54,7 +57,10 @@ public record DeliveryStack(RelayRouter router, ClaimLoop<Claim> loop) {
       DeliveryService service = new DeliveryService(vertx, queue, router, blobs, signer, listener,
           retries, clock, config.lease().multipliedBy(2), local);
       // Without relays every attempt ends at once ("no relay configured"): claim in batches.
-      int capacity = pools.isEmpty() ? 32 : router.capacity();
+      // With relays, four messages in hand per connection: the next ones wait for a connection
+      // here (signed meanwhile) instead of being claimed one or two at a time as connections
+      // free up, which cost a claim commit per two messages (e2e-relay, session 9).
+      int capacity = pools.isEmpty() ? 32 : CLAIMED_PER_CONNECTION * router.capacity();
       return new DeliveryStack(router, new ClaimLoop<>(vertx, "delivery", queue, service::deliver,
           new ClaimLoop.Settings(capacity, capacity, config.lease(), config.pollInterval()), nodeInHand));
     };

@@ -74,9 +74,14 @@ public final class PgOutboundQueue extends PgWorkQueue<Claim> implements Outboun
         RETURNING q.message_id)
       SELECT message_id FROM done UNION ALL SELECT message_id FROM later""";
 
-  /** Settles of concurrent attempts share statements: no wait, at most two in flight. */
+  /**
+   * Settles of concurrent attempts share statements: a lone settle goes at once, and those that
+   * finish while one is being written go together when it returns. One in flight: with two, each
+   * settle of a relay-bound run committed nearly alone (e2e-relay, session 9: 1.01 → 0.74 commits
+   * and 0.89 → 0.74 ms of PostgreSQL CPU per message).
+   */
   private static final Batcher.Settings SETTLE_BATCHES =
-      new Batcher.Settings(256, 1 << 20, Duration.ZERO, 2);
+      new Batcher.Settings(256, 1 << 20, Duration.ZERO, 1);
 
   private final Batcher<Settlement, Boolean> settles;
 
