@@ -5,10 +5,12 @@ import dev.postern.db.Batcher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +29,10 @@ import java.util.UUID;
  * <p>A member is the messages of one submission: they commit together or not at all (a batch
  * send keeps its all-or-nothing meaning). Each member's future completes only after its batch
  * committed.
+ *
+ * <p>Resend records (SMTP) ride in the same statement while every key in the batch is new; a
+ * taken key or twins in one batch send the batch through a transaction that decides, member by
+ * member, who commits and who replays. Still one commit either way.
  */
 public final class GroupCommit {
 
@@ -58,12 +64,15 @@ public final class GroupCommit {
     }
   }
 
-  /** Inserts (or revives, if expired) the records; returns the keys it wrote. */
+  /**
+   * Inserts (or revives, if expired) the records; returns the keys it wrote. Its four array
+   * parameters are numbered by the caller: alone, or as a CTE of the messages' statement.
+   */
   private static final String REMEMBER = """
       INSERT INTO idempotency_records (api_key_id, idempotency_key, request_sha256, message_ids,
         expires_at)
       SELECT k, i, s, ARRAY[m], now() + interval '24 hours'
-        FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::uuid[]) AS r(k, i, s, m)
+        FROM unnest($%d::uuid[], $%d::text[], $%d::bytea[], $%d::uuid[]) AS r(k, i, s, m)
       ON CONFLICT (api_key_id, idempotency_key) DO UPDATE SET
         request_sha256 = EXCLUDED.request_sha256, message_ids = EXCLUDED.message_ids,
         created_at = now(), expires_at = EXCLUDED.expires_at
@@ -75,13 +84,24 @@ public final class GroupCommit {
       SELECT api_key_id, idempotency_key, request_sha256, message_ids FROM idempotency_records
        WHERE (api_key_id, idempotency_key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))""";
 
+  /**
+   * What the one-statement path's guard raises when fewer records were written than asked: some
+   * key is taken. {@code 1 / 0} built from a subquery, so the planner cannot fold it early.
+   */
+  private static final String DIVISION_BY_ZERO = "22012";
+
   private final Pool pool;
   private final OutboundInsert insert;
+  private final String rememberingSql;
   private final Batcher<Member, Optional<OutboundRepository.IdempotencyRecord>> batcher;
 
   GroupCommit(Vertx vertx, Pool pool, OutboundInsert insert, Settings settings) {
     this.pool = pool;
     this.insert = insert;
+    int p = OutboundInsert.PARAMETERS;
+    this.rememberingSql = insert.withCte(
+        "rem AS (" + REMEMBER.formatted(p + 1, p + 2, p + 3, p + 4) + "),",
+        "1 / (CASE WHEN (SELECT count(*) FROM rem) = $" + (p + 5) + " THEN 1 ELSE 0 END)");
     this.batcher = new Batcher<>(vertx,
         new Batcher.Settings(settings.maxMessages(), settings.maxBytes(), settings.maxWait(),
             settings.maxInFlight()),
@@ -91,24 +111,50 @@ public final class GroupCommit {
   }
 
   private Future<List<Optional<OutboundRepository.IdempotencyRecord>>> commitBatch(List<Member> members) {
+    List<OutboundMessage> all = new ArrayList<>();
+    members.forEach(m -> all.addAll(m.messages()));
+    List<Optional<OutboundRepository.IdempotencyRecord>> allFresh =
+        Collections.nCopies(members.size(), Optional.empty());
     if (members.stream().allMatch(m -> m.remembered() == null)) {
-      List<OutboundMessage> all = new ArrayList<>();
-      members.forEach(m -> all.addAll(m.messages()));
       // One statement in autocommit: atomic, one round trip, one commit.
-      return pool.preparedQuery(insert.sql()).execute(insert.tuple(all))
-          .map(rows -> Collections.nCopies(members.size(), Optional.empty()));
+      return pool.preparedQuery(insert.sql()).execute(insert.tuple(all)).map(rows -> allFresh);
     }
     // The first member of each key writes its record; a twin later in the batch is its replay.
     Map<KeyOf, Remembered> firsts = new LinkedHashMap<>();
-    members.stream().filter(m -> m.remembered() != null)
-        .forEach(m -> firsts.putIfAbsent(KeyOf.of(m.remembered()), m.remembered()));
+    int remembering = 0;
+    for (Member m : members) {
+      if (m.remembered() != null) {
+        remembering++;
+        firsts.putIfAbsent(KeyOf.of(m.remembered()), m.remembered());
+      }
+    }
+    if (firsts.size() < remembering) {
+      return inTransaction(members, firsts);
+    }
+    // The common case, every key new: the records ride in the messages' statement (one round
+    // trip, as without them). A key already taken trips the guard, which aborts the statement
+    // before anything is committed; then the transaction sorts out who replays what.
+    Tuple tuple = rememberArrays(insert.tuple(all), firsts.values()).addValue((long) firsts.size());
+    return pool.preparedQuery(rememberingSql).execute(tuple).map(rows -> allFresh)
+        .recover(e -> e instanceof PgException pg && DIVISION_BY_ZERO.equals(pg.getSqlState())
+            ? inTransaction(members, firsts) : Future.failedFuture(e));
+  }
+
+  private static Tuple rememberArrays(Tuple tuple, Collection<Remembered> records) {
+    return tuple
+        .addValue(records.stream().map(Remembered::apiKeyId).toArray(UUID[]::new))
+        .addValue(records.stream().map(Remembered::key).toArray(String[]::new))
+        .addValue(records.stream().map(r -> Buffer.buffer(r.sha256())).toArray(Buffer[]::new))
+        .addValue(records.stream().map(Remembered::messageId).toArray(UUID[]::new));
+  }
+
+  /** Resend records first, then the messages of the members that replay nothing: one commit. */
+  private Future<List<Optional<OutboundRepository.IdempotencyRecord>>> inTransaction(
+      List<Member> members, Map<KeyOf, Remembered> firsts) {
     // Still one commit: the resend records and the messages of the batch together, the check for
     // an earlier record inside the insert of the new one (no lookup per message before).
-    return pool.withTransaction(tx -> tx.preparedQuery(REMEMBER).execute(Tuple.tuple()
-            .addValue(firsts.values().stream().map(Remembered::apiKeyId).toArray(UUID[]::new))
-            .addValue(firsts.values().stream().map(Remembered::key).toArray(String[]::new))
-            .addValue(firsts.values().stream().map(r -> Buffer.buffer(r.sha256())).toArray(Buffer[]::new))
-            .addValue(firsts.values().stream().map(Remembered::messageId).toArray(UUID[]::new)))
+    return pool.withTransaction(tx -> tx.preparedQuery(REMEMBER.formatted(1, 2, 3, 4))
+        .execute(rememberArrays(Tuple.tuple(), firsts.values()))
         .compose(written -> {
           Set<KeyOf> fresh = new HashSet<>();
           written.forEach(row -> fresh.add(new KeyOf(row.getUUID(0), row.getString(1))));

@@ -35,7 +35,7 @@ final class OutboundInsert {
   static final String NO_RELAY = "no relay configured";
 
   private static final String INSERT = """
-      WITH m AS (
+      WITH %s m AS (
         INSERT INTO outbound_messages (id, api_key_id, domain_id, mailbox_id, mode, source,
           message_id_header, envelope_from, from_header, to_addresses, cc_addresses, bcc_addresses,
           reply_to, subject, tags, in_reply_to, status, last_event, mime_inline, blob_key, mime_size,
@@ -63,25 +63,38 @@ final class OutboundInsert {
          ORDER BY n),
       q AS (%s),
       %s
-      SELECT 1""";
+      SELECT %s""";
 
   private static final String QUEUE_ROWS = """
       (SELECT id, CASE WHEN parked THEN '%s'::timestamptz ELSE due END AS due_at,
               CASE WHEN parked THEN $35 END AS last_error
          FROM unnest($32::uuid[], $33::timestamptz[], $34::bool[]) AS u(id, due, parked)) AS live""";
 
+  /** The parameters {@link #tuple} binds: 35 of the insert, 13 of its local filings. */
+  static final int PARAMETERS = 35 + 13;
+
   private final String sql;
+  private final String queueRows;
   private final boolean relays;
 
   /** @param relays whether this node has a relay configured (else live mail is parked) */
   OutboundInsert(OutboundQueue queue, boolean relays) {
-    this.sql = INSERT.formatted(queue.enqueue(QUEUE_ROWS.formatted(OutboundQueue.PARKED)),
-        LocalFilingRows.ctes(36));
+    this.queueRows = queue.enqueue(QUEUE_ROWS.formatted(OutboundQueue.PARKED));
+    this.sql = withCte("", "1");
     this.relays = relays;
   }
 
   String sql() {
     return sql;
+  }
+
+  /**
+   * The statement with one more leading CTE ({@code "name AS (…),"}, its parameters numbered
+   * after {@link #PARAMETERS}) and another final select: how a caller makes more writes, and a
+   * check on them, part of the same atomic statement.
+   */
+  String withCte(String leadingCte, String finalSelect) {
+    return INSERT.formatted(leadingCte, queueRows, LocalFilingRows.ctes(36), finalSelect);
   }
 
   /** Whether the message waits, parked, for a relay to be configured. */

@@ -246,4 +246,41 @@ class GroupCommitIT {
     assertThat(answers).allSatisfy(a -> a.result().ifPresent(r -> assertThat(r.messageIds()).isEqualTo(committed)));
     assertThat(stored(ids(twins))).isEqualTo(1);
   }
+
+  /**
+   * New keys and a key already taken in one batch: the statement that writes records with their
+   * messages is refused by its guard, and the batch's transaction commits the new ones together
+   * and answers the taken one with its first message.
+   */
+  @Test
+  void aTakenKeyAmongNewOnesReplaysAndTheNewOnesStillCommitTogether() {
+    OutboundRepository outbound = repository(new GroupCommit.Settings(64, 4 << 20, Duration.ofMillis(20), 1));
+    OutboundMessage first = good();
+    String takenKey = "smtp:taken:" + first.id();
+    assertThat(outbound.insertRemembered(first, keyId, takenKey, new byte[] {7}).await()).isEmpty();
+
+    Future<Void> ahead = outbound.insert(List.of(good())); // the others gather behind it
+    List<OutboundMessage> fresh = new ArrayList<>();
+    List<Future<java.util.Optional<OutboundRepository.IdempotencyRecord>>> freshAnswers = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      OutboundMessage m = good();
+      fresh.add(m);
+      freshAnswers.add(outbound.insertRemembered(m, keyId, "smtp:new:" + m.id(), new byte[] {8}));
+    }
+    OutboundMessage resent = good();
+    Future<java.util.Optional<OutboundRepository.IdempotencyRecord>> replay =
+        outbound.insertRemembered(resent, keyId, takenKey, new byte[] {7});
+    ahead.await();
+    Future.all(freshAnswers).await();
+
+    assertThat(freshAnswers).allSatisfy(a -> assertThat(a.result()).isEmpty());
+    assertThat(replay.await()).hasValueSatisfying(r -> assertThat(r.messageIds()).containsExactly(first.id()));
+    assertThat(stored(ids(fresh))).isEqualTo(5);
+    assertThat(commits(ids(fresh))).as("one batch, one commit").isEqualTo(1);
+    assertThat(stored(List.of(resent.id()))).isZero();
+    assertThat(pool.preparedQuery("SELECT count(*) FROM idempotency_records WHERE idempotency_key LIKE 'smtp:new:%'"
+            + " AND message_ids[1] = ANY($1)")
+        .execute(Tuple.tuple().addValue(ids(fresh).toArray(UUID[]::new))).await().iterator().next().getLong(0))
+        .isEqualTo(5);
+  }
 }
