@@ -18,8 +18,11 @@ import java.util.function.UnaryOperator;
  */
 final class MessageEdits {
 
-  /** The mailbox row first: the store's one lock order (see {@link MessageFiling}). */
-  private static final String LOCK = "SELECT change_seq FROM mailboxes WHERE id = $1 FOR UPDATE";
+  /**
+   * The mailbox row first: the store's one lock order, and a mode that leaves accepts'
+   * foreign-key checks alone (see {@link MessageFiling#LOCK}).
+   */
+  static final String LOCK = "SELECT change_seq FROM mailboxes WHERE id = $1 FOR NO KEY UPDATE";
   private static final String READ = """
       SELECT folder, uid, flags, size_bytes FROM mail_messages WHERE id = $2 AND mailbox_id = $1""";
 

@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * transaction commits (one commit, one fsync, for the whole group):
  * <ol>
  *   <li>lock the mailbox row and read its change seq and last received_at
- *       ({@code SELECT … FOR UPDATE}: the lock, held to commit, orders the mailbox's commits by
+ *       ({@code SELECT … FOR NO KEY UPDATE}: the lock, held to commit, orders the mailbox's commits by
  *       seq — V005's gap-free argument — and serialises threading decisions in the mailbox);
  *       take the group's N change seqs, storage and received_at in one {@code UPDATE}; take each
  *       folder's next UIDs in one statement per folder (row created on demand with a random
@@ -44,8 +44,15 @@ final class MessageFiling {
   /** One message of a group: its id, chosen before, and its attachments, uploaded before. */
   record Item(UUID id, NewMessage message, StoredAttachments attachments) {}
 
-  private static final String LOCK =
-      "SELECT change_seq, last_received_at FROM mailboxes WHERE id = $1 FOR UPDATE";
+  /**
+   * FOR NO KEY UPDATE, not FOR UPDATE: it still excludes every other filing and edit of the
+   * mailbox (and its delete, which takes FOR UPDATE), but not the KEY SHARE lock that an insert
+   * referencing the mailbox takes for its foreign-key check. With FOR UPDATE every MX accept
+   * (inbound_deliveries.mailbox_id) waited for the mailbox's filing transaction in flight: the
+   * accept statement took 9 ms for 10 messages, most of it waiting (bench mx-accept, session 10).
+   */
+  static final String LOCK =
+      "SELECT change_seq, last_received_at FROM mailboxes WHERE id = $1 FOR NO KEY UPDATE";
 
   /**
    * The group's N change seqs, its storage use and the mailbox's last received_at (V006): each
