@@ -1,5 +1,6 @@
 package dev.postern.send;
 
+import dev.postern.db.SqlArrays;
 import dev.postern.queue.MessageStatus;
 import dev.postern.queue.OutboundQueue;
 import dev.postern.queue.RecipientStatus;
@@ -150,10 +151,10 @@ final class OutboundInsert {
       text[2][i] = m.messageIdHeader();
       text[3][i] = m.envelopeFrom();
       text[4][i] = m.fromHeader();
-      text[5][i] = arrayLiteral(m.to());
-      text[6][i] = arrayLiteral(m.cc());
-      text[7][i] = arrayLiteral(m.bcc());
-      text[8][i] = arrayLiteral(m.replyTo());
+      text[5][i] = SqlArrays.textLiteral(m.to());
+      text[6][i] = SqlArrays.textLiteral(m.cc());
+      text[7][i] = SqlArrays.textLiteral(m.bcc());
+      text[8][i] = SqlArrays.textLiteral(m.replyTo());
       text[9][i] = m.subject();
       text[10][i] = m.tags().encode();
       text[11][i] = m.inReplyTo();
@@ -223,26 +224,5 @@ final class OutboundInsert {
 
   private static OffsetDateTime utc(Instant instant) {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-  }
-
-  /** A PostgreSQL array literal of text values ({@code {"a","b"}}), each quoted and escaped. */
-  static String arrayLiteral(List<String> values) {
-    StringBuilder out = new StringBuilder("{");
-    for (int i = 0; i < values.size(); i++) {
-      if (i > 0) {
-        out.append(',');
-      }
-      out.append('"');
-      String v = values.get(i);
-      for (int k = 0; k < v.length(); k++) {
-        char ch = v.charAt(k);
-        if (ch == '"' || ch == '\\') {
-          out.append('\\');
-        }
-        out.append(ch);
-      }
-      out.append('"');
-    }
-    return out.append('}').toString();
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -40,6 +41,20 @@ public final class WebhookDeliveries extends PgWorkQueue<WebhookDeliveries.Claim
          WHERE w.disabled_at IS NULL
            AND ($1 = ANY (w.events) OR '*' = ANY (w.events))
            AND (w.domain_id IS NULL OR w.domain_id = $3)
+        RETURNING id)
+      SELECT count(*) AS n, (SELECT pg_notify('%s', '') FROM inserted LIMIT 1)::text AS notified
+        FROM inserted""".formatted(WebhookDispatcher.CHANNEL);
+
+  /** As {@link #INSERT} for many events of one type at once: $2 payloads, $3 their domains. */
+  private static final String INSERT_ALL = """
+      WITH inserted AS (
+        INSERT INTO webhook_deliveries (id, webhook_id, event_type, payload)
+        SELECT gen_random_uuid(), w.id, $1, e.payload::jsonb
+          FROM unnest($2::text[], $3::uuid[]) WITH ORDINALITY AS e(payload, domain_id, n)
+          JOIN webhooks w ON w.disabled_at IS NULL
+                         AND ($1 = ANY (w.events) OR '*' = ANY (w.events))
+                         AND (w.domain_id IS NULL OR w.domain_id = e.domain_id)
+         ORDER BY e.n
         RETURNING id)
       SELECT count(*) AS n, (SELECT pg_notify('%s', '') FROM inserted LIMIT 1)::text AS notified
         FROM inserted""".formatted(WebhookDispatcher.CHANNEL);
@@ -80,6 +95,15 @@ public final class WebhookDeliveries extends PgWorkQueue<WebhookDeliveries.Claim
   /** Inserts the deliveries for one event and NOTIFYs (at commit); the number inserted. */
   Future<Integer> insert(SqlClient client, String type, UUID domainId, JsonObject payload) {
     return client.preparedQuery(INSERT).execute(Tuple.of(type, payload, domainId))
+        .map(rows -> rows.iterator().next().getLong("n").intValue());
+  }
+
+  /** As {@link #insert} for many events of one type, one statement; the number inserted. */
+  Future<Integer> insertAll(SqlClient client, String type, List<UUID> domainIds,
+      List<JsonObject> payloads) {
+    return client.preparedQuery(INSERT_ALL).execute(Tuple.of(type)
+            .addValue(payloads.stream().map(JsonObject::encode).toArray(String[]::new))
+            .addValue(domainIds.toArray(UUID[]::new)))
         .map(rows -> rows.iterator().next().getLong("n").intValue());
   }
 

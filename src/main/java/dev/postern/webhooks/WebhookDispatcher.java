@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -77,16 +78,38 @@ public final class WebhookDispatcher {
       return Future.failedFuture(new IllegalArgumentException("unknown webhook event type: " + type));
     }
     Objects.requireNonNull(data, "data");
-    JsonObject payload = new JsonObject()
-        .put("type", type)
-        .put("created_at", clock.instant().toString())
-        .put("data", data);
-    return deliveries.insert(client == null ? pool : client, type, domainId, payload)
+    return deliveries.insert(client == null ? pool : client, type, domainId, payload(type, data))
         .onSuccess(n -> {
           if (n > 0 && client == null) {
             wake();
           }
         });
+  }
+
+  /**
+   * As {@link #emitIn} for many events of one type in the caller's transaction, one statement
+   * (a filing group's {@code email.received}); the caller wakes the loop after its commit.
+   *
+   * @param domainIds each event's domain, at the same index as its data
+   * @return the number of deliveries recorded
+   */
+  public Future<Integer> emitAllIn(SqlClient transaction, String type, List<UUID> domainIds,
+      List<JsonObject> data) {
+    if (!WebhookEvents.TYPES.contains(type)) {
+      return Future.failedFuture(new IllegalArgumentException("unknown webhook event type: " + type));
+    }
+    if (data.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return deliveries.insertAll(transaction, type, domainIds,
+        data.stream().map(d -> payload(type, Objects.requireNonNull(d, "data"))).toList());
+  }
+
+  private JsonObject payload(String type, JsonObject data) {
+    return new JsonObject()
+        .put("type", type)
+        .put("created_at", clock.instant().toString())
+        .put("data", data);
   }
 
   /** Deploys this node's delivery loop. */

@@ -153,18 +153,19 @@ final class InboundFiler {
       List<NewMessage> messages, List<FiledMessage> filed) {
     List<UUID> deliveries = messages.stream().map(NewMessage::deliveryId).toList();
     Future<Void> marked = queue.markFiled(c, deliveries, filed.stream().map(FiledMessage::id).toList());
-    List<Future<Integer>> events = new ArrayList<>();
+    List<UUID> domains = new ArrayList<>();
+    List<JsonObject> events = new ArrayList<>();
     for (int i = 0; i < filed.size(); i++) {
       Waiting w = byDelivery.get(deliveries.get(i));
       // A sent copy (local delivery, issue #13.8) is the mailbox's own mail, not received mail:
       // it is a store change like any other (the live stream shows it), but no email.received.
       if (!filed.get(i).alreadyFiled() && !"sent".equals(w.delivery().folder())) {
-        events.add(webhooks.emitIn(c, WebhookEvents.EMAIL_RECEIVED, w.delivery().domainId(),
-            received(w.delivery(), w.contents(), filed.get(i))));
+        domains.add(w.delivery().domainId());
+        events.add(received(w.delivery(), w.contents(), filed.get(i)));
       }
     }
-    return Future.all(marked, Future.all(events))
-        .map(v -> events.stream().anyMatch(n -> n.result() > 0));
+    Future<Integer> recorded = webhooks.emitAllIn(c, WebhookEvents.EMAIL_RECEIVED, domains, events);
+    return Future.all(marked, recorded).map(v -> recorded.result() > 0);
   }
 
   private Future<MessageContents> contentsOf(InboundDelivery d) {

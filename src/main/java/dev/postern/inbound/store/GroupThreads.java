@@ -97,6 +97,11 @@ final class GroupThreads {
     return threadOf.get(i);
   }
 
+  /** The thread a key of a placed message ends in after the whole group. */
+  UUID threadOfKey(String key) {
+    return refs.get(key);
+  }
+
   /** Threads whose positions must be recomputed once the group's messages are in. */
   List<UUID> toRenumber() {
     List<UUID> ids = new ArrayList<>();

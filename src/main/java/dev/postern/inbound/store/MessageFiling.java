@@ -1,6 +1,8 @@
 package dev.postern.inbound.store;
 
+import dev.postern.db.SqlArrays;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -88,18 +90,38 @@ final class MessageFiling {
             highestmodseq = (SELECT change_seq FROM mailboxes WHERE id = $1) - $5::bigint
       RETURNING uidnext - $4::bigint AS first_uid""";
 
+  /** The group's messages, one statement (one execution, not one per row). */
   private static final String INSERT = """
       INSERT INTO mail_messages (id, mailbox_id, folder, uid, modseq, flags, raw_id, delivery_id,
           thread_id, received_at, size_bytes, encrypted, parse_failed, recipient, tag,
           message_id_header, in_reply_to, references_ids, from_name, from_address, to_addresses,
           cc_addresses, subject, sent_at, headers, text_body, html_body, preview, has_attachments,
           thread_position)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-          $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)""";
+      SELECT id, $1, folder, uid, modseq, flags::text[], raw_id, delivery_id, thread_id,
+             received_at, size_bytes, encrypted, parse_failed, recipient, tag, message_id_header,
+             in_reply_to, references_ids::text[], from_name, from_address, to_addresses::text[],
+             cc_addresses::text[], subject, sent_at, headers::jsonb, text_body, html_body, preview,
+             has_attachments, thread_position
+        FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::uuid[],
+                    $8::uuid[], $9::uuid[], $10::timestamptz[], $11::bigint[], $12::bool[],
+                    $13::bool[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
+                    $19::text[], $20::text[], $21::text[], $22::text[], $23::text[],
+                    $24::timestamptz[], $25::text[], $26::text[], $27::text[], $28::text[],
+                    $29::bool[], $30::int[])
+             AS t(id, folder, uid, modseq, flags, raw_id, delivery_id, thread_id, received_at,
+                  size_bytes, encrypted, parse_failed, recipient, tag, message_id_header,
+                  in_reply_to, references_ids, from_name, from_address, to_addresses,
+                  cc_addresses, subject, sent_at, headers, text_body, html_body, preview,
+                  has_attachments, thread_position)""";
 
+  /** The group's {@code new} changes, one statement. */
   private static final String LOG_NEW = """
       INSERT INTO mail_changes (mailbox_id, seq, kind, message_id, folder, uid)
-      VALUES ($1, $2, 'new', $3, $4, $5)""";
+      SELECT $1, seq, 'new', id, folder, uid
+        FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::bigint[]) AS t(seq, id, folder, uid)""";
+
+  /** Columns of {@link #INSERT} after the mailbox id, each an array parameter. */
+  private static final int MESSAGE_COLUMNS = 29;
 
   private static final Duration MICROSECOND = Duration.ofNanos(1_000);
 
@@ -149,8 +171,8 @@ final class MessageFiling {
       Map<String, Long> nextUid = new HashMap<>();
       firstUids.forEach((folder, uid) -> nextUid.put(folder, uid.result()));
       GroupThreads threading = new GroupThreads(refs.result(), threads.result());
-      List<Future<?>> writes = new ArrayList<>();
       List<FiledMessage> placed = new ArrayList<>(n);
+      List<Threader.Placed> decisions = new ArrayList<>(n);
       Instant previous = last == null ? null : last.toInstant();
       for (int i = 0; i < n; i++) {
         NewMessage m = items.get(i).message();
@@ -158,29 +180,33 @@ final class MessageFiling {
             : previous.plus(MICROSECOND);
         previous = at;
         long uid = nextUid.merge(m.folder(), 1L, Long::sum) - 1;
-        List<String> messageKeys = m.threadKeys();
-        GroupThreads.Placement p = threading.place(messageKeys, Text.clean(m.subject()), at);
-        writes.add(Threader.apply(c, mailboxId, p.decision(), messageKeys, at));
+        GroupThreads.Placement p = threading.place(m.threadKeys(), Text.clean(m.subject()), at);
+        decisions.add(new Threader.Placed(p.decision(), at));
         placed.add(new FiledMessage(items.get(i).id(), mailboxId, m.folder(), uid, seq0 + 1 + i,
             p.decision().threadId(), p.position(), at, false));
       }
-      List<Tuple> messages = new ArrayList<>(n);
+      // Statements run in the order they are sent: the thread rows first (the messages and the
+      // refs reference them), then the refs with the threads they end in after the group.
+      List<Future<?>> writes = new ArrayList<>(Threader.apply(c, mailboxId, decisions));
+      Map<String, UUID> keyThreads = new LinkedHashMap<>();
+      keys.forEach(key -> keyThreads.put(key, threading.threadOfKey(key)));
+      writes.add(Threader.recordRefs(c, mailboxId, keyThreads));
       List<Tuple> parts = new ArrayList<>();
-      List<Tuple> changes = new ArrayList<>(n);
       List<FiledMessage> filed = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         FiledMessage p = placed.get(i);
         FiledMessage f = new FiledMessage(p.id(), mailboxId, p.folder(), p.uid(), p.seq(),
             threading.threadOf(i), p.threadPosition(), p.receivedAt(), false);
-        Item item = items.get(i);
-        messages.add(row(f, item.message(), !item.attachments().isEmpty()));
-        parts.addAll(item.attachments().rows(f.id()));
-        changes.add(Tuple.of(mailboxId, f.seq(), f.id(), f.folder(), f.uid()));
+        parts.addAll(items.get(i).attachments().rows(f.id()));
         filed.add(f);
       }
-      writes.add(c.preparedQuery(INSERT).executeBatch(messages));
+      writes.add(c.preparedQuery(INSERT).execute(messageRows(mailboxId, items, filed)));
       writes.add(StoredAttachments.insert(c, parts));
-      writes.add(c.preparedQuery(LOG_NEW).executeBatch(changes));
+      writes.add(c.preparedQuery(LOG_NEW).execute(Tuple.of(mailboxId)
+          .addValue(filed.stream().map(FiledMessage::seq).toArray(Long[]::new))
+          .addValue(filed.stream().map(FiledMessage::id).toArray(UUID[]::new))
+          .addValue(filed.stream().map(FiledMessage::folder).toArray(String[]::new))
+          .addValue(filed.stream().map(FiledMessage::uid).toArray(Long[]::new))));
       List<Future<Map<UUID, Integer>>> renumbered = threading.toRenumber().stream()
           .map(thread -> Threader.renumber(c, thread)).toList();
       writes.addAll(renumbered);
@@ -234,24 +260,43 @@ final class MessageFiling {
     });
   }
 
-  private static Tuple row(FiledMessage f, NewMessage m, boolean hasAttachments) {
-    return Tuple.tuple()
-        .addValue(f.id()).addValue(m.mailboxId()).addValue(m.folder()).addValue(f.uid()).addValue(f.seq())
-        .addValue(MessageFlags.normalize(m.flags() == null ? List.of() : m.flags()).toArray(String[]::new))
-        .addValue(m.rawId()).addValue(m.deliveryId()).addValue(f.threadId())
-        .addValue(f.receivedAt().atOffset(ZoneOffset.UTC)).addValue(m.sizeBytes())
-        .addValue(m.encrypted()).addValue(m.parseFailed())
-        .addValue(Text.clean(m.recipient())).addValue(Text.clean(m.tag()))
-        .addValue(bare(m.messageIdHeader())).addValue(bare(m.inReplyTo()))
-        .addValue(Text.clean(m.references() == null ? List.of()
-            : m.references().stream().map(MessageFiling::bare).filter(r -> r != null).toList()))
-        .addValue(Text.clean(m.fromName())).addValue(Text.clean(m.fromAddress()))
-        .addValue(Text.clean(m.to())).addValue(Text.clean(m.cc()))
-        .addValue(Text.clean(m.subject()))
-        .addValue(m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC))
-        .addValue(Text.clean(m.headers()))
-        .addValue(Text.clean(m.text())).addValue(Text.clean(m.html())).addValue(Text.clean(m.preview()))
-        .addValue(hasAttachments).addValue(f.threadPosition());
+  /** {@link #INSERT}'s parameters: the mailbox, then one array per column, a row per message. */
+  private static Tuple messageRows(UUID mailboxId, List<Item> items, List<FiledMessage> filed) {
+    int n = items.size();
+    Object[][] columns = {
+        new UUID[n], new String[n], new Long[n], new Long[n], new String[n], new UUID[n],
+        new UUID[n], new UUID[n], new OffsetDateTime[n], new Long[n], new Boolean[n],
+        new Boolean[n], new String[n], new String[n], new String[n], new String[n],
+        new String[n], new String[n], new String[n], new String[n], new String[n],
+        new String[n], new OffsetDateTime[n], new String[n], new String[n], new String[n],
+        new String[n], new Boolean[n], new Integer[n]};
+    for (int i = 0; i < n; i++) {
+      FiledMessage f = filed.get(i);
+      NewMessage m = items.get(i).message();
+      JsonArray headers = Text.clean(m.headers());
+      Object[] row = {
+          f.id(), m.folder(), f.uid(), f.seq(),
+          SqlArrays.textLiteral(List.copyOf(
+              MessageFlags.normalize(m.flags() == null ? List.of() : m.flags()))),
+          m.rawId(), m.deliveryId(), f.threadId(), f.receivedAt().atOffset(ZoneOffset.UTC),
+          m.sizeBytes(), m.encrypted(), m.parseFailed(), Text.clean(m.recipient()),
+          Text.clean(m.tag()), bare(m.messageIdHeader()), bare(m.inReplyTo()),
+          SqlArrays.textLiteral(Text.clean(m.references() == null ? List.of()
+              : m.references().stream().map(MessageFiling::bare).filter(r -> r != null).toList())),
+          Text.clean(m.fromName()), Text.clean(m.fromAddress()),
+          SqlArrays.textLiteral(Text.clean(m.to())), SqlArrays.textLiteral(Text.clean(m.cc())),
+          Text.clean(m.subject()), m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC),
+          headers == null ? null : headers.encode(), Text.clean(m.text()), Text.clean(m.html()),
+          Text.clean(m.preview()), !items.get(i).attachments().isEmpty(), f.threadPosition()};
+      for (int k = 0; k < MESSAGE_COLUMNS; k++) {
+        columns[k][i] = row[k];
+      }
+    }
+    Tuple t = Tuple.of(mailboxId);
+    for (Object[] column : columns) {
+      t.addValue(column);
+    }
+    return t;
   }
 
   /** A msg-id without angle brackets (RFC 5322 §3.6.4), or null. */

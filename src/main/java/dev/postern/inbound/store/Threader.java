@@ -73,9 +73,13 @@ final class Threader {
        WHERE t.id IN (SELECT r.thread_id FROM mail_thread_refs r
                        WHERE r.mailbox_id = $1 AND r.message_ref = ANY($2))""";
 
+  /** A message placed: where it goes, and its received_at. */
+  record Placed(Decision decision, Instant receivedAt) {}
+
+  /** The threads a group starts, one statement. */
   private static final String CREATE = """
       INSERT INTO mail_threads (id, mailbox_id, subject, message_count, last_message_at)
-      VALUES ($1, $2, $3, 1, $4)""";
+      SELECT id, $1, subject, 1, at FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS t(id, subject, at)""";
 
   private static final String GROW = """
       UPDATE mail_threads SET message_count = $2, subject = $3,
@@ -89,10 +93,15 @@ final class Threader {
       "UPDATE mail_messages SET thread_id = $1 WHERE mailbox_id = $2 AND thread_id = ANY($3)";
   private static final String DROP = "DELETE FROM mail_threads WHERE id = ANY($1)";
 
+  /**
+   * A group's ids with the thread each ends in, one statement (the ids are distinct: one
+   * statement may not update a row twice); a ref already pointing there is not rewritten.
+   */
   private static final String RECORD_REFS = """
-      INSERT INTO mail_thread_refs (mailbox_id, message_ref, thread_id)
-      SELECT $1, k, $2 FROM unnest($3::text[]) AS k
-      ON CONFLICT (mailbox_id, message_ref) DO UPDATE SET thread_id = EXCLUDED.thread_id""";
+      INSERT INTO mail_thread_refs AS r (mailbox_id, message_ref, thread_id)
+      SELECT $1, k, t FROM unnest($2::text[], $3::uuid[]) AS u(k, t)
+      ON CONFLICT (mailbox_id, message_ref) DO UPDATE SET thread_id = EXCLUDED.thread_id
+       WHERE r.thread_id IS DISTINCT FROM EXCLUDED.thread_id""";
 
   /** Renumbers the thread by arrival; answers the rows whose position changed. */
   private static final String NUMBER = """
@@ -166,18 +175,30 @@ final class Threader {
     return new Decision(target.id(), false, absorbed, count, threadSubject);
   }
 
-  /** The thread rows' writes, before the message row is inserted (statements in order). */
-  static Future<?> apply(SqlClient client, UUID mailboxId, Decision d, List<String> keys,
-      Instant receivedAt) {
+  /**
+   * The thread rows' writes for a group's placements, before its messages are inserted: the
+   * threads it starts in one statement first (a later message of the group may grow, or a merge
+   * drop, one of them), then each growth and merge in placement order.
+   */
+  static List<Future<?>> apply(SqlClient client, UUID mailboxId, List<Placed> placed) {
     List<Future<?>> steps = new ArrayList<>();
-    OffsetDateTime at = receivedAt.atOffset(ZoneOffset.UTC);
-    if (d.created()) {
-      steps.add(client.preparedQuery(CREATE).execute(Tuple.of(d.threadId(), mailboxId, d.subject(), at)));
-    } else {
+    List<Placed> created = placed.stream().filter(p -> p.decision().created()).toList();
+    if (!created.isEmpty()) {
+      steps.add(client.preparedQuery(CREATE).execute(Tuple.of(mailboxId)
+          .addValue(created.stream().map(p -> p.decision().threadId()).toArray(UUID[]::new))
+          .addValue(created.stream().map(p -> p.decision().subject()).toArray(String[]::new))
+          .addValue(created.stream().map(p -> p.receivedAt().atOffset(ZoneOffset.UTC))
+              .toArray(OffsetDateTime[]::new))));
+    }
+    for (Placed p : placed) {
+      Decision d = p.decision();
+      if (d.created()) {
+        continue;
+      }
       List<UUID> all = new ArrayList<>(d.absorbed());
       all.add(d.threadId());
       steps.add(client.preparedQuery(GROW).execute(Tuple.of(d.threadId(), d.messageCount(),
-          d.subject(), at).addValue(all.toArray(UUID[]::new))));
+          d.subject(), p.receivedAt().atOffset(ZoneOffset.UTC)).addValue(all.toArray(UUID[]::new))));
       if (!d.absorbed().isEmpty()) {
         UUID[] absorbed = d.absorbed().toArray(UUID[]::new);
         steps.add(client.preparedQuery(MOVE_REFS).execute(Tuple.of(d.threadId(), mailboxId).addValue(absorbed)));
@@ -185,11 +206,17 @@ final class Threader {
         steps.add(client.preparedQuery(DROP).execute(Tuple.tuple().addValue(absorbed)));
       }
     }
-    if (!keys.isEmpty()) {
-      steps.add(client.preparedQuery(RECORD_REFS)
-          .execute(Tuple.of(mailboxId, d.threadId()).addValue(keys.toArray(String[]::new))));
+    return steps;
+  }
+
+  /** Records each id's thread (after the thread rows are written). */
+  static Future<?> recordRefs(SqlClient client, UUID mailboxId, Map<String, UUID> threads) {
+    if (threads.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return Future.all(steps);
+    return client.preparedQuery(RECORD_REFS).execute(Tuple.of(mailboxId)
+        .addValue(threads.keySet().toArray(String[]::new))
+        .addValue(threads.values().toArray(UUID[]::new)));
   }
 
   /**

@@ -114,6 +114,14 @@ class GroupFilingIT {
     assertThat(filed).extracting(FiledMessage::threadId).containsOnly(filed.get(3).threadId());
     assertThat(filed).extracting(FiledMessage::threadPosition).containsExactly(1, 2, 3, 4);
     assertThat(f.count("SELECT message_count FROM mail_threads WHERE mailbox_id = $1", box)).isEqualTo(4L);
+    // The group's ids are recorded once each, all with the thread they ended in after the merge
+    // (not the one they were first placed in), so later mail naming any of them joins it.
+    UUID merged = filed.get(3).threadId();
+    assertThat(f.count("SELECT count(*) FROM mail_thread_refs WHERE mailbox_id = $1", box)).isEqualTo(4L);
+    assertThat(f.count("SELECT count(*) FROM mail_thread_refs WHERE mailbox_id = $1 AND thread_id = $2",
+        box, merged)).isEqualTo(4L);
+    assertThat(f.store.file(message(box, raw, "inbox", "<b2@x>", "<b@x>", "Re: B", 1)).await().threadId())
+        .isEqualTo(merged);
   }
 
   @Test
