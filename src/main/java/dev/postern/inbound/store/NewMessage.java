@@ -28,14 +28,47 @@ public record NewMessage(
     String subject, Instant sentAt, JsonArray headers, String text, String html,
     List<ParsedAttachment> attachments, Set<String> flags) {
 
-  /** The first 200 characters of the text body (SPEC §3 list item {@code preview}). */
+  /** Characters of {@link #preview()}. */
+  static final int PREVIEW_CHARS = 200;
+
+  /**
+   * The first 200 characters of the text body (SPEC §3 list item {@code preview}): the body
+   * stripped ({@link String#strip()}), each run of ASCII white space (space, tab, LF, VT, FF,
+   * CR: the regex class backslash-s) collapsed to one space, cut before a split surrogate pair.
+   * Reads only as far into the body as the preview needs: a body may be megabytes, and this runs
+   * on an event loop.
+   */
   public String preview() {
     if (text == null) {
       return null;
     }
-    String collapsed = text.strip().replaceAll("\\s+", " ");
-    return collapsed.length() <= 200 ? collapsed
-        : collapsed.substring(0, Character.isHighSurrogate(collapsed.charAt(199)) ? 199 : 200);
+    int start = 0;
+    while (start < text.length() && Character.isWhitespace(text.codePointAt(start))) {
+      start += Character.charCount(text.codePointAt(start));
+    }
+    int end = text.length();
+    while (end > start && Character.isWhitespace(text.codePointBefore(end))) {
+      end -= Character.charCount(text.codePointBefore(end));
+    }
+    StringBuilder out = new StringBuilder(PREVIEW_CHARS + 1);
+    boolean inRun = false;
+    for (int i = start; i < end && out.length() <= PREVIEW_CHARS; i++) {
+      char ch = text.charAt(i);
+      if (ch == ' ' || ch == '\t' || ch == '\n' || ch == 0x0B || ch == '\f' || ch == '\r') {
+        inRun = true;
+        continue;
+      }
+      if (inRun) {
+        out.append(' ');
+        inRun = false;
+      }
+      out.append(ch);
+    }
+    if (out.length() <= PREVIEW_CHARS) {
+      return out.toString();
+    }
+    return out.substring(0, Character.isHighSurrogate(out.charAt(PREVIEW_CHARS - 1))
+        ? PREVIEW_CHARS - 1 : PREVIEW_CHARS);
   }
 
   /**
