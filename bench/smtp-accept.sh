@@ -3,7 +3,11 @@
 # with the same message (2 KB payload, smtp-source's own headers), the same 20 reused sessions
 # and the same message count, alternately; every Postern run must have stored exactly what
 # smtp-source was told was accepted, or the run fails. Sourced by bench/run.sh after its helpers.
-SMTP_ACCEPT_MESSAGES=${SMTP_ACCEPT_MESSAGES:-20000}
+# Long enough that the JIT's reaction to a new run (fresh connections: deoptimisations and
+# recompiles) is a small part of the window: with 20 000 messages (5 s) C2 took 15-18 % of the
+# machine in it (perf, session 11) and the gateway measured 0.18-0.20 ms CPU per message; with
+# 80 000, C2 took 5 % and the gateway 0.12 ms. A longer warm-up did not help (60 000: still 15 %).
+SMTP_ACCEPT_MESSAGES=${SMTP_ACCEPT_MESSAGES:-80000}
 # The warm-up must outlast the JIT: after 2 000 messages C2 still took 0.35 cores of the measured
 # window (per-thread CPU of the gateway, session 8), which Postfix (C) never pays.
 SMTP_ACCEPT_WARMUP=${SMTP_ACCEPT_WARMUP:-20000}
