@@ -123,9 +123,6 @@ final class MessageFiling {
       SELECT $1, seq, 'new', id, folder, uid
         FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::bigint[]) AS t(seq, id, folder, uid)""";
 
-  /** Columns of {@link #INSERT} after the mailbox id, each an array parameter. */
-  private static final int MESSAGE_COLUMNS = 29;
-
   private static final Duration MICROSECOND = Duration.ofNanos(1_000);
 
   private MessageFiling() {}
@@ -291,7 +288,7 @@ final class MessageFiling {
           Text.clean(m.subject()), m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC),
           headers == null ? null : headers.encode(), Text.clean(m.text()), Text.clean(m.html()),
           Text.clean(m.preview()), !items.get(i).attachments().isEmpty(), f.threadPosition()};
-      for (int k = 0; k < MESSAGE_COLUMNS; k++) {
+      for (int k = 0; k < row.length; k++) {
         columns[k][i] = row[k];
       }
     }

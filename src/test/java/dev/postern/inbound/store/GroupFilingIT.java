@@ -125,6 +125,32 @@ class GroupFilingIT {
   }
 
   @Test
+  void arrayAndJsonFieldsWithQuotesBackslashesAndBracesAreStoredAsGiven() {
+    // The group's rows travel as array literals and JSON text (one statement per group): what
+    // array-literal syntax gives meaning to must come back as the sender wrote it.
+    UUID box = f.mailbox();
+    UUID raw = f.raw();
+    List<String> hostile = List.of("a\"b@x", "back\\slash@x", "{brace},comma@x", "NULL", "", "é ü");
+    io.vertx.core.json.JsonArray headers = new io.vertx.core.json.JsonArray()
+        .add(new io.vertx.core.json.JsonObject().put("name", "X-Odd").put("value", "\"q\" \\ {} \t"));
+    List<FiledMessage> filed = await(f.store.fileAll(List.of(
+        new NewMessage(box, "inbox", raw, UUID.randomUUID(), Instant.now(), 1, false, false,
+            "r@example.com", null, "<odd@x>", null, List.of("<\"quoted\"@x>", "<{b}@x>"), null, "s@x",
+            hostile, hostile, "S", null, headers, "text", null, List.of(), Set.of("$Label1")),
+        message(box, raw, "inbox", "<plain@x>", null, "P", 1)),
+        (c, m, d) -> Future.succeededFuture()));
+
+    assertThat(filed).doesNotContainNull();
+    Row row = rowsOf(box).get(0);
+    assertThat(row.getArrayOfStrings("to_addresses")).containsExactlyElementsOf(hostile);
+    assertThat(row.getArrayOfStrings("cc_addresses")).containsExactlyElementsOf(hostile);
+    assertThat(row.getArrayOfStrings("references_ids")).containsExactly("\"quoted\"@x", "{b}@x");
+    assertThat(row.getArrayOfStrings("flags")).containsExactly("$Label1");
+    assertThat(row.getJsonArray("headers")).isEqualTo(headers);
+    assertThat(rowsOf(box).get(1).getArrayOfStrings("to_addresses")).isEmpty();
+  }
+
+  @Test
   void aThreadWithAnExpungedMessageIsRenumberedWhenTheGroupJoinsIt() {
     UUID box = f.mailbox();
     UUID raw = f.raw();
