@@ -1,5 +1,6 @@
 package dev.postern.blob;
 
+import io.vertx.core.buffer.Buffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -26,6 +27,13 @@ public final class Sha256 {
 
   public static byte[] of(byte[] bytes) {
     return fresh().digest(bytes);
+  }
+
+  /** The digest of a buffer's content, read in place (no copy). */
+  public static byte[] of(Buffer content) {
+    MessageDigest digest = fresh();
+    digest.update(BufferViews.of(content));
+    return digest.digest();
   }
 
   private static MessageDigest newInstance() {

@@ -1,6 +1,7 @@
 package dev.postern.send;
 
 import dev.postern.mail.InvalidValue;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Validates attachment content given as base64 (RFC 4648 §4, the standard alphabet) without
@@ -12,27 +13,59 @@ final class Base64Content {
   /** The validated, unwrapped, padded text and its decoded length in bytes. */
   record Normalised(String base64, long decodedSize) {}
 
+  private static final byte OUTSIDE = 0;
+  private static final byte SYMBOL = 1;
+  private static final byte SPACE = 2;
+  private static final byte PAD = 3;
+
+  /**
+   * Each octet's class. Indexed by the octets of the text's ISO-8859-1 copy: a char above 0xFF
+   * becomes '?', which is {@link #OUTSIDE} like every other char outside the alphabet. Scanning
+   * a byte array through a table is several times faster than {@code String.charAt} per char,
+   * which was 4 % of the machine in send-attach (200 KB attachment, session 12 profile).
+   */
+  private static final byte[] CLASSES = new byte[256];
+
+  static {
+    String symbols = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < symbols.length(); i++) {
+      CLASSES[symbols.charAt(i)] = SYMBOL;
+    }
+    CLASSES[' '] = SPACE;
+    CLASSES['\t'] = SPACE;
+    CLASSES['\r'] = SPACE;
+    CLASSES['\n'] = SPACE;
+    CLASSES['='] = PAD;
+  }
+
   private Base64Content() {}
 
   /** @throws InvalidValue when a character is outside the alphabet or padding is misplaced */
   static Normalised normalise(String content) {
+    byte[] octets = content.getBytes(StandardCharsets.ISO_8859_1);
     int symbols = 0;
     int padding = 0;
     boolean whitespace = false;
-    for (int i = 0; i < content.length(); i++) {
-      char c = content.charAt(i);
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-        whitespace = true;
-      } else if (c == '=') {
-        padding++;
-      } else if (isAlphabet(c)) {
-        if (padding > 0) {
-          throw new InvalidValue("is not valid base64 (data after padding)");
-        }
-        symbols++;
-      } else {
-        throw new InvalidValue("is not valid base64 (character outside the alphabet)");
+    int i = 0;
+    while (i < octets.length) {
+      // The common case, a run of alphabet symbols, in a loop of its own.
+      int run = i;
+      while (run < octets.length && CLASSES[octets[run] & 0xFF] == SYMBOL) {
+        run++;
       }
+      if (run > i && padding > 0) {
+        throw new InvalidValue("is not valid base64 (data after padding)");
+      }
+      symbols += run - i;
+      if (run == octets.length) {
+        break;
+      }
+      switch (CLASSES[octets[run] & 0xFF]) {
+        case SPACE -> whitespace = true;
+        case PAD -> padding++;
+        default -> throw new InvalidValue("is not valid base64 (character outside the alphabet)");
+      }
+      i = run + 1;
     }
     int tail = symbols % 4;
     if (tail == 1 || (tail == 0 ? padding != 0 : padding > 4 - tail)) {
@@ -43,30 +76,16 @@ final class Base64Content {
     if (canonical) {
       return new Normalised(content, decoded);
     }
-    StringBuilder out = new StringBuilder(symbols + 3);
-    for (int i = 0; i < content.length(); i++) {
-      char c = content.charAt(i);
-      if (isAlphabet(c)) {
-        out.append(c);
+    byte[] out = new byte[symbols + (tail == 0 ? 0 : 4 - tail)];
+    int n = 0;
+    for (byte octet : octets) {
+      if (CLASSES[octet & 0xFF] == SYMBOL) {
+        out[n++] = octet;
       }
     }
-    if (tail != 0) {
-      out.append("==", 0, 4 - tail);
+    while (n < out.length) {
+      out[n++] = '=';
     }
-    return new Normalised(out.toString(), decoded);
-  }
-
-  /** The RFC 4648 §4 alphabet, indexed by char (a table: the range tests were 23 % of send-attach's CPU). */
-  private static final boolean[] ALPHABET = new boolean[128];
-
-  static {
-    String symbols = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < symbols.length(); i++) {
-      ALPHABET[symbols.charAt(i)] = true;
-    }
-  }
-
-  private static boolean isAlphabet(char c) {
-    return c < 128 && ALPHABET[c];
+    return new Normalised(new String(out, StandardCharsets.ISO_8859_1), decoded);
   }
 }

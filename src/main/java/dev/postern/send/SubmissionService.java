@@ -4,9 +4,7 @@ import dev.postern.auth.AuthenticatedKey;
 import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.Sha256;
-import dev.postern.blob.stream.InputStreamReadStream;
 import dev.postern.delivery.DeliveryListener;
-import dev.postern.mail.EmailAddress;
 import dev.postern.queue.QueueWakeups;
 import dev.postern.queue.MessageStatus;
 import dev.postern.refusal.Reason;
@@ -19,22 +17,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -74,14 +64,11 @@ public final class SubmissionService {
   /** Idempotency-Key of a request and the digest of its body. */
   public record Idempotency(String key, byte[] requestSha256) {}
 
-  private final Vertx vertx;
   private final OutboundRepository outbound;
   private final BlobStore blobs;
   private final Quotas quotas;
   private final QueueWakeups wakeups;
-  private final WorkerExecutor cpu;
-  private final LargeMimeWriter large;
-  private final MimeComposer composer = new MimeComposer();
+  private final ComposedMimeStore composed;
   private final Clock clock;
   private final long maxMessageBytes;
   private final LocalDeliveryPlanner planner;
@@ -96,13 +83,11 @@ public final class SubmissionService {
       QueueWakeups wakeups, WorkerExecutor cpu, Clock clock, long maxMessageBytes,
       LocalMailboxes local, DeliveryListener localEvents, Runnable filingWakeup) {
     this.planner = new LocalDeliveryPlanner(local, localEvents, filingWakeup);
-    this.vertx = vertx;
     this.outbound = outbound;
     this.blobs = blobs;
     this.quotas = quotas;
     this.wakeups = wakeups;
-    this.cpu = cpu;
-    this.large = new LargeMimeWriter(vertx, blobs, cpu, composer);
+    this.composed = new ComposedMimeStore(vertx, blobs, cpu, new MimeComposer(), maxMessageBytes);
     this.clock = clock;
     this.maxMessageBytes = maxMessageBytes;
   }
@@ -278,17 +263,7 @@ public final class SubmissionService {
     }
     SendRequest request = ((MimeSource.Composed) submission.mime()).request();
     MessageStamp stamp = MessageStamp.create(clock, request.from());
-    Future<StoredMime> mime = onLoop.take(estimate(request))
-        ? storeSmall(id, composer.compose(request, stamp))
-        : cpu.executeBlocking(() -> composer.measure(request, stamp), false).compose(size -> {
-          if (size > maxMessageBytes) {
-            return Future.failedFuture(Refusal.of(Reason.TOO_LARGE,
-                "the composed message is " + size + " bytes; the limit is " + maxMessageBytes));
-          }
-          return size <= INLINE_LIMIT
-              ? cpu.executeBlocking(() -> composer.compose(request, stamp), false).compose(b -> storeSmall(id, b))
-              : large.write(blobKey(id), request, stamp);
-        });
+    Future<StoredMime> mime = composed.store(request, stamp, () -> blobKey(id), onLoop);
     return Future.all(mime, plan).map(both -> new Prepared(toRow(id, key, submission, source,
         stamp.messageId(), mime.result(), plan.result()), Optional.empty()));
   }
@@ -304,15 +279,6 @@ public final class SubmissionService {
   }
 
   record StoredMime(Buffer inline, String blobKey, long size, byte[] sha256) {}
-
-  private Future<StoredMime> storeSmall(UUID id, Buffer mime) {
-    byte[] digest = Sha256.fresh().digest(mime.getBytes());
-    if (mime.length() <= INLINE_LIMIT) {
-      return Future.succeededFuture(new StoredMime(mime, null, mime.length(), digest));
-    }
-    String key = blobKey(id);
-    return blobs.put(key, mime).map(v -> new StoredMime(null, key, mime.length(), digest));
-  }
 
   private OutboundMessage toRow(UUID id, AuthenticatedKey key, Submission submission, String source,
       String messageId, StoredMime mime, LocalPlan local) {
@@ -334,15 +300,6 @@ public final class SubmissionService {
         headers.subject(), tags, headers.inReplyTo().orElse(null), status,
         mime.inline(), mime.blobKey(), mime.size(), mime.sha256(), scheduled.orElse(null),
         submission.recipients(), !key.sandboxed() && relayed, scheduled.orElse(now), local);
-  }
-
-  private static long estimate(SendRequest request) {
-    long size = request.subject().length() + request.text().map(String::length).orElse(0)
-        + request.html().map(String::length).orElse(0);
-    for (SendRequest.Attachment attachment : request.attachments()) {
-      size += attachment.base64().length();
-    }
-    return size;
   }
 
   private String blobKey(UUID id) {

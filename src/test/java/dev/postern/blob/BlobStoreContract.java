@@ -58,6 +58,18 @@ public interface BlobStoreContract {
     assertThat(result(store().get(key)).getBytes()).isEqualTo(all.getBytes());
   }
 
+  /** A slice shares its parent's memory: exactly its own bytes are stored (no view overreach). */
+  @Test
+  default void storesExactlyASliceOfALargerBuffer() {
+    String key = freshKey("slice.eml");
+    Buffer whole = Buffer.buffer("head-".repeat(100) + "the slice itself" + "-tail".repeat(100));
+    Buffer slice = whole.slice(500, 516);
+
+    result(store().put(key, slice));
+
+    assertThat(result(store().get(key)).toString()).isEqualTo("the slice itself");
+  }
+
   @Test
   default void overwriteReplacesTheObject() {
     String key = freshKey("msg.eml");

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +23,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Large messages are composed on a CPU worker into a pipe that a pipe-reader thread drains into
- * the blob store. More large messages at once than there are pipe readers must still all be
- * accepted: found by KillDuringSendLoadIT, where 24 concurrent senders stalled the gateway for
- * good (composers blocked on full pipes, readers blocked on pipes whose composers were queued).
+ * Messages over the inline limit go to the blob store by one of two paths
+ * ({@link ComposedMimeStore}): up to about 1 MB composed whole in memory, larger ones composed
+ * on a CPU worker into a pipe that a pipe-reader thread drains into the blob store. Both must
+ * take many at once — more pipe messages than there are pipe readers once stalled the gateway
+ * for good (found by KillDuringSendLoadIT: composers blocked on full pipes, readers blocked on
+ * pipes whose composers were queued) — and both must refuse a composed message over the
+ * configured size cap with 413 {@code payload_too_large}, storing nothing.
  */
 class ConcurrentLargeSendsIT {
 
@@ -35,7 +39,9 @@ class ConcurrentLargeSendsIT {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start();
+    // 1 MiB: over the 300 KB attachments composed (0.4 MB), under what the refusal test sends.
+    gateway = TestGateway.start(Map.of(), new JsonObject().put("smtp",
+        new JsonObject().put("max_message_bytes", CAP)));
     SqlSeed.mailbox(gateway.pgUrl(), "app@shop.example");
     HttpResponse<String> created = gateway.admin("POST", "/admin/v1/keys", new JsonObject().put("name", "t")
         .put("mailbox", "app@shop.example").put("scope", "full_access").put("rate_limit_per_hour", 100000));
@@ -48,8 +54,14 @@ class ConcurrentLargeSendsIT {
     gateway.close();
   }
 
+  private static final int CAP = 1024 * 1024;
+
   private static JsonObject largeEmail(int n) {
-    byte[] file = new byte[300 * 1024];
+    return emailWith(n, 300 * 1024);
+  }
+
+  private static JsonObject emailWith(int n, int attachmentBytes) {
+    byte[] file = new byte[attachmentBytes];
     new Random(n).nextBytes(file);
     return new JsonObject().put("from", "app@shop.example").put("to", "rcpt" + n + "@dest.test")
         .put("subject", "large " + n).put("text", "see attached")
@@ -58,8 +70,13 @@ class ConcurrentLargeSendsIT {
   }
 
   private static CompletableFuture<HttpResponse<String>> post(String path, String body) {
-    return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
-        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key)
+    return post(gateway, key, path, body);
+  }
+
+  private static CompletableFuture<HttpResponse<String>> post(TestGateway to, String bearer,
+      String path, String body) {
+    return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(to.baseUrl() + path))
+        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + bearer)
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -73,6 +90,43 @@ class ConcurrentLargeSendsIT {
     for (CompletableFuture<HttpResponse<String>> reply : replies) {
       HttpResponse<String> response = reply.get(90, TimeUnit.SECONDS);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void moreMessagesOverTheInMemoryLimitThanPipeReadersAreAllAcceptedUpToTheCap() throws Exception {
+    // 0.9 MB attachments: about 1.2 MB as base64, over the in-memory limit, so each is measured
+    // and piped; 12 at once is more than the 8 pipe readers. Composed they are over CAP, so
+    // these go to a second gateway with the default cap.
+    try (TestGateway uncapped = TestGateway.start()) {
+      SqlSeed.mailbox(uncapped.pgUrl(), "app@shop.example");
+      HttpResponse<String> created = uncapped.admin("POST", "/admin/v1/keys", new JsonObject()
+          .put("name", "t").put("mailbox", "app@shop.example").put("scope", "full_access")
+          .put("rate_limit_per_hour", 100000));
+      String bigKey = new JsonObject(created.body()).getString("key");
+      List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        replies.add(post(uncapped, bigKey, "/v1/emails", emailWith(200 + i, 900 * 1024).encode()));
+      }
+      for (CompletableFuture<HttpResponse<String>> reply : replies) {
+        HttpResponse<String> response = reply.get(90, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void aComposedMessageOverTheCapIsRefusedOnEitherPath() throws Exception {
+    // 800 KiB attachment: 1.09 MB of base64, over the in-memory limit (measured, then refused);
+    // 775 000 bytes: 1 033 336 chars of base64, under the in-memory limit (1 MiB), composed in
+    // memory with line breaks to about 1.06 MB, over the 1 MiB cap.
+    for (int size : new int[] {800 * 1024, 775_000}) {
+      HttpResponse<String> response = post("/v1/emails", emailWith(300 + size, size).encode())
+          .get(90, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+      assertThat(new JsonObject(response.body()).getString("name")).isEqualTo("payload_too_large");
+      assertThat(new JsonObject(response.body()).getString("message"))
+          .contains("the composed message is").contains("the limit is " + CAP);
     }
   }
 

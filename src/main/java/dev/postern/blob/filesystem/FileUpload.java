@@ -1,5 +1,6 @@
 package dev.postern.blob.filesystem;
 
+import dev.postern.blob.BufferViews;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -46,14 +47,14 @@ final class FileUpload {
    * Streams {@code source} into {@code target}. Source failures are reported as they are (the
    * sender broke off, the store is fine); file-system failures go through {@code failures}.
    */
-  static Future<Long> run(ReadStream<Buffer> source, Path target, WorkerExecutor executor,
-      Function<Throwable, Throwable> failures) {
+  static Future<Long> run(ReadStream<Buffer> source, Path target, DirectorySync directories,
+      WorkerExecutor executor, Function<Throwable, Throwable> failures) {
     FileUpload upload = new FileUpload(source, executor, failures);
     source.pause();
     source.handler(upload::onData);
     source.exceptionHandler(upload::onSourceFailure);
     source.endHandler(v -> upload.onEnd());
-    executor.executeBlocking(() -> TempFile.create(target), false)
+    executor.executeBlocking(() -> TempFile.create(target, directories), false)
         .onComplete(ar -> upload.onFileCreated(ar.result(), ar.cause()));
     return upload.result.future();
   }
@@ -99,8 +100,7 @@ final class FileUpload {
       return;
     }
     if (!pending.isEmpty()) {
-      ByteBuffer[] batch = pending.stream().map(b -> ByteBuffer.wrap(b.getBytes()))
-          .toArray(ByteBuffer[]::new);
+      ByteBuffer[] batch = pending.stream().map(BufferViews::of).toArray(ByteBuffer[]::new);
       long batchBytes = pending.stream().mapToLong(Buffer::length).sum();
       pending.clear();
       writing = true;

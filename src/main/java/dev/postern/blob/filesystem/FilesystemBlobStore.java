@@ -5,6 +5,7 @@ import dev.postern.blob.BlobKey;
 import dev.postern.blob.BlobNotFoundException;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.BlobStoreException;
+import dev.postern.blob.BufferViews;
 import dev.postern.blob.stream.InputStreamReadStream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
 /**
  * {@link BlobStore} on a local directory, for the embedded deployment. A key is a relative path
  * under the root. Writes go through {@link TempFile} (temp file, fsync, atomic rename, directory
- * fsync), so an object is either whole or absent, even after {@code kill -9}. Every blocking call
+ * fsync shared with concurrent writes by {@link DirectorySync}), so an object is either whole or
+ * absent, even after {@code kill -9}. Every blocking call
  * runs on the {@value #EXECUTOR_NAME} worker pool, never on an event loop.
  *
  * <p>Keys that are prefixes of each other as paths ({@code a} and {@code a/b}) cannot both exist
@@ -39,6 +40,7 @@ public final class FilesystemBlobStore implements BlobStore {
   private final Vertx vertx;
   private final Path root;
   private final WorkerExecutor executor;
+  private final DirectorySync directories = new DirectorySync();
   private final Instant createdAt = Instant.now();
 
   /** Usable at once; {@link #create} also prepares the root and sweeps crashed writes. */
@@ -70,9 +72,9 @@ public final class FilesystemBlobStore implements BlobStore {
   @Override
   public Future<Void> put(String key, Buffer content) {
     return resolve(key).compose(target -> blocking(() -> {
-      TempFile file = TempFile.create(target);
+      TempFile file = TempFile.create(target, directories);
       try {
-        file.write(ByteBuffer.wrap(content.getBytes()));
+        file.write(BufferViews.of(content));
       } catch (IOException | RuntimeException e) {
         file.discard();
         throw e;
@@ -85,7 +87,8 @@ public final class FilesystemBlobStore implements BlobStore {
   @Override
   public Future<Long> put(String key, ReadStream<Buffer> content) {
     return resolve(key).compose(target ->
-        FileUpload.run(content, target, executor, err -> storeFailure("write", err)));
+        FileUpload.run(content, target, directories, executor,
+            err -> storeFailure("write", err)));
   }
 
   @Override
@@ -128,7 +131,7 @@ public final class FilesystemBlobStore implements BlobStore {
       if (!Files.isRegularFile(path) || !Files.deleteIfExists(path)) {
         return false;
       }
-      TempFile.fsyncDirectory(path.getParent());
+      directories.sync(path.getParent());
       return true;
     }));
   }

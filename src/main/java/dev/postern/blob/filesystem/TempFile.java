@@ -23,22 +23,27 @@ final class TempFile {
   private final Path target;
   private final Path path;
   private final FileChannel channel;
+  private final DirectorySync directories;
   private long written;
 
-  private TempFile(Path target, Path path, FileChannel channel) {
+  private TempFile(Path target, Path path, FileChannel channel, DirectorySync directories) {
     this.target = target;
     this.path = path;
     this.channel = channel;
+    this.directories = directories;
   }
 
-  /** Creates the target's missing directories (durably) and an empty temp file beside it. */
-  static TempFile create(Path target) throws IOException {
+  /**
+   * Creates the target's missing directories (durably) and an empty temp file beside it;
+   * {@code directories} shares the commit's directory fsync with concurrent commits.
+   */
+  static TempFile create(Path target, DirectorySync directories) throws IOException {
     Path directory = target.getParent();
     createDirectoriesDurably(directory);
     Path path = directory.resolve(BlobKey.TEMP_PREFIX + UUID.randomUUID());
     FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE);
-    return new TempFile(target, path, channel);
+    return new TempFile(target, path, channel, directories);
   }
 
   void write(ByteBuffer... buffers) throws IOException {
@@ -68,7 +73,7 @@ final class TempFile {
       discard();
       throw e;
     }
-    fsyncDirectory(target.getParent());
+    directories.sync(target.getParent());
   }
 
   /** Drops the partial content; never throws, the sweep catches what is left behind. */
@@ -96,13 +101,7 @@ final class TempFile {
     }
     Files.createDirectories(directory);
     for (Path created : missing) {
-      fsyncDirectory(created.getParent());
-    }
-  }
-
-  static void fsyncDirectory(Path directory) throws IOException {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
+      DirectorySync.fsyncNow(created.getParent());
     }
   }
 }
