@@ -32,8 +32,8 @@ public final class AdminRoutes implements RouteGroup {
 
   @Override
   public void mount(Router router, Handler<RoutingContext> bodyReader) {
-    // vertx-web refuses a BodyHandler placed after a user handler on the same route; wrapped, it
-    // runs after the guard as RouteGroup intends. The guard is synchronous, so no byte is missed.
+    // The body reader runs after the guard as RouteGroup intends (vertx-web would refuse its own
+    // BodyHandler there; ours is a plain handler). The guard is synchronous: no byte is missed.
     Handler<RoutingContext> body = bodyReader::handle;
     router.post("/admin/v1/domains").handler(admin).handler(body).handler(domains::create);
     router.get("/admin/v1/domains").handler(admin).handler(domains::list);

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 
@@ -46,7 +45,7 @@ public final class ApiRouter {
 
     // The limit is enforced while the body streams in: a declared Content-Length over it is
     // refused before any byte is read, and a chunked body is cut off at the limit.
-    BodyHandler reader = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
+    RequestBodyReader reader = new RequestBodyReader(maxBodyBytes);
     // Mounted per route by each group, after authentication (not as a catch-all route, which
     // would turn wrong-method requests into 404s, or, restricted to methods, unknown paths into
     // 405s). Each body read takes one of the edge's body slots (issue #15 item 1).

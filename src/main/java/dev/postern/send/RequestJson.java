@@ -169,6 +169,12 @@ public final class RequestJson {
         case START_ARRAY:
           return readArray();
         case VALUE_STRING:
+          if (parser.getTextLength() >= LargeJsonString.THRESHOLD) {
+            boolean[] latin1 = new boolean[1];
+            String text = LargeJsonString.read(parser, latin1);
+            // Latin-1 text holds no surrogates: the scan is needed only for the wide case.
+            return latin1[0] ? text : checked(text);
+          }
           return checked(parser.getText());
         case VALUE_NUMBER_INT:
           if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {

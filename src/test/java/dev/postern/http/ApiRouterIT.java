@@ -158,6 +158,58 @@ class ApiRouterIT {
   }
 
   @Test
+  void aBodyJustUnderTheLimitArrivesExactly() throws Exception {
+    String text = "x".repeat((int) LIMIT - 100);
+    HttpResponse<String> response = send("POST", "/v1/probe/json",
+        new JsonObject().put("text", text).encode());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(new JsonObject(response.body()).getJsonObject("echo").getString("text")).isEqualTo(text);
+  }
+
+  @Test
+  void aChunkedBodyIsJoinedWhole() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/probe/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n" + "5\r\n{\"a\":\r\n" + "3\r\n\"bc\r\n"
+          + "2\r\n\"}\r\n" + "0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String response = readResponse(socket.getInputStream());
+      assertThat(response).startsWith("HTTP/1.1 200").contains("{\"echo\":{\"a\":\"bc\"}}");
+    }
+  }
+
+  @Test
+  void expect100ContinueIsAnsweredBeforeTheBody() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/probe/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 7\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 100");
+      out.write("{\"a\":1}".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200")
+          .contains("{\"echo\":{\"a\":1}}");
+    }
+  }
+
+  @Test
+  void anUnknownExpectationIsAValidationError() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/probe/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 7\r\nExpect: 200-ok\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 400")
+          .contains("validation_error").contains("Expect");
+    }
+  }
+
+  @Test
   void readinessFollowsDependenciesAndDrain() throws Exception {
     assertThat(send("GET", "/healthz", null).statusCode()).isEqualTo(200);
     assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(200);
@@ -176,6 +228,16 @@ class ApiRouterIT {
     HttpResponse<String> metrics = send("GET", "/metrics", null);
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("vertx_http_server_requests_total");
+  }
+
+  /** Head and a Content-Length body. */
+  private static String readResponse(InputStream in) throws java.io.IOException {
+    String head = readHead(in);
+    java.util.regex.Matcher length = java.util.regex.Pattern
+        .compile("(?i)content-length: *(\\d+)").matcher(head);
+    assertThat(length.find()).as(head).isTrue();
+    byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+    return head + new String(body, StandardCharsets.UTF_8);
   }
 
   private static String readHead(InputStream in) throws java.io.IOException {
