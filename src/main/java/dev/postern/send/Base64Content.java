@@ -1,6 +1,9 @@
 package dev.postern.send;
 
 import dev.postern.mail.InvalidValue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,7 +25,8 @@ final class Base64Content {
    * Each octet's class. Indexed by the octets of the text's ISO-8859-1 copy: a char above 0xFF
    * becomes '?', which is {@link #OUTSIDE} like every other char outside the alphabet. Scanning
    * a byte array through a table is several times faster than {@code String.charAt} per char,
-   * which was 4 % of the machine in send-attach (200 KB attachment, session 12 profile).
+   * which was 4 % of the machine in send-attach (200 KB attachment, session 12 profile); runs
+   * of symbols go eight at a time ({@link #eightSymbols}).
    */
   private static final byte[] CLASSES = new byte[256];
 
@@ -38,7 +42,32 @@ final class Base64Content {
     CLASSES['='] = PAD;
   }
 
+  private static final VarHandle WORDS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
   private Base64Content() {}
+
+  /**
+   * Whether all eight octets of a word are alphabet symbols (SWAR: each range test sets the
+   * high bit of the octets in it; no carry crosses octets because every octet is below 0x80).
+   */
+  private static boolean eightSymbols(long word) {
+    if ((word & HIGH_BITS) != 0) {
+      return false;
+    }
+    long symbols = inRange(word, 'A', 'Z') | inRange(word, 'a', 'z') | inRange(word, '0', '9')
+        | inRange(word, '+', '+') | inRange(word, '/', '/');
+    return symbols == HIGH_BITS;
+  }
+
+  /** The high bit of each octet in [lo, hi]; octets must be below 0x80. */
+  private static long inRange(long word, int lo, int hi) {
+    long atLeastLo = word + (0x80 - lo) * ONES;
+    long aboveHi = word + (0x7F - hi) * ONES;
+    return atLeastLo & ~aboveHi & HIGH_BITS;
+  }
 
   /** @throws InvalidValue when a character is outside the alphabet or padding is misplaced */
   static Normalised normalise(String content) {
@@ -48,8 +77,11 @@ final class Base64Content {
     boolean whitespace = false;
     int i = 0;
     while (i < octets.length) {
-      // The common case, a run of alphabet symbols, in a loop of its own.
+      // The common case, a run of alphabet symbols, eight at a time, then in a loop of its own.
       int run = i;
+      while (run + 8 <= octets.length && eightSymbols((long) WORDS.get(octets, run))) {
+        run += 8;
+      }
       while (run < octets.length && CLASSES[octets[run] & 0xFF] == SYMBOL) {
         run++;
       }

@@ -2,6 +2,9 @@ package dev.postern.send;
 
 import dev.postern.mail.InvalidValue;
 import io.vertx.core.buffer.Buffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Strict UTF-8 validation of a request body in fixed-size chunks, before any JSON parsing.
@@ -25,7 +28,17 @@ final class Utf8Check {
     for (int start = 0; start < body.length(); start += chunk.length) {
       int end = Math.min(body.length(), start + chunk.length);
       body.getBytes(start, end, chunk, 0);
-      for (int i = 0; i < end - start; i++) {
+      int length = end - start;
+      for (int i = 0; i < length; i++) {
+        // Eight ASCII bytes, none of them NUL, at once: the usual JSON body (and all of a
+        // base64 attachment) is ASCII, and byte by byte this check was 2.4 % of the machine
+        // in send-attach (session 13 profile).
+        while (need == 0 && i + 8 <= length && plainAscii((long) WORDS.get(chunk, i))) {
+          i += 8;
+        }
+        if (i >= length) {
+          break;
+        }
         int b = chunk[i] & 0xff;
         if (need > 0) {
           if (b < lo || b > hi) {
@@ -66,6 +79,16 @@ final class Utf8Check {
     if (need > 0) {
       throw invalid(body.length());
     }
+  }
+
+  private static final VarHandle WORDS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
+  /** No byte of the word has its high bit set, and none is zero. */
+  private static boolean plainAscii(long word) {
+    return (word & HIGH_BITS) == 0 && ((word - ONES) & ~word & HIGH_BITS) == 0;
   }
 
   private static InvalidValue invalid(int offset) {

@@ -73,12 +73,12 @@ class Base64ContentTest {
   @Provide
   Arbitrary<String> base64ish() {
     Arbitrary<Character> chars = Arbitraries.frequencyOf(
-        Tuple.of(40, Arbitraries.chars().with(
+        Tuple.of(120, Arbitraries.chars().with(
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")),
         Tuple.of(4, Arbitraries.chars().with(" \t\r\n")),
         Tuple.of(3, Arbitraries.just('=')),
         Tuple.of(1, Arbitraries.chars().with("-_.\u0000\u007f\u0080\u00ff\u0141\u0100\u2041")));
-    return chars.list().ofMaxSize(24).map(list -> {
+    return chars.list().ofMaxSize(80).map(list -> {
       StringBuilder text = new StringBuilder();
       list.forEach(text::append);
       return text.toString();
