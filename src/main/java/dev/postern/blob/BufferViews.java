@@ -1,5 +1,6 @@
 package dev.postern.blob;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
@@ -13,6 +14,24 @@ import java.nio.ByteBuffer;
 public final class BufferViews {
 
   private BufferViews() {}
+
+  /** A heap buffer's backing array and the region of it that holds the buffer's bytes. */
+  public record ArrayRegion(byte[] array, int offset, int length) {}
+
+  /**
+   * The buffer's bytes in place, when it is backed by one heap array (a body read by the HTTP
+   * edge is); null otherwise (direct or composite memory): then copy.
+   */
+  public static ArrayRegion arrayOf(Buffer buffer) {
+    if (buffer instanceof BufferInternal internal) {
+      ByteBuf bytes = internal.getByteBuf();
+      if (bytes.hasArray()) {
+        return new ArrayRegion(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(),
+            bytes.readableBytes());
+      }
+    }
+    return null;
+  }
 
   public static ByteBuffer of(Buffer buffer) {
     if (buffer instanceof BufferInternal internal) {

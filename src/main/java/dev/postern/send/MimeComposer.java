@@ -40,25 +40,15 @@ public final class MimeComposer {
     this.random = random;
   }
 
-  /** The whole message in memory; for small messages. */
+  /** The whole message in memory, in one array sized by an estimate (grown if it falls short). */
   public Buffer compose(SendRequest request, MessageStamp stamp) {
-    Buffer buffer = Buffer.buffer((int) Math.min(Integer.MAX_VALUE - 8, estimate(request)));
+    MimeOutput mime = MimeOutput.inMemory((int) Math.min(Integer.MAX_VALUE - 8, estimate(request)));
     try {
-      writeTo(request, stamp, new OutputStream() {
-        @Override
-        public void write(int b) {
-          buffer.appendByte((byte) b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-          buffer.appendBytes(bytes, offset, length);
-        }
-      });
+      write(request, stamp, mime);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return buffer;
+    return mime.contents();
   }
 
   /** The message's size in octets, without keeping it (boundaries have a fixed length). */
@@ -78,7 +68,10 @@ public final class MimeComposer {
    */
   public long writeTo(SendRequest request, MessageStamp stamp, OutputStream out)
       throws IOException {
-    MimeOutput mime = new MimeOutput(out);
+    return write(request, stamp, new MimeOutput(out));
+  }
+
+  private long write(SendRequest request, MessageStamp stamp, MimeOutput mime) throws IOException {
     writeEnvelopeHeaders(request, stamp, mime);
     if (request.attachments().isEmpty()) {
       writeBody(request, mime);

@@ -1,18 +1,46 @@
 package dev.postern.send;
 
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 
-/** A buffered, counting byte sink for the composer; ASCII text is written without a copy. */
+/**
+ * A buffered, counting byte sink for the composer; ASCII text is written without a copy. Either
+ * streams into an {@link OutputStream} through a 16 KB buffer, or ({@link #inMemory}) keeps the
+ * whole message in one array that grows as needed, so composed text is copied once, straight to
+ * where it stays.
+ */
 final class MimeOutput {
 
   private final OutputStream out;
-  private final byte[] buffer = new byte[16 * 1024];
+  private byte[] buffer;
   private int used;
   private long written;
 
   MimeOutput(OutputStream out) {
     this.out = out;
+    this.buffer = new byte[16 * 1024];
+  }
+
+  private MimeOutput(int capacity) {
+    this.out = null;
+    this.buffer = new byte[Math.max(64, capacity)];
+  }
+
+  /** Keeps everything written; {@link #contents()} then wraps it without a copy. */
+  static MimeOutput inMemory(int capacity) {
+    return new MimeOutput(capacity);
+  }
+
+  /** What an {@link #inMemory} output holds, as a Buffer over the same array. */
+  Buffer contents() {
+    if (out != null) {
+      throw new IllegalStateException("a streaming output keeps nothing");
+    }
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(buffer, 0, used));
   }
 
   void write(int b) throws IOException {
@@ -67,11 +95,19 @@ final class MimeOutput {
   }
 
   void flush() throws IOException {
+    if (out == null) {
+      return;
+    }
     flushBuffer();
     out.flush();
   }
 
   private void flushBuffer() throws IOException {
+    if (out == null) {
+      // In memory: grow instead (the estimate was short), by half again, as ArrayList does.
+      buffer = Arrays.copyOf(buffer, buffer.length + Math.max(64, buffer.length >> 1));
+      return;
+    }
     out.write(buffer, 0, used);
     used = 0;
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.postern.blob.BufferViews;
 import dev.postern.refusal.Refusal;
 import dev.postern.mail.InvalidValue;
 import dev.postern.mail.UnsafeText;
@@ -94,7 +95,11 @@ public final class RequestJson {
   public Object value(Buffer body) {
     try {
       Utf8Check.requireValid(body);
-      try (JsonParser parser = factory.createParser(new BufferStream(body))) {
+      BufferViews.ArrayRegion bytes = BufferViews.arrayOf(body);
+      // Parsed in place when the body is one heap array (no copy through a stream).
+      try (JsonParser parser = bytes != null
+          ? factory.createParser(bytes.array(), bytes.offset(), bytes.length())
+          : factory.createParser(new BufferStream(body))) {
         JsonToken first = parser.nextToken();
         if (first == null) {
           throw new InvalidValue("is empty");

@@ -30,4 +30,21 @@ class MimeOutputTest {
     assertThat(sink.toString(StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
     assertThat(out.written()).isEqualTo(expected.length());
   }
+
+  @Test
+  void inMemoryOutputGrowsPastAShortEstimateAndKeepsEveryByte() throws Exception {
+    MimeOutput out = MimeOutput.inMemory(10);
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 5_000; i++) {
+      String line = "line " + i;
+      out.ascii(line);
+      out.crlf();
+      out.write('.');
+      expected.append(line).append("\r\n.");
+    }
+    out.flush();
+    assertThat(out.contents().toString(StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+    assertThat(out.contents().length()).isEqualTo(expected.length());
+    assertThat(out.written()).isEqualTo(expected.length());
+  }
 }

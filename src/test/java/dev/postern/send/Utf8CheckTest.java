@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postern.mail.InvalidValue;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -46,12 +48,21 @@ class Utf8CheckTest {
   @Property(tries = 2000)
   void agreesWithTheStrictDecoder(@ForAll("mostlyAscii") byte[] body) {
     boolean valid = strictlyValid(body);
-    if (valid) {
-      Utf8Check.requireValid(Buffer.buffer(body));
-    } else {
-      assertThatThrownBy(() -> Utf8Check.requireValid(Buffer.buffer(body)))
-          .isInstanceOf(InvalidValue.class);
+    for (Buffer buffer : asEveryKindOfBuffer(body)) {
+      if (valid) {
+        Utf8Check.requireValid(buffer);
+      } else {
+        assertThatThrownBy(() -> Utf8Check.requireValid(buffer)).isInstanceOf(InvalidValue.class);
+      }
     }
+  }
+
+  /** Read in place (a heap array, and a slice of one at an offset) and in chunks (direct memory). */
+  static List<Buffer> asEveryKindOfBuffer(byte[] body) {
+    byte[] padded = new byte[body.length + 7];
+    System.arraycopy(body, 0, padded, 3, body.length);
+    return List.of(Buffer.buffer(body), Buffer.buffer(padded).slice(3, 3 + body.length),
+        BufferInternal.buffer(Unpooled.directBuffer(Math.max(1, body.length)).writeBytes(body)));
   }
 
   @Provide
