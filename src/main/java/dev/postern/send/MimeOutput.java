@@ -40,7 +40,8 @@ final class MimeOutput {
     if (out != null) {
       throw new IllegalStateException("a streaming output keeps nothing");
     }
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(buffer, 0, used));
+    // Unreleasable like Vert.x's own heap buffers: a Buffer may be written more than once.
+    return BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(buffer, 0, used)));
   }
 
   void write(int b) throws IOException {

@@ -7,9 +7,16 @@ import dev.postern.support.SqlSeed;
 import dev.postern.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +73,32 @@ class ApiKeyLifecycleIT {
     HttpResponse<String> inbox = gateway.withKey(key, "GET", "/v1/inbox/_ping", null);
     assertThat(inbox.statusCode()).isEqualTo(200);
     assertThat(inbox.headers().firstValue("X-RateLimit-Limit")).hasValue("3600");
+  }
+
+  /** The answer is encoded once per key and then reused: many concurrent pings, one body. */
+  @Test
+  void concurrentPingsOfTwoKeysEachGetTheirOwnAnswerWhole() throws Exception {
+    String first = createKey(gateway, new JsonObject().put("name", "p1")
+        .put("mailbox", "bot@example.com").put("rate_limit_per_hour", 700)).getString("key");
+    String second = createKey(gateway, new JsonObject().put("name", "p2")
+        .put("domain", "example.com").put("scope", "full_access")).getString("key");
+    String firstBody = ping(first).body();
+    String secondBody = ping(second).body();
+    assertThat(new JsonObject(firstBody).getInteger("rate_limit_per_hour")).isEqualTo(700);
+    assertThat(new JsonObject(secondBody).getString("domain")).isEqualTo("example.com");
+    HttpClient client = HttpClient.newHttpClient();
+    List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String key = i % 2 == 0 ? first : second;
+      String path = i % 4 < 2 ? "/v1/emails/_ping" : "/v1/inbox/_ping";
+      replies.add(client.sendAsync(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
+          .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (int i = 0; i < replies.size(); i++) {
+      HttpResponse<String> reply = replies.get(i).get(30, TimeUnit.SECONDS);
+      assertThat(reply.statusCode()).isEqualTo(200);
+      assertThat(reply.body()).isEqualTo(i % 2 == 0 ? firstBody : secondBody);
+    }
   }
 
   @Test
