@@ -16,8 +16,12 @@ import java.util.List;
  * what vertx-web's {@code BodyHandler} does for JSON, without its growth: that handler
  * preallocates at most 64 KB and then doubles, so a 282 KB send-attach body ended in a 512 KB
  * array (a humongous object for G1 with 1 MB regions, which set off concurrent marking over and
- * over) after three intermediate copies. Here a declared {@code Content-Length} sizes the buffer
- * at once; a body without one (chunked, HTTP/2) is kept as its chunks and joined once at the end.
+ * over) after three intermediate copies. Here a body declared up to {@value #PREALLOCATE_UP_TO}
+ * bytes gets a buffer of exactly its size at its first byte; a larger one, or one without a
+ * declared length (chunked, HTTP/2), is kept as the chunks that arrived and joined once, into
+ * an array of exactly its size, at the end. So memory follows the bytes received, never the
+ * length a client declares: a client declaring 40 MiB and sending one byte pins 64 KiB at most,
+ * as with the handler this replaces.
  *
  * <p>Same contract as the handler it replaces: a declared length over the limit is 413 before
  * any byte is read; a body that grows past it is 413 as soon as it does, and the rest is read
@@ -27,6 +31,9 @@ import java.util.List;
  * is JSON. The request must still be unread (paused, or this is its first handler).
  */
 final class RequestBodyReader implements Handler<RoutingContext> {
+
+  /** Bodies declared up to this size are read into one array made at their first byte. */
+  static final int PREALLOCATE_UP_TO = 64 * 1024;
 
   private final long maxBodyBytes;
 
@@ -92,7 +99,7 @@ final class RequestBodyReader implements Handler<RoutingContext> {
   private final class Body {
     private final RoutingContextInternal ctx;
     private final long declared;
-    /** Exactly the declared size, made at the first byte; unused when the length is unknown. */
+    /** Exactly the declared size (at most PREALLOCATE_UP_TO), made at the first byte. */
     private Buffer sized;
     private final List<Buffer> chunks;
     private long received;
@@ -101,7 +108,7 @@ final class RequestBodyReader implements Handler<RoutingContext> {
     Body(RoutingContextInternal ctx, long declared) {
       this.ctx = ctx;
       this.declared = declared;
-      this.chunks = declared >= 0 ? null : new ArrayList<>();
+      this.chunks = declared >= 0 && declared <= PREALLOCATE_UP_TO ? null : new ArrayList<>();
     }
 
     void chunk(Buffer chunk) {
@@ -119,8 +126,7 @@ final class RequestBodyReader implements Handler<RoutingContext> {
       }
       if (chunks == null) {
         if (sized == null) {
-          // At the first byte, not before: a declared length alone holds no memory (HttpEdge
-          // has reserved it against the in-flight budget either way).
+          // At the first byte, not before: a declared length alone holds no memory.
           sized = Buffer.buffer((int) declared);
         }
         sized.appendBuffer(chunk);
