@@ -168,13 +168,8 @@ class ApiRouterIT {
 
   @Test
   void aChunkedBodyIsJoinedWhole() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/probe/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-          + "Transfer-Encoding: chunked\r\n\r\n" + "5\r\n{\"a\":\r\n" + "3\r\n\"bc\r\n"
-          + "2\r\n\"}\r\n" + "0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+    try (Socket socket = probePost("Transfer-Encoding: chunked\r\n\r\n"
+        + "5\r\n{\"a\":\r\n" + "3\r\n\"bc\r\n" + "2\r\n\"}\r\n" + "0\r\n\r\n")) {
       String response = readResponse(socket.getInputStream());
       assertThat(response).startsWith("HTTP/1.1 200").contains("{\"echo\":{\"a\":\"bc\"}}");
     }
@@ -182,12 +177,8 @@ class ApiRouterIT {
 
   @Test
   void expect100ContinueIsAnsweredBeforeTheBody() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(5_000);
+    try (Socket socket = probePost("Content-Length: 7\r\nExpect: 100-continue\r\n\r\n")) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/probe/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-          + "Content-Length: 7\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
       assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 100");
       out.write("{\"a\":1}".getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -198,12 +189,7 @@ class ApiRouterIT {
 
   @Test
   void anUnknownExpectationIsAValidationError() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/probe/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-          + "Content-Length: 7\r\nExpect: 200-ok\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+    try (Socket socket = probePost("Content-Length: 7\r\nExpect: 200-ok\r\n\r\n")) {
       assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 400")
           .contains("validation_error").contains("Expect");
     }
@@ -228,6 +214,20 @@ class ApiRouterIT {
     HttpResponse<String> metrics = send("GET", "/metrics", null);
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("vertx_http_server_requests_total");
+  }
+
+  /**
+   * A raw connection that has sent {@code POST /v1/probe/json} with a JSON content type, then
+   * {@code rest} (the remaining header fields, the blank line, any body); reads time out at 5 s.
+   */
+  private static Socket probePost(String rest) throws java.io.IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(5_000);
+    OutputStream out = socket.getOutputStream();
+    out.write(("POST /v1/probe/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + rest).getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return socket;
   }
 
   /** Head and a Content-Length body. */
