@@ -3,13 +3,12 @@ package dev.postern;
 import dev.postern.config.ConfigError;
 import dev.postern.config.ConfigLoader;
 import dev.postern.config.PosternConfig;
-import dev.postern.http.GuardedMetricsFactory;
+import dev.postern.http.GatewayMetricsFactory;
 import dev.postern.keys.MasterSecrets;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -72,9 +71,8 @@ final class ServeCommand implements Callable<Integer> {
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             .setJvmMetricsEnabled(true)
-            .addLabels(Label.HTTP_ROUTE)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withMetrics(new GuardedMetricsFactory(new MicrometerMetricsFactory(metrics)))
+        .withMetrics(new GatewayMetricsFactory(metrics, new MicrometerMetricsFactory(metrics)))
         .build();
 
     Gateway gateway;

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refused at connect — none hangs. Clients keep opening fresh connections from before the process
  * starts until after it is ready, so some land in the instant the HTTP port is bound; Vert.x
  * 5.0.10 accepts those before the server's metrics exist, which used to leave their requests
- * unanswered (see {@code http.GuardedHttpServerMetrics}).
+ * unanswered (see {@code http.HttpServerRequestMetrics}).
  */
 class StartupRequestsIT {
 

@@ -44,7 +44,8 @@ class ApiRouterIT {
     vertx = Vertx.builder()
         .with(new io.vertx.core.VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+        .withMetrics(new GatewayMetricsFactory(registry, new MicrometerMetricsFactory(registry)))
+        .build();
     readiness.add("dependency", () -> dependencyUp.get() ? Future.succeededFuture()
         : Future.failedFuture(new IllegalStateException("down")));
     readiness.markStarted();
@@ -213,7 +214,12 @@ class ApiRouterIT {
     send("GET", "/healthz", null);
     HttpResponse<String> metrics = send("GET", "/metrics", null);
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("vertx_http_server_requests_total");
+    // The labels vertx-micrometer-metrics gave them: method, the router's route, status code.
+    assertThat(metrics.body()).containsPattern(
+        "vertx_http_server_requests_total\\{code=\"200\",method=\"GET\",route=\"/healthz\"\\} [1-9]");
+    assertThat(metrics.body()).containsPattern(
+        "vertx_http_server_response_time_seconds_count\\{code=\"200\",method=\"GET\",route=\"/healthz\"\\} [1-9]");
+    assertThat(metrics.body()).contains("vertx_http_server_active_requests{method=\"GET\"}");
   }
 
   /**

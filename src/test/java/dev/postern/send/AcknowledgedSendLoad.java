@@ -80,7 +80,7 @@ final class AcknowledgedSendLoad {
     /**
      * The same for requests begun while a restarted gateway was starting. Vert.x's HTTP metrics
      * once failed such requests (NullPointerException in VertxHttpServerMetrics.requestBegin);
-     * http.GuardedMetricsFactory answers them now, so none may be left unanswered either.
+     * http.GatewayMetricsFactory answers them now, so none may be left unanswered either.
      */
     final AtomicLong startupTimeouts = new AtomicLong();
     volatile boolean gatewayReady = true;

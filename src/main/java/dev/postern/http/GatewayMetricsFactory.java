@@ -1,5 +1,6 @@
 package dev.postern.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.datagram.DatagramSocketOptions;
@@ -21,21 +22,29 @@ import io.vertx.core.spi.metrics.TCPMetrics;
 import io.vertx.core.spi.metrics.VertxMetrics;
 
 /**
- * Wraps a metrics factory (vertx-micrometer-metrics in production) so its HTTP server metrics are
- * {@link GuardedHttpServerMetrics}: requests on a connection accepted in the instant before the
- * server's metrics existed are answered instead of hanging. Everything else is the delegate's.
+ * Wraps a metrics factory (vertx-micrometer-metrics in production) so its HTTP servers' request
+ * metrics are {@link HttpServerRequestMetrics}: the same meter names, each meter kept instead of
+ * looked up per request, and requests on a connection accepted in the instant before the
+ * server's metrics existed answered instead of hanging. Everything else is the delegate's.
  */
-public final class GuardedMetricsFactory implements VertxMetricsFactory {
+public final class GatewayMetricsFactory implements VertxMetricsFactory {
 
+  private final HttpRequestMeters requestMeters;
   private final VertxMetricsFactory delegate;
 
-  public GuardedMetricsFactory(VertxMetricsFactory delegate) {
+  /**
+   * @param registry the registry the delegate writes to, where the request meters go too; use one
+   *     factory per registry (two would each register the in-flight gauges, and the registry keeps
+   *     the first)
+   */
+  public GatewayMetricsFactory(MeterRegistry registry, VertxMetricsFactory delegate) {
+    this.requestMeters = new HttpRequestMeters(registry);
     this.delegate = delegate;
   }
 
   @Override
   public VertxMetrics metrics(VertxOptions options) {
-    return new Guarded(delegate.metrics(options));
+    return new Guarded(delegate.metrics(options), requestMeters);
   }
 
   @Override
@@ -53,14 +62,14 @@ public final class GuardedMetricsFactory implements VertxMetricsFactory {
     return delegate.newOptions(json);
   }
 
-  private record Guarded(VertxMetrics delegate) implements VertxMetrics {
+  private record Guarded(VertxMetrics delegate, HttpRequestMeters requestMeters)
+      implements VertxMetrics {
 
     @Override
-    @SuppressWarnings({"rawtypes", "unchecked"})
     public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions options,
         SocketAddress localAddress) {
       HttpServerMetrics<?, ?, ?> metrics = delegate.createHttpServerMetrics(options, localAddress);
-      return metrics == null ? null : new GuardedHttpServerMetrics(metrics);
+      return metrics == null ? null : new HttpServerRequestMetrics(requestMeters, metrics);
     }
 
     @Override
