@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum ActorType {
   API_KEY, ADMIN, SYSTEM;
 
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
   public String wire() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 }

@@ -76,7 +76,9 @@ final class AuditWriter {
   /** Cut to at most 1 KB of UTF-8 without splitting a character. */
   static String actorHeader(String value) {
     String clean = text(value);
-    if (clean == null || clean.getBytes(StandardCharsets.UTF_8).length <= MAX_ACTOR_BYTES) {
+    // A char is at most 3 UTF-8 bytes (a surrogate pair 4 for 2): short values need no encoding.
+    if (clean == null || clean.length() * 3 <= MAX_ACTOR_BYTES
+        || clean.getBytes(StandardCharsets.UTF_8).length <= MAX_ACTOR_BYTES) {
       return clean;
     }
     int bytes = 0;

@@ -58,11 +58,13 @@ public final class AuthFailures {
   private final AuditLog audit;
   private final Clock clock;
   private final BoundedCache<String, Window> windows;
+  private final ClientAddresses addresses;
   private long auditMinuteStart;
   private int auditedThisMinute;
 
-  public AuthFailures(int maxPerMinute, AuditLog audit, Clock clock) {
+  public AuthFailures(int maxPerMinute, AuditLog audit, Clock clock, ClientAddresses addresses) {
     this.maxPerMinute = maxPerMinute;
+    this.addresses = addresses;
     this.audit = audit;
     this.clock = clock;
     this.windows = new BoundedCache<>(ADDRESSES, MINUTE, clock);
@@ -117,8 +119,7 @@ public final class AuthFailures {
     return ++auditedThisMinute <= AUDITED_PER_MINUTE;
   }
 
-  private static String address(HttpServerRequest request) {
-    var remote = request.remoteAddress();
-    return remote == null || remote.hostAddress() == null ? "" : remote.hostAddress();
+  private String address(HttpServerRequest request) {
+    return addresses.of(request);
   }
 }

@@ -4,7 +4,6 @@ import dev.postern.config.PosternConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,6 +20,7 @@ public final class HttpEdge {
   private final AddressSlots connections;
   private final AddressSlots bodyBytes;
   private final long maxBodyBytes;
+  private final ClientAddresses addresses = new ClientAddresses();
 
   public HttpEdge(PosternConfig.Http config) {
     this.connections = new AddressSlots(config.maxConnections(), config.maxConnectionsPerAddress());
@@ -31,12 +31,21 @@ public final class HttpEdge {
 
   /** For {@code HttpServer.connectionHandler}: takes a connection slot or closes the connection. */
   public void onConnection(HttpConnection connection) {
-    String address = address(connection.remoteAddress());
+    String address = addresses.remember(connection);
     if (!connections.tryTake(address, 1)) {
+      addresses.forget(connection);
       connection.close();
       return;
     }
-    connection.closeHandler(v -> connections.release(address, 1));
+    connection.closeHandler(v -> {
+      addresses.forget(connection);
+      connections.release(address, 1);
+    });
+  }
+
+  /** The open connections' client addresses, for everything that keys on the client. */
+  public ClientAddresses addresses() {
+    return addresses;
   }
 
   /**
@@ -52,7 +61,7 @@ public final class HttpEdge {
         reader.handle(ctx);
         return;
       }
-      String address = address(ctx.request().remoteAddress());
+      String address = addresses.of(ctx.request());
       if (!bodyBytes.tryTake(address, bytes)) {
         ctx.response().putHeader("Retry-After", "1");
         ctx.fail(new ApiException(ApiError.UNAVAILABLE,
@@ -88,9 +97,5 @@ public final class HttpEdge {
 
   public long bodyBytesInFlight() {
     return bodyBytes.taken();
-  }
-
-  private static String address(SocketAddress remote) {
-    return remote == null || remote.hostAddress() == null ? "" : remote.hostAddress();
   }
 }

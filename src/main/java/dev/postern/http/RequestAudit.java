@@ -17,10 +17,12 @@ public final class RequestAudit implements Consumer<RoutingContext> {
 
   private final AuditLog audit;
   private final Clock clock;
+  private final ClientAddresses addresses;
 
-  public RequestAudit(AuditLog audit, Clock clock) {
+  public RequestAudit(AuditLog audit, Clock clock, ClientAddresses addresses) {
     this.audit = audit;
     this.clock = clock;
+    this.addresses = addresses;
   }
 
   /** Called once the request is authenticated. */
@@ -28,13 +30,17 @@ public final class RequestAudit implements Consumer<RoutingContext> {
   public void accept(RoutingContext ctx) {
     AuthenticatedKey key = ApiKeyAuth.key(ctx);
     ctx.addEndHandler(done -> {
-      var remote = ctx.request().remoteAddress();
       String method = ctx.request().method().name();
       // The path only: a query string might carry a key someone pasted in the wrong place.
       String path = ctx.request().path();
       audit.record(new AuditEntry(clock.instant(), ActorType.API_KEY, key.id(), method + " " + path,
-          method, path, ctx.response().getStatusCode(), remote == null ? null : remote.hostAddress(),
+          method, path, ctx.response().getStatusCode(), remote(ctx),
           ctx.request().getHeader(ApiKeyAuth.ACTOR_HEADER), null));
     });
+  }
+
+  private String remote(RoutingContext ctx) {
+    String address = addresses.of(ctx.request());
+    return address.isEmpty() ? null : address;
   }
 }

@@ -80,10 +80,10 @@ public final class HttpApiModule implements Feature {
     Pool pool = core.database().pool();
     AdminTrail trail = new AdminTrail(core.audit(), core.clock());
     AuthFailures failures = new AuthFailures(config.maxAuthFailuresPerMinute(), core.audit(),
-        core.clock());
+        core.clock(), edge.addresses());
     AdminAuth admin = unguarded.withFailures(failures);
     ApiKeyAuth apiKeys = new ApiKeyAuth(core.authenticator(), core.lastUsed(),
-        new RequestAudit(core.audit(), core.clock()), failures);
+        new RequestAudit(core.audit(), core.clock(), edge.addresses()), failures);
     QuotaSteps quotas = new QuotaSteps(core.quotas());
     KeyRepository keys = new KeyRepository(pool);
     KeyIssuer issuer = new KeyIssuer(new KeyFormat(core.config().keys().prefix()), keys,
@@ -122,8 +122,10 @@ public final class HttpApiModule implements Feature {
     long sweep = core.config().inbox().streamHeartbeat().toMillis();
     PosternConfig.AdminListener admin = core.config().admin();
     boolean separate = admin.separate();
+    // The API's routes first: vertx-web tries routes in order, and a request for /v1/… would
+    // otherwise be matched against every /admin/v1/… pattern (a regex each) before its own.
     List<RouteGroup> onApi = separate ? apiRoutes
-        : java.util.stream.Stream.concat(adminRoutes.stream(), apiRoutes.stream()).toList();
+        : java.util.stream.Stream.concat(apiRoutes.stream(), adminRoutes.stream()).toList();
     return vertx.deployVerticle(new VerticleBase() {
           @Override
           public Future<?> start() {
