@@ -4,6 +4,7 @@ import dev.postern.auth.AuthenticatedKey;
 import dev.postern.auth.Quotas;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.Sha256;
+import dev.postern.db.TimeOrderedIds;
 import dev.postern.delivery.DeliveryListener;
 import dev.postern.queue.QueueWakeups;
 import dev.postern.queue.MessageStatus;
@@ -247,7 +248,8 @@ public final class SubmissionService {
 
   private Future<Prepared> prepare(AuthenticatedKey key, Submission submission, String source,
       EventLoopComposeBudget onLoop) {
-    UUID id = UUID.randomUUID();
+    // Time-ordered: the message's rows in four tables are keyed by it (db.TimeOrderedIds).
+    UUID id = TimeOrderedIds.next();
     // Routed while the MIME is made: cached, so usually no query at all.
     Future<LocalPlan> plan = localDelivery(key, submission) ? planner.plan(submission)
         : Future.succeededFuture(LocalPlan.NONE);

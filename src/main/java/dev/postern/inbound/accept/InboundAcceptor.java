@@ -3,6 +3,7 @@ package dev.postern.inbound.accept;
 import dev.postern.blob.BlobStore;
 import dev.postern.blob.Sha256;
 import dev.postern.db.CoalescedNotify;
+import dev.postern.db.TimeOrderedIds;
 import dev.postern.inbound.parse.ClearFacts;
 import dev.postern.inbound.parse.ParsedMail;
 import dev.postern.inbound.pgp.OpenPgpStreamEncryptor;
@@ -186,8 +187,8 @@ public final class InboundAcceptor {
         .filter(t -> t.tier() == EncryptionTier.PLAINTEXT).toList();
     List<ResolvedRecipient> standard = targets.stream()
         .filter(t -> t.tier() == EncryptionTier.STANDARD).toList();
-    UUID plainId = plain.isEmpty() ? null : UUID.randomUUID();
-    UUID encryptedId = standard.isEmpty() ? null : UUID.randomUUID();
+    UUID plainId = plain.isEmpty() ? null : TimeOrderedIds.next();
+    UUID encryptedId = standard.isEmpty() ? null : TimeOrderedIds.next();
     Buffer received = ReceivedField.of(envelope.helo(), envelope.client(), serverName,
         envelope.esmtp(), envelope.tls(), plainId != null ? plainId : encryptedId,
         envelope.recipients(), now);

@@ -1,5 +1,6 @@
 package dev.postern.inbound.accept;
 
+import dev.postern.db.TimeOrderedIds;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -77,7 +78,7 @@ final class InboundInsert {
       List<List<Delivery>> deliveries = new ArrayList<>();
       for (InboundRepository.RawFor rawFor : raws) {
         deliveries.add(rawFor.targets().stream()
-            .map(t -> new Delivery(UUID.randomUUID(), rawFor.raw().id(), t)).toList());
+            .map(t -> new Delivery(TimeOrderedIds.next(), rawFor.raw().id(), t)).toList());
       }
       return new Member(List.copyOf(raws), List.copyOf(deliveries), dedupeKey);
     }

@@ -1,6 +1,7 @@
 package dev.postern.inbound.store;
 
 import dev.postern.blob.BlobStore;
+import dev.postern.db.TimeOrderedIds;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.pgclient.PgException;
@@ -210,7 +211,7 @@ public final class MailStore {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    UUID id = UUID.randomUUID();
+    UUID id = TimeOrderedIds.next();
     return StoredAttachments.upload(blobs, message.attachments() == null ? List.of() : message.attachments())
         .map(parts -> new MessageFiling.Item(id, message, parts));
   }

@@ -1,6 +1,7 @@
 package dev.postern.inbound.store;
 
 import dev.postern.blob.BlobStore;
+import dev.postern.db.TimeOrderedIds;
 import dev.postern.inbound.parse.ParsedAttachment;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -40,7 +41,7 @@ final class StoredAttachments {
     List<Future<?>> puts = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       ParsedAttachment part = parts.get(i);
-      UUID id = UUID.randomUUID();
+      UUID id = TimeOrderedIds.next();
       String key = null;
       if (part.content().length > INLINE_LIMIT) {
         key = "in/att/" + id;
