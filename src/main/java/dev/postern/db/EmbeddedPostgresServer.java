@@ -72,6 +72,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setServerConfig("wal_init_zero", "off")
           .setServerConfig("min_wal_size", "512MB")
           .setServerConfig("max_wal_size", "2GB")
+          // Backends that evict dirty buffers ask the kernel to write them out every 256 kB
+          // (sync_file_range) rather than leaving them to its 30-second expiry: otherwise the
+          // kernel flushed ~450 MB of heap at once every 30 s under send load, the WAL's
+          // fdatasync queued behind it, and commits stalled 150-300 ms (send-small's open-model
+          // p99, session 14). PostgreSQL's default (0) leaves this off.
+          .setServerConfig("backend_flush_after", "256kB")
           .setPGStartupWait(Duration.ofSeconds(60))
           .start();
       return new EmbeddedPostgresServer(postgres, channel, lock);
