@@ -101,9 +101,15 @@ public final class KeyFormat {
       }
     }
     int checksumStart = keyLength - CHECKSUM_HEX;
-    // Compared as numbers: both sides are already known to be lowercase hex.
-    long presentedChecksum = Long.parseLong(value.substring(checksumStart), 16);
-    if (presentedChecksum != crc32(value.substring(0, checksumStart))) {
+    // Compared as numbers: both sides are already known to be lowercase hex. Read in place, and
+    // the CRC taken over the head's octets without cutting strings (every API request parses).
+    long presentedChecksum = 0;
+    for (int i = checksumStart; i < keyLength; i++) {
+      presentedChecksum = presentedChecksum << 4 | Character.digit(value.charAt(i), 16);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(value.getBytes(StandardCharsets.US_ASCII), 0, checksumStart);
+    if (presentedChecksum != crc.getValue()) {
       return new KeyParse.Invalid(KeyParse.Reason.CHECKSUM);
     }
     return new KeyParse.Valid(new ApiKeySecret(prefix, mode, lookupPrefixOf(value), value));
