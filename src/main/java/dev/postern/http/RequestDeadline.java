@@ -1,6 +1,7 @@
 package dev.postern.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -39,7 +40,7 @@ final class RequestDeadline implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
-    if (!request.isEnded()) {
+    if (!request.isEnded() && mayHaveBody(request)) {
       receiving.put(request, System.nanoTime());
       // Forgotten as soon as its last byte is in (end() is a future of its own: the body
       // handler's endHandler is untouched). Left to the sweep, every request — a GET too, whose
@@ -52,6 +53,22 @@ final class RequestDeadline implements Handler<HttpServerRequest> {
       }
     }
     next.handle(request);
+  }
+
+  /**
+   * Whether anything of the request may still be on its way. An HTTP/1.x request without
+   * {@code Content-Length} or {@code Transfer-Encoding} has no body (RFC 9112 §6.3): its headers,
+   * already here, were all of it — most GETs, so they skip the watch list entirely. HTTP/2 and
+   * HTTP/3 mark the end in the stream, so they are always watched.
+   */
+  private static boolean mayHaveBody(HttpServerRequest request) {
+    HttpVersion version = request.version();
+    if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+      return true;
+    }
+    MultiMap headers = request.headers();
+    return headers.contains(HttpHeaders.CONTENT_LENGTH)
+        || headers.contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
   /** Requests still being watched (tests; call on this instance's event loop). */

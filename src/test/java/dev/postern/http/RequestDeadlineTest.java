@@ -69,6 +69,40 @@ class RequestDeadlineTest {
     });
   }
 
+  @Test
+  void aRequestWithoutABodyIsNeverWatchedOneWithABodyIsUntilItsEnd() throws Exception {
+    Context loop = vertx.getOrCreateContext();
+    java.util.concurrent.atomic.AtomicReference<RequestDeadline> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.Map<String, Integer> watchedWhenHandled = new java.util.concurrent.ConcurrentHashMap<>();
+    RequestDeadline deadline = onLoop(loop, () -> new RequestDeadline(vertx, Duration.ofHours(1),
+        request -> {
+          watchedWhenHandled.put(request.path(), self.get().watched());
+          request.body().onSuccess(body -> request.response().end("got " + body.length()));
+        }));
+    self.set(deadline);
+    HttpServer server = onLoopFuture(loop, () -> vertx.createHttpServer().requestHandler(deadline)
+        .listen(0, "127.0.0.1"));
+    HttpClient client = vertx.createHttpClient();
+    client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/get")
+        .compose(req -> req.send()).compose(resp -> resp.body()).await();
+    client.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setPort(server.actualPort()).setHost("127.0.0.1").setURI("/post"))
+        .compose(req -> {
+          req.setChunked(true);
+          req.write(Buffer.buffer(new byte[30_000]));
+          return req.end(Buffer.buffer(new byte[30_000])).compose(v -> req.response());
+        })
+        .compose(resp -> resp.body()).await();
+    assertThat(watchedWhenHandled).containsEntry("/get", 0).containsEntry("/post", 1);
+    assertThat(onLoop(loop, deadline::watched)).isZero();
+    client.close().await();
+    onLoop(loop, () -> {
+      deadline.stop();
+      return null;
+    });
+  }
+
   private static <T> T onLoop(Context loop, Callable<T> action) throws Exception {
     Promise<T> done = Promise.promise();
     loop.runOnContext(v -> {
