@@ -49,6 +49,16 @@ class EmbeddedPostgresServerIT {
   }
 
   @Test
+  void commitsDoNotWaitBehindSegmentZeroingOrWritebackBursts() throws Exception {
+    // The accept path's p99: new WAL segments are not zero-filled, and backends hand evicted
+    // pages to the kernel as they go instead of leaving them for a 30-second burst (session 14).
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir.resolve("pg"))) {
+      assertThat(query(server, "SHOW wal_init_zero")).isEqualTo("off");
+      assertThat(query(server, "SHOW backend_flush_after")).isEqualTo("256kB");
+    }
+  }
+
+  @Test
   void dataSurvivesARestartInTheSameDirectory() throws Exception {
     try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir.resolve("pg"))) {
       query(server, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
