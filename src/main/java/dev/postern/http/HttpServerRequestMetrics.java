@@ -104,10 +104,13 @@ final class HttpServerRequestMetrics implements HttpServerMetrics<HttpServerRequ
       return;
     }
     request.method.resets().increment();
-    if (!request.reset) {
-      request.reset = true;
+    // Counted out of the in-flight gauge once: not again on a second reset, nor after both
+    // halves already ended (finish() took it out then).
+    boolean finished = request.requestEnded && request.responseEnded;
+    if (!request.reset && !finished) {
       request.method.active().decrement();
     }
+    request.reset = true;
   }
 
   @Override
