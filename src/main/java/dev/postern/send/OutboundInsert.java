@@ -28,7 +28,10 @@ import java.util.UUID;
  * settled at accept are written {@code delivered} or {@code bounced} with their reply and event,
  * and the copies to file become {@code inbound_raw} rows pointing at the message
  * ({@code outbound_id}: its MIME is not copied; one raw per source and tier) and one
- * {@code inbound_deliveries} row each, which the filing pipeline claims. No extra commit.
+ * {@code inbound_deliveries} row each, which the filing pipeline claims. No extra commit. A batch
+ * without local filings (almost every batch) runs the variant of the statement without those two
+ * CTEs: each data-modifying CTE costs PostgreSQL executor start-up (its table, its indexes, its
+ * triggers opened) on every execution, rows or not.
  */
 final class OutboundInsert {
 
@@ -62,8 +65,7 @@ final class OutboundInsert {
           FROM unnest($28::uuid[], $29::text[], $30::text[], $31::text[])
                WITH ORDINALITY AS e(message_id, type, recipient, reply, n)
          ORDER BY n),
-      q AS (%s),
-      %s
+      q AS (%s)%s
       SELECT %s""";
 
   private static final String QUEUE_ROWS = """
@@ -71,31 +73,53 @@ final class OutboundInsert {
               CASE WHEN parked THEN $35 END AS last_error
          FROM unnest($32::uuid[], $33::timestamptz[], $34::bool[]) AS u(id, due, parked)) AS live""";
 
-  /** The parameters {@link #tuple} binds: 35 of the insert, 13 of its local filings. */
-  static final int PARAMETERS = 35 + 13;
+  /** The parameters {@link #tuple} binds without local filings: the insert's 35. */
+  static final int PARAMETERS = 35;
+
+  /** With local filings: 13 more ({@link LocalFilingRows}). */
+  static final int LOCAL_PARAMETERS = PARAMETERS + 13;
 
   private final String sql;
+  private final String localSql;
   private final String queueRows;
   private final boolean relays;
 
   /** @param relays whether this node has a relay configured (else live mail is parked) */
   OutboundInsert(OutboundQueue queue, boolean relays) {
     this.queueRows = queue.enqueue(QUEUE_ROWS.formatted(OutboundQueue.PARKED));
-    this.sql = withCte("", "1");
+    this.sql = withCte(false, "", "1");
+    this.localSql = withCte(true, "", "1");
     this.relays = relays;
   }
 
-  String sql() {
-    return sql;
+  /** Whether any of the messages is filed into a mailbox here: which variant they need. */
+  static boolean filesLocally(List<OutboundMessage> messages) {
+    for (OutboundMessage m : messages) {
+      if (!m.local().filings().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The statement for messages with ({@code local}) or without local filings. */
+  String sql(boolean local) {
+    return local ? localSql : sql;
+  }
+
+  /** The number of parameters {@link #tuple} binds for that variant. */
+  static int parameters(boolean local) {
+    return local ? LOCAL_PARAMETERS : PARAMETERS;
   }
 
   /**
    * The statement with one more leading CTE ({@code "name AS (…),"}, its parameters numbered
-   * after {@link #PARAMETERS}) and another final select: how a caller makes more writes, and a
+   * after {@link #parameters}) and another final select: how a caller makes more writes, and a
    * check on them, part of the same atomic statement.
    */
-  String withCte(String leadingCte, String finalSelect) {
-    return INSERT.formatted(leadingCte, queueRows, LocalFilingRows.ctes(36), finalSelect);
+  String withCte(boolean local, String leadingCte, String finalSelect) {
+    return INSERT.formatted(leadingCte, queueRows,
+        local ? ",\n" + LocalFilingRows.ctes(PARAMETERS + 1) : "", finalSelect);
   }
 
   /** Whether the message waits, parked, for a relay to be configured. */
@@ -113,7 +137,8 @@ final class OutboundInsert {
     return 512 + (m.mimeInline() == null ? 0 : m.mimeInline().length());
   }
 
-  Tuple tuple(List<OutboundMessage> messages) {
+  /** @param withFilings whether to bind the local filings' arrays too ({@link #sql}'s variant) */
+  Tuple tuple(List<OutboundMessage> messages, boolean withFilings) {
     int n = messages.size();
     UUID[] ids = new UUID[n];
     UUID[] keys = new UUID[n];
@@ -204,7 +229,11 @@ final class OutboundInsert {
         queueDue.add(utc(m.dueAt()));
         queueParked.add(parked);
       }
-      filings.add(m);
+      if (withFilings) {
+        filings.add(m);
+      } else if (!m.local().filings().isEmpty()) {
+        throw new IllegalArgumentException("message " + m.id() + " has local filings: bind with local");
+      }
     }
     // addValue: Tuple.of would spread an array (varargs) into many parameters.
     Tuple t = Tuple.tuple().addValue(ids).addValue(keys).addValue(domains).addValue(mailboxes);
@@ -219,7 +248,7 @@ final class OutboundInsert {
         .addValue(eventRecipients.toArray(String[]::new)).addValue(eventReplies.toArray(String[]::new))
         .addValue(queueIds.toArray(UUID[]::new)).addValue(queueDue.toArray(OffsetDateTime[]::new))
         .addValue(queueParked.toArray(Boolean[]::new)).addValue(NO_RELAY);
-    return filings.addTo(t);
+    return withFilings ? filings.addTo(t) : t;
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -85,7 +85,8 @@ public final class OutboundRepository {
           if (rows.size() == 0) {
             return findIdempotency(tx, apiKeyId, idempotencyKey);
           }
-          return tx.preparedQuery(insert.sql()).execute(insert.tuple(messages))
+          boolean local = OutboundInsert.filesLocally(messages);
+          return tx.preparedQuery(insert.sql(local)).execute(insert.tuple(messages, local))
               .map(v -> Optional.<IdempotencyRecord>empty());
         }));
   }

@@ -283,4 +283,26 @@ class GroupCommitIT {
         .execute(Tuple.tuple().addValue(ids(fresh).toArray(UUID[]::new))).await().iterator().next().getLong(0))
         .isEqualTo(5);
   }
+
+  /**
+   * A record past its 24 hours but not swept yet: the new keys' plain insert collides with it,
+   * and the batch's transaction takes the key over — the message commits, nothing replays.
+   */
+  @Test
+  void anExpiredRecordNotYetSweptIsTakenOverByANewMessage() {
+    OutboundRepository outbound = repository(new GroupCommit.Settings(64, 4 << 20, Duration.ofMillis(1), 1));
+    OutboundMessage old = good();
+    String key = "smtp:expired:" + old.id();
+    assertThat(outbound.insertRemembered(old, keyId, key, new byte[] {9}).await()).isEmpty();
+    pool.preparedQuery("UPDATE idempotency_records SET expires_at = now() - interval '1 minute'"
+        + " WHERE idempotency_key = $1").execute(Tuple.of(key)).await();
+
+    OutboundMessage fresh = good();
+    assertThat(outbound.insertRemembered(fresh, keyId, key, new byte[] {9}).await()).isEmpty();
+
+    assertThat(stored(List.of(fresh.id()))).isEqualTo(1);
+    assertThat(pool.preparedQuery("SELECT message_ids[1] FROM idempotency_records WHERE idempotency_key = $1"
+            + " AND expires_at > now()").execute(Tuple.of(key)).await().iterator().next().getUUID(0))
+        .isEqualTo(fresh.id());
+  }
 }

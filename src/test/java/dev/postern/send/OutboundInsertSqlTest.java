@@ -16,7 +16,7 @@ class OutboundInsertSqlTest {
 
   @Test
   void theSendPathsOneStatementFitsThePreparedStatementCache() {
-    String sql = new OutboundInsert(new PgOutboundQueue(null, "node"), true).sql();
+    String sql = new OutboundInsert(new PgOutboundQueue(null, "node"), true).sql(true);
     assertThat(sql.length())
         .as("longer than the client's default limit (2 048): why the limit was raised")
         .isGreaterThan(2048)
