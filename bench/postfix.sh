@@ -41,10 +41,6 @@ smtpd_recipient_restrictions = $restrictions
 $relay
 maillog_file_prefixes = $d
 maillog_file = $d/maillog
-# The held runs keep every message in the hold queue until the run ends (300 000 files after
-# smtp-accept's warm-up and run): hashed into subdirectories like the deferred queue, so Postfix
-# does not slow down on one huge directory.
-hash_queue_names = deferred, defer, hold
 EOF
   postconf -c "$d/etc" -F '*/*/chroot = n'
   postconf -c "$d/etc" -M# smtp/inet

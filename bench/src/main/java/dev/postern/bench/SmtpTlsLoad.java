@@ -130,17 +130,35 @@ final class SmtpTlsLoad implements AutoCloseable {
         .mapEmpty();
   }
 
+  /**
+   * The session's transactions, one after another, until none remain. A loop, not a chain of
+   * {@code compose}: a session of 7 500 messages (150 000 over 20 sessions) nested 7 500 futures
+   * deep, and completing the last one never reached the first (the run hung, session 15).
+   */
   private Future<Void> transactions(Conversation c, AtomicLong remaining) {
+    Promise<Void> done = Promise.promise();
+    nextTransaction(c, remaining, done);
+    return done.future();
+  }
+
+  private void nextTransaction(Conversation c, AtomicLong remaining, Promise<Void> done) {
     if (remaining.getAndDecrement() <= 0) {
-      return Future.succeededFuture();
+      done.complete();
+      return;
     }
     String messageId = UUID.randomUUID() + "@bench.test";
-    return c.command("MAIL FROM:<" + from + ">", 250)
+    c.command("MAIL FROM:<" + from + ">", 250)
         .compose(r -> c.command("RCPT TO:<" + to + ">", 250))
         .compose(r -> c.command("DATA", 354))
         .compose(r -> c.send(message(messageId), 250))
-        .onSuccess(r -> acknowledged.accepted(messageId, System.nanoTime()))
-        .compose(r -> transactions(c, remaining));
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            done.fail(ar.cause());
+            return;
+          }
+          acknowledged.accepted(messageId, System.nanoTime());
+          nextTransaction(c, remaining, done);
+        });
   }
 
   private Buffer message(String messageId) {
