@@ -33,7 +33,8 @@ public final class FaultProxy implements AutoCloseable {
   private final int port;
   private final List<Pair> open = new CopyOnWriteArrayList<>();
   private volatile Mode mode = Mode.PASS;
-  private NetServer server;
+  private volatile NetServer server;
+  private final Object listening = new Object();
 
   private FaultProxy(String upstreamHost, int upstreamPort) {
     this.upstreamHost = upstreamHost;
@@ -57,57 +58,76 @@ public final class FaultProxy implements AutoCloseable {
     return mode;
   }
 
-  public synchronized void pass() {
-    cutAll();
-    mode = Mode.PASS;
+  // Mode changes and cuts hold this object's lock, as accept() does while it registers and
+  // judges a new connection; listening and closing happen outside it, since their completion
+  // needs the event loop that accept() runs on.
+  public void pass() {
+    synchronized (this) {
+      cutAll();
+      mode = Mode.PASS;
+    }
     listen();
   }
 
-  public synchronized void hang() {
-    mode = Mode.HANG;
-    for (Pair pair : open) {
-      pair.client().pause();
-      if (pair.upstream()[0] != null) {
-        pair.upstream()[0].pause();
+  public void hang() {
+    synchronized (this) {
+      mode = Mode.HANG;
+      for (Pair pair : open) {
+        pair.client().pause();
+        if (pair.upstream()[0] != null) {
+          pair.upstream()[0].pause();
+        }
       }
     }
     listen();
   }
 
-  public synchronized void down() {
-    mode = Mode.DOWN;
-    if (server != null) {
-      server.close().await();
+  public void down() {
+    NetServer closing;
+    synchronized (this) {
+      mode = Mode.DOWN;
+      closing = server;
       server = null;
     }
-    cutAll();
+    if (closing != null) {
+      closing.close().await(); // refused from here on
+    }
+    synchronized (this) {
+      cutAll();
+    }
   }
 
   private void listen() {
-    if (server != null) {
-      return;
+    synchronized (listening) {
+      if (server != null) {
+        return;
+      }
+      NetServer created = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1")
+          .setPort(port).setReuseAddress(true));
+      created.connectHandler(this::accept);
+      created.listen().await();
+      server = created;
     }
-    NetServer created = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1")
-        .setPort(port).setReuseAddress(true));
-    created.connectHandler(this::accept);
-    created.listen().await();
-    server = created;
   }
 
   private void accept(NetSocket socket) {
     Pair pair = new Pair(socket, new NetSocket[1]);
-    open.add(pair);
     socket.closeHandler(v -> {
       open.remove(pair);
       if (pair.upstream()[0] != null) {
         pair.upstream()[0].close();
       }
     });
-    if (mode != Mode.PASS) {
-      socket.pause(); // accepted, never read, never answered
-      return;
-    }
     socket.pause();
+    // Registered and judged under the lock that pass() and hang() hold: a connection accepted
+    // while pass() ran (between its cut and its mode change) was left paused, hung, and missed
+    // by the cut — a client then waited for its connect timeout (SmtpHostileInputIT, session 15).
+    synchronized (this) {
+      open.add(pair);
+      if (mode != Mode.PASS) {
+        return; // accepted, never read, never answered
+      }
+    }
     client.connect(upstreamPort, upstreamHost).onComplete(connected -> {
       if (connected.failed()) {
         socket.close();
