@@ -133,11 +133,9 @@ public final class GroupCommit {
     members.forEach(m -> all.addAll(m.messages()));
     List<Optional<OutboundRepository.IdempotencyRecord>> allFresh =
         Collections.nCopies(members.size(), Optional.empty());
-    boolean local = OutboundInsert.filesLocally(all);
     if (members.stream().allMatch(m -> m.remembered() == null)) {
       // One statement in autocommit: atomic, one round trip, one commit.
-      return pool.preparedQuery(insert.sql(local)).execute(insert.tuple(all, local))
-          .map(rows -> allFresh);
+      return insert.execute(pool, all).map(rows -> allFresh);
     }
     // The first member of each key writes its record; a twin later in the batch is its replay.
     Map<KeyOf, Remembered> firsts = new LinkedHashMap<>();
@@ -154,6 +152,7 @@ public final class GroupCommit {
     // The common case, every key new: the records ride in the messages' statement (one round
     // trip, as without them). A key already taken fails it before anything is committed; then
     // the transaction sorts out who replays what.
+    boolean local = OutboundInsert.filesLocally(all);
     Tuple tuple = rememberArrays(insert.tuple(all, local), firsts.values());
     return pool.preparedQuery(local ? rememberingLocalSql : rememberingSql).execute(tuple)
         .map(rows -> allFresh)
@@ -202,10 +201,8 @@ public final class GroupCommit {
                 all.addAll(m.messages());
               }
             }
-            boolean local = OutboundInsert.filesLocally(all);
             return all.isEmpty() ? Future.succeededFuture(answers)
-                : tx.preparedQuery(insert.sql(local)).execute(insert.tuple(all, local))
-                    .map(rows -> answers);
+                : insert.execute(tx, all).map(rows -> answers);
           });
         }));
   }

@@ -4,7 +4,11 @@ import dev.postern.db.SqlArrays;
 import dev.postern.queue.MessageStatus;
 import dev.postern.queue.OutboundQueue;
 import dev.postern.queue.RecipientStatus;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -105,6 +109,12 @@ final class OutboundInsert {
   /** The statement for messages with ({@code local}) or without local filings. */
   String sql(boolean local) {
     return local ? localSql : sql;
+  }
+
+  /** Runs the variant of the statement the messages need, on a pool or in a transaction. */
+  Future<RowSet<Row>> execute(SqlClient client, List<OutboundMessage> messages) {
+    boolean local = filesLocally(messages);
+    return client.preparedQuery(sql(local)).execute(tuple(messages, local));
   }
 
   /** The number of parameters {@link #tuple} binds for that variant. */

@@ -85,9 +85,7 @@ public final class OutboundRepository {
           if (rows.size() == 0) {
             return findIdempotency(tx, apiKeyId, idempotencyKey);
           }
-          boolean local = OutboundInsert.filesLocally(messages);
-          return tx.preparedQuery(insert.sql(local)).execute(insert.tuple(messages, local))
-              .map(v -> Optional.<IdempotencyRecord>empty());
+          return insert.execute(tx, messages).map(v -> Optional.<IdempotencyRecord>empty());
         }));
   }
 
