@@ -45,7 +45,7 @@ public final class EmailRoutes implements RouteGroup {
   private final SubmissionService submissions;
   private final OutboundRepository outbound;
   private final SendRequestParser parser;
-  private final RequestJson json = new RequestJson();
+  private final RequestJson json = RequestJson.viewing("content");
   private final WorkerExecutor cpu;
 
   public EmailRoutes(ApiKeyAuth auth, QuotaSteps quotas, SubmissionService submissions,

@@ -64,7 +64,7 @@ final class AttachmentRules {
       issues.add(path + ".content", "is required (attachments by path are not supported)");
       content = Optional.empty();
     } else {
-      content = issues.requiredString(item, "content", path + ".content")
+      content = issues.requiredText(item, "content", path + ".content")
           .flatMap(c -> issues.check(path + ".content", c, AttachmentRules::content));
     }
     if (filename.isEmpty() || type.isEmpty() || content.isEmpty()) {
@@ -120,7 +120,7 @@ final class AttachmentRules {
     return kept.toString();
   }
 
-  private static Base64Content.Normalised content(String base64) {
+  private static Base64Content.Normalised content(CharSequence base64) {
     Base64Content.Normalised n = Base64Content.normalise(base64);
     if (n.decodedSize() > MAX_DECODED_BYTES) {
       throw new InvalidValue("must be at most 25 MB once decoded");

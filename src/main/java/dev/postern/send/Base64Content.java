@@ -4,7 +4,6 @@ import dev.postern.mail.InvalidValue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Validates attachment content given as base64 (RFC 4648 §4, the standard alphabet) without
@@ -14,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 final class Base64Content {
 
   /** The validated, unwrapped, padded text and its decoded length in bytes. */
-  record Normalised(String base64, long decodedSize) {}
+  record Normalised(AsciiText base64, long decodedSize) {}
 
   private static final byte OUTSIDE = 0;
   private static final byte SYMBOL = 1;
@@ -22,8 +21,9 @@ final class Base64Content {
   private static final byte PAD = 3;
 
   /**
-   * Each octet's class. Indexed by the octets of the text's ISO-8859-1 copy: a char above 0xFF
-   * becomes '?', which is {@link #OUTSIDE} like every other char outside the alphabet. Scanning
+   * Each octet's class. Indexed by the text's octets; in a String's copy ({@link AsciiText#of}) a
+   * char above 0xFF becomes '?', which is {@link #OUTSIDE} like every other char outside the
+   * alphabet. Scanning
    * a byte array through a table is several times faster than {@code String.charAt} per char,
    * which was 4 % of the machine in send-attach (200 KB attachment, session 12 profile); runs
    * of symbols go eight at a time ({@link #eightSymbols}).
@@ -69,27 +69,36 @@ final class Base64Content {
     return atLeastLo & ~aboveHi & HIGH_BITS;
   }
 
-  /** @throws InvalidValue when a character is outside the alphabet or padding is misplaced */
-  static Normalised normalise(String content) {
-    byte[] octets = content.getBytes(StandardCharsets.ISO_8859_1);
+  /**
+   * Validates and normalises {@code content}: an {@link AsciiText} is read where it lies (a view
+   * of the request body); a String is copied once into octets. The canonical case returns the
+   * text's own octets, not a copy.
+   *
+   * @throws InvalidValue when a character is outside the alphabet or padding is misplaced
+   */
+  static Normalised normalise(CharSequence content) {
+    AsciiText text = content instanceof AsciiText t ? t : AsciiText.of(content.toString());
+    byte[] octets = text.array();
+    int from = text.offset();
+    int to = from + text.length();
     int symbols = 0;
     int padding = 0;
     boolean whitespace = false;
-    int i = 0;
-    while (i < octets.length) {
+    int i = from;
+    while (i < to) {
       // The common case, a run of alphabet symbols, eight at a time, then in a loop of its own.
       int run = i;
-      while (run + 8 <= octets.length && eightSymbols((long) WORDS.get(octets, run))) {
+      while (run + 8 <= to && eightSymbols((long) WORDS.get(octets, run))) {
         run += 8;
       }
-      while (run < octets.length && CLASSES[octets[run] & 0xFF] == SYMBOL) {
+      while (run < to && CLASSES[octets[run] & 0xFF] == SYMBOL) {
         run++;
       }
       if (run > i && padding > 0) {
         throw new InvalidValue("is not valid base64 (data after padding)");
       }
       symbols += run - i;
-      if (run == octets.length) {
+      if (run == to) {
         break;
       }
       switch (CLASSES[octets[run] & 0xFF]) {
@@ -106,18 +115,18 @@ final class Base64Content {
     long decoded = (long) symbols / 4 * 3 + (tail == 0 ? 0 : tail - 1);
     boolean canonical = !whitespace && (tail == 0 || padding == 4 - tail);
     if (canonical) {
-      return new Normalised(content, decoded);
+      return new Normalised(text, decoded);
     }
     byte[] out = new byte[symbols + (tail == 0 ? 0 : 4 - tail)];
     int n = 0;
-    for (byte octet : octets) {
-      if (CLASSES[octet & 0xFF] == SYMBOL) {
-        out[n++] = octet;
+    for (int k = from; k < to; k++) {
+      if (CLASSES[octets[k] & 0xFF] == SYMBOL) {
+        out[n++] = octets[k];
       }
     }
     while (n < out.length) {
       out[n++] = '=';
     }
-    return new Normalised(new String(out, StandardCharsets.ISO_8859_1), decoded);
+    return new Normalised(new AsciiText(out, 0, out.length), decoded);
   }
 }

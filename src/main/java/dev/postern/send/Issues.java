@@ -31,23 +31,35 @@ final class Issues {
 
   /** The string at {@code key}; absent or null is empty, another type is an issue. */
   Optional<String> optionalString(JsonObject body, String key, String path) {
+    return optionalText(body, key, path).map(CharSequence::toString);
+  }
+
+  /**
+   * The string at {@code key} as it was parsed: a String, or an {@link AsciiText} view of the
+   * request body ({@link RequestJson#viewing}) for what should not be copied.
+   */
+  Optional<CharSequence> optionalText(JsonObject body, String key, String path) {
     Object value = body.getValue(key);
     if (value == null) {
       return Optional.empty();
     }
-    if (value instanceof String s) {
-      return Optional.of(s);
+    if (value instanceof String || value instanceof AsciiText) {
+      return Optional.of((CharSequence) value);
     }
     add(path, "must be a string");
     return Optional.empty();
   }
 
   Optional<String> requiredString(JsonObject body, String key, String path) {
+    return requiredText(body, key, path).map(CharSequence::toString);
+  }
+
+  Optional<CharSequence> requiredText(JsonObject body, String key, String path) {
     if (body.getValue(key) == null) {
       add(path, "is required");
       return Optional.empty();
     }
-    return optionalString(body, key, path);
+    return optionalText(body, key, path);
   }
 
   Optional<JsonArray> optionalArray(JsonObject body, String key, String path) {

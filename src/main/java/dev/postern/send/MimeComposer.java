@@ -161,12 +161,14 @@ public final class MimeComposer {
     out.ascii(AttachmentHeaders.contentDisposition(a));
     out.ascii("Content-Transfer-Encoding: base64\r\n");
     out.crlf();
-    String base64 = a.base64();
-    for (int start = 0; start < base64.length(); start += LINE) {
-      if (start > 0) {
+    AsciiText base64 = a.base64();
+    byte[] octets = base64.array();
+    int end = base64.offset() + base64.length();
+    for (int start = base64.offset(); start < end; start += LINE) {
+      if (start > base64.offset()) {
         out.crlf();
       }
-      out.ascii(base64, start, Math.min(base64.length(), start + LINE));
+      out.octets(octets, start, Math.min(LINE, end - start));
     }
   }
 

@@ -86,6 +86,21 @@ final class MimeOutput {
     }
   }
 
+  /** Writes octets as they are; callers guarantee they are what the message may hold there. */
+  void octets(byte[] source, int from, int length) throws IOException {
+    while (length > 0) {
+      if (used == buffer.length) {
+        flushBuffer();
+      }
+      int n = Math.min(length, buffer.length - used);
+      System.arraycopy(source, from, buffer, used, n);
+      used += n;
+      written += n;
+      from += n;
+      length -= n;
+    }
+  }
+
   void crlf() throws IOException {
     write('\r');
     write('\n');

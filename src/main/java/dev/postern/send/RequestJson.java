@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +37,12 @@ import java.util.regex.Pattern;
  *   <li>nothing may follow the root value.</li>
  * </ul>
  * The overall byte size is the HTTP layer's limit (413), not this class's. Thread-safe.
+ *
+ * <p>{@link #viewing} members: a long value (≥ {@link LargeJsonString#THRESHOLD} chars) of a
+ * member so named that is printable ASCII without escapes — an attachment's base64 — is not
+ * decoded at all but returned as an {@link AsciiText} over the body's own bytes (Jackson then
+ * only skips it). The body must not change afterwards; {@code JsonObject.getString} still gives
+ * it as a String.
  */
 public final class RequestJson {
 
@@ -50,8 +57,14 @@ public final class RequestJson {
   private static final Pattern PRINTABLE_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
   private final JsonFactory factory;
+  private final Set<String> viewed;
 
   public RequestJson() {
+    this(Set.of());
+  }
+
+  private RequestJson(Set<String> viewed) {
+    this.viewed = viewed;
     this.factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxNestingDepth(MAX_DEPTH)
@@ -63,6 +76,11 @@ public final class RequestJson {
         .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .disable(com.fasterxml.jackson.core.StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
         .build();
+  }
+
+  /** Parses the same way, but long plain values of the members named are {@link AsciiText} views. */
+  public static RequestJson viewing(String... members) {
+    return new RequestJson(Set.of(members));
   }
 
   /** The body as a JSON object (a send body); anything else is a validation error. */
@@ -104,7 +122,7 @@ public final class RequestJson {
         if (first == null) {
           throw new InvalidValue("is empty");
         }
-        Object root = new TreeBuilder(parser).read(first);
+        Object root = new TreeBuilder(parser, viewed.isEmpty() ? null : bytes, viewed).read(first, null);
         if (parser.nextToken() != null) {
           throw new InvalidValue("has content after the JSON value");
         }
@@ -161,19 +179,31 @@ public final class RequestJson {
   /** Builds the tree; recursion is bounded by {@link #MAX_DEPTH}, enforced by Jackson first. */
   private static final class TreeBuilder {
     private final JsonParser parser;
+    private final BufferViews.ArrayRegion body;
+    private final Set<String> viewed;
     private int members;
 
-    TreeBuilder(JsonParser parser) {
+    /** @param body the parsed bytes in place, when values may be viewed there; else null */
+    TreeBuilder(JsonParser parser, BufferViews.ArrayRegion body, Set<String> viewed) {
       this.parser = parser;
+      this.body = body;
+      this.viewed = viewed;
     }
 
-    Object read(JsonToken token) throws IOException {
+    /** @param member the name of the member whose value this is; null in arrays and at the root */
+    Object read(JsonToken token, String member) throws IOException {
       switch (token) {
         case START_OBJECT:
           return readObject();
         case START_ARRAY:
           return readArray();
         case VALUE_STRING:
+          if (body != null && member != null && viewed.contains(member)) {
+            AsciiText view = view();
+            if (view != null) {
+              return view;
+            }
+          }
           if (parser.getTextLength() >= LargeJsonString.THRESHOLD) {
             boolean[] latin1 = new boolean[1];
             String text = LargeJsonString.read(parser, latin1);
@@ -211,7 +241,7 @@ public final class RequestJson {
           throw new InvalidValue("JSON has more than " + MAX_MEMBERS + " object members");
         }
         String key = checked(parser.currentName());
-        object.put(key, read(parser.nextToken()));
+        object.put(key, read(parser.nextToken(), key));
       }
       if (token != JsonToken.END_OBJECT) {
         throw new InvalidValue("is not valid JSON");
@@ -226,9 +256,32 @@ public final class RequestJson {
         if (token == null) {
           throw new InvalidValue("is not valid JSON");
         }
-        array.add(read(token));
+        array.add(read(token, null));
       }
       return array;
+    }
+
+    /**
+     * The current string token as a view of the body, when it is long and plain (see
+     * {@link AsciiText#plainJsonRunEnd}); else null and the token is read as usual. Nothing of
+     * the token has been decoded yet (Jackson decodes a string lazily), and a viewed one never
+     * is: the next {@code nextToken()} skips it.
+     */
+    private AsciiText view() throws IOException {
+      long quote = parser.currentTokenLocation().getByteOffset(); // relative to the region
+      if (quote < 0 || quote >= body.length() || body.array()[body.offset() + (int) quote] != '"') {
+        return null;
+      }
+      int start = body.offset() + (int) quote + 1;
+      int limit = body.offset() + body.length();
+      int end = AsciiText.plainJsonRunEnd(body.array(), start, limit);
+      if (end == limit || body.array()[end] != '"' || end - start < LargeJsonString.THRESHOLD) {
+        return null;
+      }
+      if (end - start > MAX_STRING_LENGTH) {
+        throw new InvalidValue("a JSON string is longer than " + MAX_STRING_LENGTH + " characters");
+      }
+      return new AsciiText(body.array(), start, end - start);
     }
 
     private static String checked(String text) {

@@ -91,7 +91,7 @@ public record SendRequest(
    *
    * @param decodedSize the attachment's size in bytes once decoded
    */
-  public record Attachment(String filename, String contentType, String base64, long decodedSize) {}
+  public record Attachment(String filename, String contentType, AsciiText base64, long decodedSize) {}
 
   /** A Resend tag: name and value of ASCII letters, digits, {@code _} and {@code -}. */
   public record Tag(String name, String value) {}

@@ -136,4 +136,65 @@ class RequestJsonTest {
     Refusal e = rejected("{\"secret-token-123\": nope}");
     assertThat(e.getMessage()).doesNotContain("secret").doesNotContain("nope");
   }
+
+  // RequestJson.viewing: long plain values of the named members are views of the body.
+
+  private static final RequestJson VIEWING = RequestJson.viewing("content");
+
+  private static String base64(int octets) {
+    byte[] bytes = new byte[octets];
+    new java.util.Random(octets).nextBytes(bytes);
+    return java.util.Base64.getEncoder().encodeToString(bytes);
+  }
+
+  @Test
+  void aLongPlainValueOfAViewedMemberIsAViewOfTheBody() {
+    String content = base64(200 * 1024);
+    byte[] body = ("{\"attachments\":[{\"filename\":\"a.bin\",\"content\":\"" + content
+        + "\"}],\"subject\":\"" + content + "\"}").getBytes(StandardCharsets.US_ASCII);
+    Buffer buffer = Buffer.buffer(body);
+    JsonObject parsed = VIEWING.object(buffer);
+    Object value = parsed.getJsonArray("attachments").getJsonObject(0).getValue("content");
+    assertThat(value).isInstanceOf(AsciiText.class).hasToString(content);
+    assertThat(((AsciiText) value).array()).isSameAs(dev.postern.blob.BufferViews.arrayOf(buffer).array());
+    // Only members so named: the same text elsewhere is an ordinary String.
+    assertThat(parsed.getValue("subject")).isInstanceOf(String.class).isEqualTo(content);
+    // Vert.x still gives the view as a String to whoever asks for one.
+    assertThat(parsed.getJsonArray("attachments").getJsonObject(0).getString("content"))
+        .isEqualTo(content);
+  }
+
+  @Test
+  void shortEscapedOrNonAsciiValuesAreDecodedAsUsual() {
+    String content = base64(30 * 1024);
+    String escaped = content.substring(0, 20_000) + "\\/" + content.substring(20_000);
+    JsonObject e = VIEWING.object(("{\"content\":\"" + escaped + "\"}").getBytes(StandardCharsets.UTF_8));
+    assertThat(e.getValue("content")).isInstanceOf(String.class)
+        .isEqualTo(content.substring(0, 20_000) + "/" + content.substring(20_000));
+    JsonObject wide = VIEWING.object(("{\"content\":\"" + content + "\u00e9\"}").getBytes(StandardCharsets.UTF_8));
+    assertThat(wide.getValue("content")).isInstanceOf(String.class).isEqualTo(content + "\u00e9");
+    JsonObject small = VIEWING.object("{\"content\":\"aGk=\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(small.getValue("content")).isEqualTo("aGk=");
+  }
+
+  @Test
+  void aViewedMemberIsStillCheckedAsJson() {
+    String content = base64(30 * 1024);
+    // A raw control char inside the value, and a value that never ends: both are invalid JSON.
+    Refusal control = catchThrowableOfType(Refusal.class, () -> VIEWING.object(
+        ("{\"content\":\"" + content.substring(0, 20_000) + "\u0001" + content.substring(20_000)
+            + "\"}").getBytes(StandardCharsets.UTF_8)));
+    assertThat(control).isNotNull();
+    assertThat(control.reason()).isEqualTo(Reason.INVALID);
+    Refusal open = catchThrowableOfType(Refusal.class, () -> VIEWING.object(
+        ("{\"content\":\"" + content).getBytes(StandardCharsets.UTF_8)));
+    assertThat(open).isNotNull();
+    Refusal unclosed = catchThrowableOfType(Refusal.class, () -> VIEWING.object(
+        ("{\"content\":\"" + content + "\"").getBytes(StandardCharsets.UTF_8)));
+    assertThat(unclosed).isNotNull();
+    // A view inside a body given with an offset (a slice of a larger buffer).
+    byte[] padded = ("xxxx{\"content\":\"" + content + "\"}").getBytes(StandardCharsets.US_ASCII);
+    Buffer slice = Buffer.buffer(padded).slice(4, padded.length);
+    assertThat(VIEWING.object(slice).getValue("content")).hasToString(content);
+  }
 }
