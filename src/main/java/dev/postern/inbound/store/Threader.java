@@ -155,6 +155,10 @@ final class Threader {
   static Decision decide(List<Known> known, String subject, Instant receivedAt) {
     String base = baseSubject(subject);
     if (known.isEmpty()) {
+      // Random, unlike the time-ordered keys of the outbound tables: with time-ordered thread
+      // ids, concurrent filing groups all insert at the right edge of mail_threads' key and the
+      // thread_id indexes, and mx-accept measured PostgreSQL at 0.40-0.41 ms per message instead
+      // of 0.33 (two runs each, session 16).
       return new Decision(UUID.randomUUID(), true, List.of(), 1, base);
     }
     Known target = known.stream()
