@@ -140,9 +140,15 @@ class DkimMessageSignerIT {
     new DkimSigner(Clock.systemUTC()).session(anyKey()).update(mime);
     long hashCost = THREADS.getCurrentThreadCpuTime() - before;
 
-    long loopBefore = THREADS.getThreadCpuTime(loopThread);
-    assertThat(sign(claim).toString()).startsWith("DKIM-Signature:");
-    long loopCost = THREADS.getThreadCpuTime(loopThread) - loopBefore;
+    // The least of three rounds: hashing on the loop would cost it about the whole hashCost in
+    // every round, while one round on a busy machine has been seen at 53 % (a GC or the JIT
+    // taking the loop's core in the middle of it).
+    long loopCost = Long.MAX_VALUE;
+    for (int round = 0; round < 3; round++) {
+      long loopBefore = THREADS.getThreadCpuTime(loopThread);
+      assertThat(sign(claim).toString()).startsWith("DKIM-Signature:");
+      loopCost = Math.min(loopCost, THREADS.getThreadCpuTime(loopThread) - loopBefore);
+    }
     // Hashing on the loop costs it about the whole hashCost (87 % measured with the hash on the
     // loop); handing 64 KB chunks over costs little (23–27 % measured, the file reads included,
     // on a loaded 2-core CI machine). Half separates the two with room on both sides.

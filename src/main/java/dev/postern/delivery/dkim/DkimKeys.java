@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
@@ -83,7 +82,7 @@ public final class DkimKeys {
         row.getBuffer("dkim_private_sealed").getBytes(), row.getInteger("master_version"));
     byte[] pkcs8 = vault.open(sealed, id, KeyVault.DKIM_KEY_INFO);
     try {
-      PrivateKey key = KeyFactory.getInstance(algorithm.jcaKeyAlgorithm())
+      PrivateKey key = SigningProviders.keyFactory(algorithm)
           .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       return new DkimKey(name, row.getString("dkim_selector"), algorithm, key);
     } catch (GeneralSecurityException e) {

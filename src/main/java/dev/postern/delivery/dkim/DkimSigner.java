@@ -24,8 +24,7 @@ import java.util.Objects;
  * <p>Threads: all of it is CPU work for a worker pool ({@code postern-dkim}), never an event
  * loop. Measured by {@code DkimSigningCost} (bench/README.md): {@link Session#update} costs about
  * 4 µs of CPU per KB of body (relaxed canonicalisation and SHA-256), {@link
- * Session#signatureHeader()} a private-key operation of about 1.7 ms for RSA-2048 and 1.1–1.2 ms
- * for ed25519 on JDK 17.
+ * Session#signatureHeader()} one private-key operation, done by {@link SigningProviders}.
  */
 public final class DkimSigner {
 
@@ -168,7 +167,7 @@ public final class DkimSigner {
 
     private byte[] sign(byte[] data) {
       try {
-        Signature signature = Signature.getInstance(key.algorithm().jcaSignature());
+        Signature signature = SigningProviders.signature(key.algorithm());
         signature.initSign(key.privateKey());
         if (key.algorithm() == DkimAlgorithm.ED25519_SHA256) {
           // RFC 8463 §3: Ed25519 signs the SHA-256 hash of the data.
