@@ -1,6 +1,7 @@
 package dev.postern.queue;
 
 import dev.postern.db.Batcher;
+import dev.postern.db.SqlArrays;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -40,21 +41,22 @@ public final class PgOutboundQueue extends PgWorkQueue<Claim> implements Outboun
    * CTEs all run to completion whether or not the outer query reads them. Recipients, events and
    * messages are written whoever holds the lease (the attempt happened); the queue row is removed
    * or rescheduled only if this node still holds its lease. Reports the ids whose row it held.
+   * Each unnest's first array comes from a sub-select so the plan is cached ({@link SqlArrays}).
    */
   private static final String SETTLE = """
       WITH s AS (
-        SELECT * FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[])
+        SELECT * FROM unnest((SELECT $2::uuid[]), $3::text[], $4::bigint[], $5::text[])
                  AS s(message_id, status, retry_ms, last_error)),
       rcpt AS (
         UPDATE outbound_recipients r
         SET status = u.status, reply = u.reply, attempts = r.attempts + 1, updated_at = now()
-        FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[]) AS u(message_id, address, status, reply)
+        FROM unnest((SELECT $6::uuid[]), $7::text[], $8::text[], $9::text[]) AS u(message_id, address, status, reply)
         WHERE r.message_id = u.message_id AND r.address = u.address
         RETURNING 1),
       ev AS (
         INSERT INTO outbound_events (message_id, type, recipient, relay, reply, node)
         SELECT e.message_id, e.type, e.recipient, e.relay, e.reply, $1
-        FROM unnest($10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[])
+        FROM unnest((SELECT $10::uuid[]), $11::text[], $12::text[], $13::text[], $14::text[])
              WITH ORDINALITY AS e(message_id, type, recipient, relay, reply, n)
         ORDER BY e.n
         RETURNING 1),

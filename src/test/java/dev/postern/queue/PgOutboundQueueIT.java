@@ -7,7 +7,11 @@ import dev.postern.send.OutboundRepository;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
+import dev.postern.support.PgFixture;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class PgOutboundQueueIT implements WorkQueueContract<Claim> {
 
   private static Vertx vertx;
+  private static String url;
   private static Pool pool;
   private static UUID keyId;
   private static UUID domainId;
@@ -28,7 +33,8 @@ class PgOutboundQueueIT implements WorkQueueContract<Claim> {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    pool = WorkQueueContract.freshPool(vertx);
+    url = PgFixture.freshDatabaseUrl();
+    pool = WorkQueueContract.freshPool(vertx, url);
     domainId = pool.query("""
             INSERT INTO domains (id, name, verification_token, dkim_selector, dkim_public_key,
                                  dkim_private_sealed, dkim_private_salt, master_version)
@@ -87,6 +93,53 @@ class PgOutboundQueueIT implements WorkQueueContract<Claim> {
       assertThat(c.statuses()).containsExactly(RecipientStatus.QUEUED);
       assertThat(c.pendingRecipients()).containsExactly("r@example.net");
     });
+  }
+
+  /**
+   * A claim and a settle are planned once and their cached plan reused (SqlArrays, PgWorkQueue):
+   * replanning each call cost PostgreSQL more than executing it. On one connection that caches
+   * its statements, as the gateway's pool does; pg_prepared_statements counts per connection.
+   * The claim's check fails as soon as it takes a parameter again (PostgreSQL plans a statement
+   * with parameters five times before it considers a generic plan); on these small tables the
+   * settle would pass even without its sub-selects, which only matter at the bench's sizes.
+   */
+  @Test
+  void claimsAndSettlesReuseTheirCachedPlans() {
+    Pool single = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+        .connectingTo(PgConnectOptions.fromUri(url).setCachePreparedStatements(true))
+        .using(vertx).build();
+    try {
+      OutboundQueue q = new PgOutboundQueue(single, "node-plans");
+      for (int i = 0; i < 12; i++) {
+        UUID id = enqueue();
+        assertThat(q.claim(4, LONG).await()).hasSize(1);
+        assertThat(q.settle(new Settlement(id,
+            List.of(new Settlement.RecipientUpdate("r@example.net", RecipientStatus.DELIVERED, "250 ok")),
+            List.of(new Settlement.Event("delivered", "r@example.net", "relay", "250 ok")),
+            MessageStatus.DELIVERED, null, null)).await()).isTrue();
+      }
+      var plans = single.query("""
+              SELECT CASE WHEN statement LIKE '%FOR UPDATE SKIP LOCKED%' THEN 'claim'
+                          WHEN statement LIKE '%INSERT INTO outbound_events%' THEN 'settle' END AS kind,
+                     generic_plans, custom_plans
+              FROM pg_prepared_statements""").execute().await();
+      int seen = 0;
+      for (var row : plans) {
+        String kind = row.getString("kind");
+        if (kind == null) {
+          continue;
+        }
+        seen++;
+        // PostgreSQL tries five custom plans before it compares; a claim has no parameters.
+        assertThat(row.getLong("custom_plans")).as(kind + " custom plans")
+            .isLessThanOrEqualTo(kind.equals("claim") ? 0L : 5L);
+        assertThat(row.getLong("generic_plans")).as(kind + " generic plans")
+            .isGreaterThanOrEqualTo(7L);
+      }
+      assertThat(seen).as("the claim and the settle statements").isEqualTo(2);
+    } finally {
+      single.close().await();
+    }
   }
 
   @Test

@@ -40,8 +40,13 @@ public interface WorkQueueContract<W> {
 
   /** A pool on a fresh, migrated database, with room for concurrent claimers. */
   static Pool freshPool(Vertx vertx) {
+    return freshPool(vertx, PgFixture.freshDatabaseUrl());
+  }
+
+  /** A pool on the database at {@code url}, migrated. */
+  static Pool freshPool(Vertx vertx, String url) {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
-        .connectingTo(PgFixture.freshDatabaseUrl()).using(vertx).build();
+        .connectingTo(url).using(vertx).build();
     Migrations.fromClasspath().apply(pool).await();
     return pool;
   }
