@@ -168,9 +168,14 @@ public abstract class PgWorkQueue<W> implements WorkQueue<W> {
     return pool.preparedQuery(release).execute(idsTuple(ids).addValue(backoff.toMillis())).mapEmpty();
   }
 
+  /**
+   * Prepared although it has no parameters: a claim loop asks after every claim that left slots
+   * free (mx-accept: ~200 a second), and as a simple query each was parsed and planned again
+   * (0.11 ms of planning per 0.03 ms of execution, pg_stat_statements, session 17).
+   */
   @Override
   public final Future<Duration> nextDue() {
-    return pool.query(nextDue).execute().map(rows -> {
+    return pool.preparedQuery(nextDue).execute().map(rows -> {
       Long ms = rows.iterator().next().getLong(0);
       return ms == null ? null : Duration.ofMillis(Math.max(0, ms));
     });
