@@ -31,6 +31,9 @@ public abstract class PgWorkQueue<W> implements WorkQueue<W> {
   public record Table(String name, String id, String due, String waiting, String onClaim,
       String onRelease) {}
 
+  /** Claim texts kept built, for limits up to this. */
+  private static final int MAX_CACHED_LIMITS = 256;
+
   private final Pool pool;
   private final String owner;
   /**
@@ -119,9 +122,6 @@ public abstract class PgWorkQueue<W> implements WorkQueue<W> {
           return claimed;
         });
   }
-
-  /** Claim texts kept built, for limits up to this. */
-  private static final int MAX_CACHED_LIMITS = 256;
 
   private String claimSql(int max, long leaseMillis) {
     int limit = Math.max(1, max);

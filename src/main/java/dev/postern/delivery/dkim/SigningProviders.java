@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Which JCA provider performs DKIM's private-key operations: AWS-LC through the Amazon Corretto
  * Crypto Provider (ACCP) when its native library loads on this platform (Linux on x86-64 or
- * aarch64), else the JDK's. On the 2-core dev box an RSA-2048 signature costs 213 µs of CPU
- * through AWS-LC against 746 µs through the JDK's SunRsaSign (bench/README.md "DKIM signing
+ * aarch64), else the JDK's. On the 2-core dev box an RSA-2048 signature costs 220 µs of CPU
+ * through AWS-LC against 742 µs through the JDK's SunRsaSign (bench/README.md "DKIM signing
  * cost"): one signature per relayed message made it the largest single cost of e2e-relay.
  *
  * <p>ACCP is asked by name for these two services only and is never installed as a global
