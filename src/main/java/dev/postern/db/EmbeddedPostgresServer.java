@@ -78,6 +78,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           // fdatasync queued behind it, and commits stalled 150-300 ms (send-small's open-model
           // p99, session 14). PostgreSQL's default (0) leaves this off.
           .setServerConfig("backend_flush_after", "256kB")
+          // The data sits on local SSD and mostly in the page cache, so a random page costs about
+          // what a sequential one does. At PostgreSQL's default (4) the delivery claim and settle,
+          // planned once per connection on a fresh install's small tables, chose sequential scans
+          // and hash joins, and kept them while the tables grew until autovacuum's next ANALYZE
+          // (up to a minute): settles took 5-10 ms instead of 0.3 and read 17-26 million
+          // tuples in 10 s of e2e-relay (session 18). At 1.1 every plan is index lookups even on
+          // an empty table (QueuePlansIT).
+          .setServerConfig("random_page_cost", "1.1")
           .setPGStartupWait(Duration.ofSeconds(60))
           .start();
       return new EmbeddedPostgresServer(postgres, channel, lock);

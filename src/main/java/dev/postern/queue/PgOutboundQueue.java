@@ -43,7 +43,7 @@ public final class PgOutboundQueue extends PgWorkQueue<Claim> implements Outboun
    * or rescheduled only if this node still holds its lease. Reports the ids whose row it held.
    * Each unnest's first array comes from a sub-select so the plan is cached ({@link SqlArrays}).
    */
-  private static final String SETTLE = """
+  static final String SETTLE = """
       WITH s AS (
         SELECT * FROM unnest((SELECT $2::uuid[]), $3::text[], $4::bigint[], $5::text[])
                  AS s(message_id, status, retry_ms, last_error)),

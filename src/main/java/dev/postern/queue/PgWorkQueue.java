@@ -123,7 +123,8 @@ public abstract class PgWorkQueue<W> implements WorkQueue<W> {
         });
   }
 
-  private String claimSql(int max, long leaseMillis) {
+  /** The claim statement for at most {@code max} rows (package-private: QueuePlansIT explains it). */
+  final String claimSql(int max, long leaseMillis) {
     int limit = Math.max(1, max);
     ClaimText cached = limit <= MAX_CACHED_LIMITS ? claims[limit] : null;
     if (cached != null && cached.leaseMillis() == leaseMillis) {
