@@ -79,12 +79,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           // p99, session 14). PostgreSQL's default (0) leaves this off.
           .setServerConfig("backend_flush_after", "256kB")
           // The data sits on local SSD and mostly in the page cache, so a random page costs about
-          // what a sequential one does. At PostgreSQL's default (4) the delivery claim and settle,
-          // planned once per connection on a fresh install's small tables, chose sequential scans
-          // and hash joins, and kept them while the tables grew until autovacuum's next ANALYZE
-          // (up to a minute): settles took 5-10 ms instead of 0.3 and read 17-26 million
-          // tuples in 10 s of e2e-relay (session 18). At 1.1 every plan is index lookups even on
-          // an empty table (QueuePlansIT).
+          // what a sequential one does. At PostgreSQL's default (4) the work queues' statements,
+          // planned once per connection while a fresh install's tables were small, chose
+          // sequential scans and hash joins and kept them while the tables grew, until
+          // autovacuum's next ANALYZE (a minute or more): in e2e-relay the delivery settle took
+          // 5-10 ms instead of 0.3, in mx-accept the filing read 1.3 million tuples of
+          // inbound_deliveries and inbound_raw a second and fell behind the MX (session 18). At
+          // 1.1 every plan is index lookups even on empty tables (QueuePlansIT).
           .setServerConfig("random_page_cost", "1.1")
           .setPGStartupWait(Duration.ofSeconds(60))
           .start();
