@@ -22,11 +22,7 @@ SMTP_SESSIONS=20
 echo '{"smtp": {"max_connections_per_address": 100}}' >"$WORK/postern-mx-accept.json"
 POSTERN_ENV=("POSTERN_CONFIG=$WORK/postern-mx-accept.json")
 start_postern # the hosted mailbox bench@bench.test (plaintext tier) through the admin API
-deadline=$((SECONDS + 30))
-until (exec 3<>"/dev/tcp/127.0.0.1/$POSTERN_MX_PORT") 2>/dev/null; do
-  (( SECONDS < deadline )) || { log "the MX is not listening on $POSTERN_MX_PORT: $OUT/postern.log"; exit 1; }
-  sleep 0.5
-done
+wait_port "$POSTERN_MX_PORT" 30 "the MX ($OUT/postern.log)" || exit 1
 log "postern MX on port $POSTERN_MX_PORT, mailbox bench@bench.test"
 start_postfix hold # bench.test is local there: the same recipient is accepted and held
 

@@ -50,11 +50,7 @@ EOF
   postconf -c "$d/etc" -Me "127.0.0.1:$POSTFIX_PORT/inet = 127.0.0.1:$POSTFIX_PORT inet n - n - - smtpd"
   postconf -c "$d/etc" -Me "postlog/unix-dgram = postlog unix-dgram n - n - 1 postlogd"
   postfix -c "$d/etc" start >/dev/null 2>&1 || { log "postfix failed to start: $d/maillog"; return 1; }
-  local deadline=$((SECONDS + 30))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$POSTFIX_PORT") 2>/dev/null; do
-    (( SECONDS < deadline )) || { log "postfix smtpd not listening"; return 1; }
-    sleep 0.5
-  done
+  wait_port "$POSTFIX_PORT" 30 "postfix smtpd ($d/maillog)" || return 1
   if [[ $mode == relay ]]; then log "postfix smtpd on port $POSTFIX_PORT, relaying to 127.0.0.1:$SINK_PORT"
   else log "postfix smtpd on port $POSTFIX_PORT (messages held, not delivered)"; fi
 }
@@ -86,11 +82,7 @@ UserID opendkim
 EOF
   setsid opendkim -f -x "$d/dkim/opendkim.conf" >"$OUT/opendkim.log" 2>&1 &
   PIDS+=("$!")
-  local deadline=$((SECONDS + 30))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    (( SECONDS < deadline )) || { log "opendkim not listening: $OUT/opendkim.log"; return 1; }
-    sleep 0.2
-  done
+  wait_port "$port" 30 "opendkim ($OUT/opendkim.log)" || return 1
   cat >>"$d/etc/main.cf" <<EOF
 smtpd_milters = inet:127.0.0.1:$port
 milter_default_action = tempfail

@@ -91,6 +91,15 @@ wait_http() { # url seconds pid
   done
 }
 
+# Waits until something listens on 127.0.0.1:port; logs "<what> not listening" after the limit.
+wait_port() { # port seconds what
+  local deadline=$((SECONDS + $2))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    (( SECONDS < deadline )) || { log "$3 not listening on $1"; return 1; }
+    sleep 0.2
+  done
+}
+
 need() { command -v "$1" >/dev/null || { log "installing $2"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; }; }
 
 [[ -f "$JAR" ]] || { log "building $JAR"; (cd "$ROOT" && mvn -B -q package -DskipTests); }
@@ -197,11 +206,7 @@ start_sink() { # -> sets SINK_PORT, SINK_COUNTER
   SINK_COUNTER="$WORK/sink.counter"
   setsid smtp-sink -u nobody -c "127.0.0.1:$SINK_PORT" 1024 >"$SINK_COUNTER" 2>"$OUT/sink.log" &
   PIDS+=("$!")
-  local deadline=$((SECONDS + 10))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$SINK_PORT") 2>/dev/null; do
-    (( SECONDS < deadline )) || { log "smtp-sink not listening: $OUT/sink.log"; return 1; }
-    sleep 0.2
-  done
+  wait_port "$SINK_PORT" 10 "smtp-sink ($OUT/sink.log)" || return 1
   log "smtp-sink on port $SINK_PORT"
 }
 

@@ -31,11 +31,7 @@ echo "{\"smtp\": {\"max_connections_per_address\": 100}${SMTP_ACCEPT_EXTRA}}" >"
 POSTERN_ENV=("POSTERN_CONFIG=$WORK/postern-smtp-accept.json" "POSTERN_SMTP_LAN_PORT=$LAN_PORT"
   "POSTERN_SMTP_LAN_HOST=127.0.0.1" "POSTERN_SMTP_LAN_NETWORKS=127.0.0.1/32=$SEND_KEY_ID")
 launch_postern
-deadline=$((SECONDS + 30))
-until (exec 3<>"/dev/tcp/127.0.0.1/$LAN_PORT") 2>/dev/null; do
-  (( SECONDS < deadline )) || { log "the LAN shim is not listening on $LAN_PORT: $OUT/postern.log"; exit 1; }
-  sleep 0.5
-done
+wait_port "$LAN_PORT" 30 "the LAN shim ($OUT/postern.log)" || exit 1
 log "postern LAN shim on port $LAN_PORT (127.0.0.1/32 -> key $SEND_KEY_ID)"
 start_postfix hold
 
