@@ -1,6 +1,7 @@
 package dev.postern.auth;
 
 import dev.postern.cache.BoundedCache;
+import dev.postern.cache.SharedFutures;
 import dev.postern.keys.StoredKey;
 import dev.postern.refusal.Reason;
 import dev.postern.refusal.Refusal;
@@ -80,7 +81,8 @@ final class PrefixLookups {
       flight = raced == null ? started[0] : raced;
     }
     long startedAt = flight.startedAt();
-    return flight.query().map(row -> {
+    // A flight another event loop started completes there: go on on the caller's own.
+    return SharedFutures.onCallersContext(flight.query()).map(row -> {
       row.ifPresent(r -> known.put(prefix, Boolean.TRUE));
       return new Result(row, isCurrent(prefix, startedAt));
     });

@@ -15,6 +15,11 @@ import java.util.List;
  * Connections to one relay, owned by one delivery verticle (so confined to its event loop): at
  * most {@code max} open at once, reused between messages, closed after sitting idle. Callers
  * beyond the limit wait in order.
+ *
+ * <p>Nothing here is thread-safe, so use from another thread is refused rather than allowed to
+ * corrupt the deques: a delivery that went on on the other worker's loop (a shared future's
+ * callback, see {@code SharedFutures}) once had one idle connection handed to two transactions,
+ * whose pipelined commands and replies then interleaved until both hung.
  */
 final class RelayPool {
 
@@ -31,6 +36,7 @@ final class RelayPool {
   private int open;
   private boolean closed;
   private long downUntil = System.nanoTime();
+  private final Thread home = Thread.currentThread();
 
   RelayPool(Vertx vertx, Relay relay, int max, RelayConnector connector, long idleTimeoutMs) {
     this.vertx = vertx;
@@ -58,6 +64,9 @@ final class RelayPool {
   }
 
   Future<SmtpConnection> acquire() {
+    if (Thread.currentThread() != home) {
+      return Future.failedFuture(offHome());
+    }
     if (closed) {
       return Future.failedFuture(new IllegalStateException("relay pool closed"));
     }
@@ -76,6 +85,11 @@ final class RelayPool {
     return waiter.future();
   }
 
+  private IllegalStateException offHome() {
+    return new IllegalStateException("relay pool of " + relay.name() + " used on "
+        + Thread.currentThread().getName() + ", not on its event loop " + home.getName());
+  }
+
   private Future<SmtpConnection> openOne() {
     open++;
     return connector.connect(relay).onFailure(e -> {
@@ -91,6 +105,9 @@ final class RelayPool {
 
   /** Returns a connection between transactions; a waiter gets it first. */
   void release(SmtpConnection connection) {
+    if (Thread.currentThread() != home) {
+      throw offHome();
+    }
     if (!connection.usable() || closed) {
       discard(connection);
       return;
@@ -106,6 +123,9 @@ final class RelayPool {
 
   /** Closes a connection that cannot be reused; a waiter gets a fresh one in its place. */
   void discard(SmtpConnection connection) {
+    if (Thread.currentThread() != home) {
+      throw offHome();
+    }
     connection.abort("discarded");
     open--;
     Promise<SmtpConnection> next = waiters.poll();

@@ -1,6 +1,7 @@
 package dev.postern.delivery.dkim;
 
 import dev.postern.cache.BoundedCache;
+import dev.postern.cache.SharedFutures;
 import dev.postern.keys.KeyVault;
 import dev.postern.keys.Sealed;
 import io.vertx.core.Future;
@@ -21,7 +22,7 @@ import java.util.UUID;
  * Signing keys by domain name, from the {@code domains} table. The PKCS#8 private key is sealed
  * with {@link KeyVault} (row id = domain id, info {@link KeyVault#DKIM_KEY_INFO}); it is opened
  * on the CPU worker and the parsed key is kept in a bounded, time-limited cache. Concurrent
- * lookups of one domain share a single load. A domain that does not exist is not cached, so a
+ * lookups of one domain share a single load; each caller continues on its own context. A domain that does not exist is not cached, so a
  * domain added later is found at once; a rotated key is picked up after the TTL or at once after
  * {@link #invalidate(String)}.
  *
@@ -51,11 +52,13 @@ public final class DkimKeys {
   public Future<Optional<DkimKey>> forDomain(String domain) {
     String name = domain.toLowerCase(Locale.ROOT);
     Future<Optional<DkimKey>> loading = cache.getOrPut(name, this::load);
-    return loading.andThen(result -> {
+    loading.onComplete(result -> {
       if (result.failed() || result.result().isEmpty()) {
         cache.remove(name, loading);
       }
     });
+    // The load belongs to whichever delivery worker started it: the others go on on their own.
+    return SharedFutures.onCallersContext(loading);
   }
 
   /** Drops a domain's cached key (e.g. after the admin API rotated it on this node). */

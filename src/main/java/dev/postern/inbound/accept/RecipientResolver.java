@@ -1,13 +1,11 @@
 package dev.postern.inbound.accept;
 
 import dev.postern.cache.BoundedCache;
+import dev.postern.cache.SharedFutures;
 import dev.postern.mailboxes.EncryptionTier;
 import dev.postern.refusal.Reason;
 import dev.postern.refusal.Refusal;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -83,27 +81,7 @@ public final class RecipientResolver {
         cache.remove(key, cached);
       }
     });
-    return onCallersContext(cached);
-  }
-
-  /**
-   * The cached future may belong to a lookup another event loop started; its callbacks would
-   * run there. The caller (an SMTP connection) must continue on its own context.
-   */
-  private static <T> Future<T> onCallersContext(Future<T> shared) {
-    Context caller = Vertx.currentContext();
-    if (caller == null) {
-      return shared;
-    }
-    Promise<T> here = Promise.promise();
-    shared.onComplete(result -> {
-      if (Vertx.currentContext() == caller) {
-        here.handle(result);
-      } else {
-        caller.runOnContext(v -> here.handle(result));
-      }
-    });
-    return here.future();
+    return SharedFutures.onCallersContext(cached);
   }
 
   /** {@link #resolve} without the answer: the MX's RCPT check. */
