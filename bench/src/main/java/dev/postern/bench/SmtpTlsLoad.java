@@ -179,7 +179,11 @@ final class SmtpTlsLoad implements AutoCloseable {
     return out.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** One connection: commands written one at a time, each reply awaited in order. */
+  /**
+   * One connection: commands written one at a time, each reply awaited in order. Confined to its
+   * socket's event loop, where its data arrives: call {@link #reply}, {@link #command} and
+   * {@link #send} there (its queues are not thread-safe).
+   */
   static final class Conversation {
     private final Vertx vertx;
     private final NetSocket socket;
