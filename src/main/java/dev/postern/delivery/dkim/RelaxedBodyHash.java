@@ -48,8 +48,10 @@ final class RelaxedBodyHash {
     if (finished) {
       throw new IllegalStateException("body hash already finished");
     }
-    for (int i = offset; i < offset + length; i++) {
-      byte b = bytes[i];
+    int end = offset + length;
+    int i = offset;
+    while (i < end) {
+      byte b = bytes[i++];
       if (b == LF) {
         pendingCr = false;
         endLine();
@@ -65,8 +67,18 @@ final class RelaxedBodyHash {
         pendingWhitespace = true;
       } else {
         content(b);
+        // The octets up to the next CR, LF, SP or HTAB are content as they are: one copy.
+        int run = i;
+        while (i < end && ordinary(bytes[i])) {
+          i++;
+        }
+        emit(bytes, run, i - run);
       }
     }
+  }
+
+  private static boolean ordinary(byte b) {
+    return b != CR && b != LF && b != SP && b != HTAB;
   }
 
   /** The digest of the canonical body; ends the hash. */
@@ -118,6 +130,18 @@ final class RelaxedBodyHash {
       flush();
     }
     out[outLength++] = b;
+  }
+
+  private void emit(byte[] bytes, int from, int length) {
+    if (length > out.length - outLength) {
+      flush();
+      if (length > out.length) {
+        sha256.update(bytes, from, length);
+        return;
+      }
+    }
+    System.arraycopy(bytes, from, out, outLength, length);
+    outLength += length;
   }
 
   private void flush() {
