@@ -38,4 +38,13 @@ class DotStufferTest {
     assertThat(run("ends in cr\r")).isEqualTo("ends in cr\r\n.\r\n");
     assertThat(run()).isEqualTo(".\r\n");
   }
+
+  @Test
+  void aChunkThatNeedsNothingIsHandedBackUncopied() {
+    DotStuffer stuffer = new DotStuffer();
+    Buffer clean = Buffer.buffer("Subject: hi\r\n\r\nbody. line\r\n");
+    assertThat(stuffer.stuff(clean)).isSameAs(clean);
+    Buffer next = Buffer.buffer(".starts a line\r\n");
+    assertThat(stuffer.stuff(next).toString()).isEqualTo("..starts a line\r\n");
+  }
 }
