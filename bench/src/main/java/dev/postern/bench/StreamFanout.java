@@ -119,9 +119,15 @@ public final class StreamFanout implements Callable<Integer> {
           new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(-1));
       String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
       long openStart = System.nanoTime();
-      for (int i = 0; i < streams; i++) {
-        open(client, uri, target);
-      }
+      // Opened on the client's event loop, not this thread: a response future completed there
+      // runs its continuation at once, so each stream's handler is set before its first chunk
+      // (from another thread the continuation is queued, and Vert.x 5.0.10 drops what arrived
+      // before it: eclipse-vertx/vert.x#5825, #6038).
+      vertx.runOnContext(v -> {
+        for (int i = 0; i < streams; i++) {
+          open(client, uri, target);
+        }
+      });
       await(() -> connected.get() >= streams, Duration.ofSeconds(120), "streams connected");
       System.err.printf(Locale.ROOT, "[fanout] %d streams open in %.1f s%n", streams,
           (System.nanoTime() - openStart) / 1e9);
