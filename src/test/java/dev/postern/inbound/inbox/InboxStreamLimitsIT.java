@@ -102,17 +102,17 @@ class InboxStreamLimitsIT {
       // 160 changes of ~200 kB each (32 MB): far beyond the 4 KiB bound and beyond the loopback
       // socket buffers, which autotune to several MB each way (80 changes once let the slow
       // client find 8.4 MB already buffered before the cut: more than half of 16 MB).
+      // One change at a time, each seen by the reader before the next is made: the feed hands a
+      // ready stream a whole page of changes at once (up to 500), so changes made in a burst
+      // reached the slow stream as one page — 88 of them (17.6 MB) in a fresh clone's CI run
+      // (session 21) — before it counted as behind. The reader gets them all, in seq order.
       int changes = 160;
+      long firstSeq = -1;
+      JsonObject last = null;
       for (int i = 0; i < changes; i++) {
         List<String> seen = List.of("\\Seen");
         (i % 2 == 0 ? seed.store().addFlags(box, message, seen)
             : seed.store().removeFlags(box, message, seen)).await();
-      }
-      // The reader gets them all, in seq order (each carries the message as read when sent: the
-      // last one its final state).
-      long firstSeq = -1;
-      JsonObject last = null;
-      for (int i = 0; i < changes; i++) {
         last = reader.next("email_updated");
         firstSeq = firstSeq < 0 ? Long.parseLong(last.getString("id")) : firstSeq;
         assertThat(Long.parseLong(last.getString("id"))).isEqualTo(firstSeq + i);
