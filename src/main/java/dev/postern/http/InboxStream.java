@@ -38,16 +38,18 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
   private long timer = -1;
   /**
    * Octets handed to the response that the socket has not yet taken (a write completes once
-   * flushed to the kernel). Counted here rather than read from {@code writeQueueFull()}: one
-   * batch of changes is written whole, and a slow client must be judged by what waits for it.
+   * flushed to the kernel, or fails when the connection closes). Counted here rather than read
+   * from {@code writeQueueFull()}: a slow client is judged, and bounded, by what waits for it.
    */
   private long unsent;
+  private final StreamRegistry registry;
   private int bufferBytes;
   private Runnable onEnd = () -> { };
 
   InboxStream(Vertx vertx, HttpServerResponse response, HttpConnection connection, UUID keyId,
-      Clock clock) {
+      Clock clock, StreamRegistry registry) {
     this.vertx = vertx;
+    this.registry = registry;
     this.context = vertx.getOrCreateContext();
     this.response = response;
     this.connection = connection;
@@ -94,7 +96,7 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
     timer = vertx.setPeriodic(heartbeatMillis, id -> {
       if (unsent > bufferBytes) {
         // A client that has not taken what was sent one heartbeat ago is cut off, not buffered for.
-        connection.close();
+        cutOff();
         return;
       }
       event("heartbeat", new JsonObject().put("time", InboxJson.time(clock.instant())));
@@ -114,18 +116,26 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
     return !ended.get() && unsent <= bufferBytes && !response.writeQueueFull();
   }
 
+  /**
+   * Writes changes until what waits unsent passes the bound: a slow client holds at most the
+   * bound plus one event here, whatever the size of the feed's page; the feed offers the rest
+   * again after {@link MailChangeFeed.Subscription#resume}.
+   */
   @Override
-  public void deliver(List<MailChange> changes) {
+  public int deliver(List<MailChange> changes) {
+    int taken = 0;
     for (MailChange change : changes) {
-      if (ended.get()) {
-        return;
+      if (ended.get() || unsent > bufferBytes) {
+        break;
       }
       lastSeq = change.seq();
       Buffer frame = change.encoded(FRAME);
       if (frame != null) {
         write(frame);
       }
+      taken++;
     }
+    return taken;
   }
 
   /**
@@ -168,9 +178,11 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
     }
     int size = bytes.length();
     unsent += size;
+    registry.unsent(size);
     response.write(bytes).onComplete(done -> {
       boolean wasOver = unsent > bufferBytes;
       unsent -= size;
+      registry.unsent(-size);
       if (wasOver && unsent <= bufferBytes && subscription != null && !ended.get()) {
         subscription.resume();
       }
@@ -188,6 +200,21 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
       subscription.close();
     }
     onEnd.run();
+  }
+
+  /**
+   * Closes the connection now, dropping what waits unsent. Vert.x's {@code close()}, and a close
+   * through the channel's pipeline, first flush what was written (its handler closes after an
+   * empty write completes), which a client that does not read never lets happen: the stream,
+   * its slot and its buffer would stay for good. Closing from the Vert.x handler's own context
+   * passes it by, as Vert.x's idle timeout does ({@code VertxConnection.handleIdle}).
+   */
+  private void cutOff() {
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      base.channelHandlerContext().close();
+    } else {
+      connection.close();
+    }
   }
 
   /** Vert.x has no per-connection idle timeout setting; its handler is taken off the pipeline. */

@@ -47,7 +47,7 @@ public final class InboxStreamRoutes implements RouteGroup {
   private void open(RoutingContext ctx) {
     AuthenticatedKey key = ApiKeyAuth.key(ctx);
     InboxStream stream = new InboxStream(ctx.vertx(), ctx.response(),
-        ctx.request().connection(), key.id(), clock);
+        ctx.request().connection(), key.id(), clock, streams);
     String refused = streams.admit(stream);
     if (refused != null) {
       ctx.fail(refused.equals("key")

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This node's open live streams (issue #14 item 5): the bounds per key and per node, and the
@@ -27,6 +28,8 @@ public final class StreamRegistry {
   private final int perNode;
   private final KeyAuthenticator keys;
   private final AtomicInteger open = new AtomicInteger();
+  /** Octets this node's streams have handed their responses that the sockets have not taken. */
+  private final LongAdder unsent = new LongAdder();
   private final Map<UUID, Set<Stream>> byKey = new ConcurrentHashMap<>();
 
   public StreamRegistry(int perKey, int perNode, KeyAuthenticator keys) {
@@ -75,6 +78,18 @@ public final class StreamRegistry {
   /** Open streams on this node. */
   public int open() {
     return open.get();
+  }
+
+  /**
+   * Octets written to this node's streams and not yet taken by their sockets: the memory slow
+   * clients hold (each stream at most {@code inbox.stream_buffer_bytes} plus one event).
+   */
+  public long unsentBytes() {
+    return unsent.sum();
+  }
+
+  void unsent(long delta) {
+    unsent.add(delta);
   }
 
   /**

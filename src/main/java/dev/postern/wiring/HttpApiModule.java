@@ -36,6 +36,7 @@ import dev.postern.keys.KeyRepository;
 import dev.postern.send.OutboundRepository;
 import dev.postern.send.SendRequestParser;
 import dev.postern.tls.PemCertificate;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -94,6 +95,12 @@ public final class HttpApiModule implements Feature {
     this.feed = new MailChangeFeed(vertx, pool);
     this.streams = new StreamRegistry(inboxSettings.streamsPerKey(), inboxSettings.streamsPerNode(),
         core.authenticator());
+    Gauge.builder("postern_inbox_streams_open", streams, StreamRegistry::open).strongReference(true)
+        .description("live inbox streams (GET /v1/inbox/stream) open on this node").register(metrics);
+    Gauge.builder("postern_inbox_streams_unsent_bytes", streams, StreamRegistry::unsentBytes)
+        .strongReference(true).baseUnit("bytes")
+        .description("event octets written to this node's live streams that their sockets have not taken")
+        .register(metrics);
     // Another node's store commits a change: read it for this node's streams. The key channel's
     // first handler (Core's) drops the changed key from the cache before this one re-checks.
     core.signals().listen(MailChange.NOTIFY_CHANNEL, feed::wakeNotified, v -> feed.wakeAll());

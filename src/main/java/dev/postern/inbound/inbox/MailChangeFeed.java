@@ -35,7 +35,15 @@ import org.slf4j.LoggerFactory;
  * <p>One read per mailbox serves all of this node's subscribers to it (a thousand streams of one
  * mailbox cost one query per change). A subscriber that is not {@linkplain Subscriber#ready()
  * ready} (its client is slow) is skipped, not buffered for; its stream wakes the feed on drain or
- * cuts the client off.
+ * cuts the client off. A ready one takes only what its bound allows of a page
+ * ({@link Subscriber#deliver} says how many), so a slow client never holds a whole page of up to
+ * {@value #PAGE} events beyond its bound; the rest is read again for it when it resumes.
+ *
+ * <p>A subscription has at most one hand-over in flight: from dispatch until its subscriber's
+ * count is back on the feed's context, reads skip it (and remember that they did). Its
+ * {@code lastSeq} moves only when the count is back. Were it moved at dispatch and given back
+ * later, a write that completes inside {@code deliver} would resume the stream, and the read
+ * that wake-up starts could overtake the give-back: changes out of order, then repeated.
  *
  * <p>All state lives on one Vert.x context (the one {@link #start} runs on); deliveries run on
  * each subscriber's own context.
@@ -50,8 +58,12 @@ public final class MailChangeFeed {
     /** Whether the client keeps up (its write queue is not full). */
     boolean ready();
 
-    /** Changes after the last one delivered, in sequence order, never repeated. */
-    void deliver(List<MailChange> changes);
+    /**
+     * Changes after the last one it took, in sequence order, never repeated. It takes a prefix,
+     * as much as its bound allows (at least one when ready), and returns how many it took; the
+     * rest is offered again after it {@linkplain Subscription#resume resumes}.
+     */
+    int deliver(List<MailChange> changes);
   }
 
   /** A registration; {@link #close} it when the stream ends. */
@@ -59,9 +71,14 @@ public final class MailChangeFeed {
     private final UUID mailboxId;
     private final Subscriber subscriber;
     private final Context context;
+    /** The last change it took; on the feed's context only. */
     private long lastSeq;
+    /** A hand-over is with the subscriber; on the feed's context only. */
+    private boolean inFlight;
+    /** A read skipped it while in flight; on the feed's context only. */
+    private boolean wakeMissed;
     private volatile boolean ready = true;
-    private boolean closed;
+    private volatile boolean closed;
 
     private Subscription(UUID mailboxId, long afterSeq, Subscriber subscriber, Context context) {
       this.mailboxId = mailboxId;
@@ -176,7 +193,14 @@ public final class MailChangeFeed {
       state.again = true;
       return;
     }
-    List<Subscription> ready = state.subscriptions.stream().filter(s -> s.ready && !s.closed).toList();
+    List<Subscription> ready = new ArrayList<>();
+    for (Subscription s : state.subscriptions) {
+      if (s.inFlight) {
+        s.wakeMissed = true;
+      } else if (s.ready && !s.closed) {
+        ready.add(s);
+      }
+    }
     if (ready.isEmpty()) {
       return;
     }
@@ -199,11 +223,8 @@ public final class MailChangeFeed {
         }
         List<MailChange> mine = after(changes, s.lastSeq);
         if (!mine.isEmpty()) {
-          s.lastSeq = mine.get(mine.size() - 1).seq();
-          byContext.computeIfAbsent(s.context, c -> new ArrayList<>()).add(() -> {
-            s.subscriber.deliver(mine);
-            s.ready = s.subscriber.ready();
-          });
+          s.inFlight = true;
+          byContext.computeIfAbsent(s.context, c -> new ArrayList<>()).add(() -> handOver(s, mine));
         }
       }
       byContext.forEach((context, deliveries) ->
@@ -213,6 +234,37 @@ public final class MailChangeFeed {
         home.runOnContext(v -> read(mailboxId));
       }
     });
+  }
+
+  /** On the subscriber's context: it takes what it can; the count goes back to the feed's. */
+  private void handOver(Subscription s, List<MailChange> changes) {
+    int taken = 0;
+    if (!s.closed) {
+      try {
+        taken = Math.max(0, Math.min(s.subscriber.deliver(changes), changes.size()));
+      } catch (RuntimeException e) {
+        log.warn("a live stream of mailbox {} failed to take changes: {}", s.mailboxId, e.toString());
+      }
+      s.ready = s.subscriber.ready();
+    }
+    long last = taken == 0 ? -1 : changes.get(taken - 1).seq();
+    boolean rest = taken < changes.size();
+    home.runOnContext(v -> taken(s, last, rest));
+  }
+
+  /**
+   * On the feed's context: the subscription is out of flight at what it took. It is read for
+   * again when it is ready and either left some of the page or a read skipped it meanwhile;
+   * one that is not ready is read for when it resumes.
+   */
+  private void taken(Subscription s, long last, boolean rest) {
+    s.lastSeq = Math.max(s.lastSeq, last);
+    s.inFlight = false;
+    boolean again = (rest || s.wakeMissed) && s.ready && !s.closed;
+    s.wakeMissed = false;
+    if (again) {
+      read(s.mailboxId);
+    }
   }
 
   /** The changes after {@code seq} (in sequence order): the read's own list when all are. */

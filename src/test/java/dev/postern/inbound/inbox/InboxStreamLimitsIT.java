@@ -132,6 +132,57 @@ class InboxStreamLimitsIT {
     }
   }
 
+  /**
+   * A stream that resumes a full page of large events behind (its {@code Last-Event-ID}) and
+   * does not read: the feed offers it the whole page at once, and it takes only what its bound
+   * allows — it holds at most {@code inbox.stream_buffer_bytes} plus one event, not the page
+   * (30 MB here, which it once held until the heartbeat cut it off), and what it held is
+   * accounted back to zero after the cut.
+   */
+  @Test
+  void aStreamFarBehindHoldsAtMostItsBoundPlusOneEvent() throws Exception {
+    UUID box = seed.mailbox("behind@limits.test", "plaintext");
+    String key = key("behind@limits.test");
+    int subject = 60_000;
+    UUID message = seed.file(box, InboxSeed.mail().subject("b".repeat(subject)).receivedAt(Instant.now())).id();
+    String before = seed.text("SELECT change_seq FROM mailboxes WHERE id = $1", box);
+    int changes = MailChangeFeed.PAGE;
+    for (int i = 0; i < changes; i++) {
+      List<String> seen = List.of("\\Seen");
+      (i % 2 == 0 ? seed.store().addFlags(box, message, seen)
+          : seed.store().removeFlags(box, message, seen)).await();
+    }
+    Eventually.until(Duration.ofSeconds(10), () -> metric("postern_inbox_streams_open") == 0,
+        () -> "streams of the other tests still open");
+
+    long held = 0;
+    try (SlowClient slow = SlowClient.connectedOrNull(gateway.config().http().port(), key, before)) {
+      assertThat(slow).isNotNull();
+      // Sampled until the heartbeat cuts it off (its one event is beyond the 4 KiB bound).
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (metric("postern_inbox_streams_open") > 0 && System.nanoTime() < deadline) {
+        held = Math.max(held, metric("postern_inbox_streams_unsent_bytes"));
+      }
+      long heldNow = metric("postern_inbox_streams_unsent_bytes");
+      assertThat(metric("postern_inbox_streams_open")).as("streams open 20 s after; held max " + held + " now " + heldNow).isZero();
+      assertThat(held).as("octets the stream held (sampled)").isPositive()
+          // the 4 KiB bound, one event (the subject and ~1 KB of JSON), a heartbeat's slack
+          .isLessThanOrEqualTo(4096 + subject + 2_000);
+      slow.readToEnd(Duration.ofSeconds(30));
+    }
+    assertThat(metric("postern_inbox_streams_unsent_bytes")).as("unsent after the cut").isZero();
+  }
+
+  private static long metric(String name) {
+    String body = gateway.send("GET", "/metrics", null, Map.of()).body();
+    for (String line : body.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no " + name + " in /metrics");
+  }
+
   /** An SSE client over a bare socket with a tiny receive buffer that reads only when told to. */
   static final class SlowClient implements AutoCloseable {
     private final Socket socket;
@@ -144,12 +195,17 @@ class InboxStreamLimitsIT {
 
     /** Connected and past the {@code connected} event, or null when the gateway refused it. */
     static SlowClient connectedOrNull(int port, String key) throws IOException {
+      return connectedOrNull(port, key, null);
+    }
+
+    static SlowClient connectedOrNull(int port, String key, String lastEventId) throws IOException {
       Socket socket = new Socket();
       socket.setReceiveBufferSize(2048);
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(("GET /v1/inbox/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+          + (lastEventId == null ? "" : "\r\nLast-Event-ID: " + lastEventId)
           + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       StringBuilder head = new StringBuilder();
