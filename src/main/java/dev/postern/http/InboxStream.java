@@ -23,6 +23,8 @@ import java.util.function.Function;
 final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Stream {
 
   static final int RECONNECT_MILLIS = 1000;
+  /** How long an ended stream's client has to take what was written before it is cut off. */
+  static final long END_GRACE_MILLIS = 5_000;
   /** One identity, so {@link MailChange#encoded} shares the frame among all streams. */
   static final Function<MailChange, Buffer> FRAME = InboxStream::frame;
 
@@ -158,13 +160,22 @@ final class InboxStream implements MailChangeFeed.Subscriber, StreamRegistry.Str
     return Buffer.buffer("id: " + id + "\nevent: " + name + "\ndata: " + data.encode() + "\n\n");
   }
 
+  /**
+   * Ends the stream and closes its connection (which has no idle timeout: {@link #open} took it
+   * off) once the client has taken what was written; a client that does not read within
+   * {@link #END_GRACE_MILLIS} is cut off instead, so a revoked key's stalled stream frees its
+   * socket and buffer too.
+   */
   @Override
   public void end() {
     context.runOnContext(v -> {
-      if (!response.ended() && !response.closed()) {
-        response.end();
-      }
+      boolean open = !response.ended() && !response.closed();
       finish();
+      if (open) {
+        response.end();
+        long guard = vertx.setTimer(END_GRACE_MILLIS, id -> cutOff());
+        connection.close().onComplete(closed -> vertx.cancelTimer(guard));
+      }
     });
   }
 

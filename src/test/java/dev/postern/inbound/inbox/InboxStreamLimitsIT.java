@@ -174,6 +174,11 @@ class InboxStreamLimitsIT {
   }
 
   private static long metric(String name) {
+    return metric(gateway, name);
+  }
+
+  /** A gauge's value from the gateway's {@code /metrics}. */
+  static long metric(TestGateway gateway, String name) {
     String body = gateway.send("GET", "/metrics", null, Map.of()).body();
     for (String line : body.split("\n")) {
       if (line.startsWith(name + " ")) {
