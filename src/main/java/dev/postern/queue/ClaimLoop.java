@@ -39,11 +39,19 @@ public final class ClaimLoop<W> {
    * @param batch rows per claim at most
    * @param lease how long a claim holds before another node may take it over
    * @param poll backstop: look for due work at least this often
+   * @param refill while more work is due, how many slots must be free before the next claim
+   *     (fewer, larger claims; at least 1, at most a batch)
    */
-  public record Settings(int capacity, int batch, Duration lease, Duration poll) {
+  public record Settings(int capacity, int batch, Duration lease, Duration poll, int refill) {
     public Settings {
       capacity = Math.max(1, capacity);
       batch = Math.max(1, batch);
+      refill = Math.max(1, Math.min(refill, Math.min(batch, capacity)));
+    }
+
+    /** Claims again once a quarter of the slots (or a batch) are free. */
+    public Settings(int capacity, int batch, Duration lease, Duration poll) {
+      this(capacity, batch, lease, poll, Math.min(batch, capacity / 4));
     }
   }
 
@@ -179,8 +187,8 @@ public final class ClaimLoop<W> {
         wakeIn(r.result());
       }
       int free = settings.capacity() - inFlight.size();
-      if (wakeAgain && free >= Math.max(1, Math.min(settings.batch(), settings.capacity() / 4))) {
-        wake(); // batch claims: wait until a quarter of the slots (or a batch) are free
+      if (wakeAgain && free >= settings.refill()) {
+        wake(); // batch claims: wait until enough slots are free
       }
     });
   }
