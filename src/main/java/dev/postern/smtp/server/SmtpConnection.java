@@ -44,6 +44,8 @@ final class SmtpConnection {
   private static final int MAX_QUEUED = 256;
   /** Queued inputs answered in one event-loop task before the rest wait for the next turn. */
   private static final int INPUTS_PER_TURN = 64;
+  /** How long a closing session's client has to take the last reply before it is cut off. */
+  static final long CLOSE_GRACE_MILLIS = 5_000;
 
   private final Vertx vertx;
   private final NetSocketInternal socket;
@@ -74,6 +76,7 @@ final class SmtpConnection {
   /** {@link System#nanoTime} of the last input or reply. */
   private long lastActivity;
   private long sessionTimer = -1;
+  private long cutTimer = -1;
 
   SmtpConnection(Vertx vertx, NetSocketInternal socket, SmtpSession session,
       SmtpServerDecoder decoder, SslContext startTls, SmtpMetrics metrics,
@@ -309,6 +312,12 @@ final class SmtpConnection {
   private void close(Future<Void> written) {
     closing = true;
     written.onComplete(v -> socket.close());
+    // Vert.x's close() waits until what is queued has been flushed, and a reply the client never
+    // reads never is: one that pipelines without reading (RFC 2920 §3.1) would otherwise keep
+    // its session, and its slot of the listener's and its address's limits, for as long as it
+    // keeps the socket. After a grace it is cut from the Vert.x handler's own context, which
+    // drops what waits (as Vert.x's own idle timeout does).
+    cutTimer = vertx.setTimer(CLOSE_GRACE_MILLIS, id -> socket.channelHandlerContext().close());
   }
 
   /**
@@ -373,6 +382,9 @@ final class SmtpConnection {
       vertx.cancelTimer(idleTimer);
     }
     vertx.cancelTimer(sessionTimer);
+    if (cutTimer >= 0) {
+      vertx.cancelTimer(cutTimer);
+    }
     inbox.forEach(ReferenceCountUtil::release);
     inbox.clear();
     session.closed();
