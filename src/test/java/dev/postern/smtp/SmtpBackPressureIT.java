@@ -2,7 +2,6 @@ package dev.postern.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postern.support.Eventually;
 import dev.postern.support.FreePort;
 import dev.postern.support.TestGateway;
 import io.vertx.core.json.JsonObject;
@@ -74,20 +73,9 @@ class SmtpBackPressureIT {
           Channels.newInputStream(channel), StandardCharsets.US_ASCII));
       assertThat(replies.readLine()).startsWith("220 ");
 
-      ByteBuffer noops = ByteBuffer.wrap("NOOP\r\n".repeat(NOOPS).getBytes(StandardCharsets.US_ASCII));
+      ByteBuffer noops = UnreadPipelining.noops(NOOPS);
       channel.configureBlocking(false);
-      long[] lastProgress = {System.nanoTime()};
-      Eventually.until(Duration.ofSeconds(30), () -> {
-        int written = write(channel, noops);
-        if (!noops.hasRemaining()) {
-          throw new AssertionError("the client wrote all " + NOOPS
-              + " NOOPs without reading a reply: the server read them all and buffered the replies");
-        }
-        if (written > 0) {
-          lastProgress[0] = System.nanoTime();
-        }
-        return System.nanoTime() - lastProgress[0] > STALL.toNanos();
-      }, () -> "the client's writes stall; written " + noops.position() + " bytes");
+      UnreadPipelining.writeUntilStalled(channel, noops, STALL);
 
       // Stalled: the server answered only what its bounded write queue and the sockets hold.
       double answered = SmtpScrape.of(gateway).value("postern_smtp_commands_total",
@@ -116,14 +104,6 @@ class SmtpBackPressureIT {
       }
       assertThat(replies.readLine()).startsWith("221 ");
       rest.get(30, TimeUnit.SECONDS);
-    }
-  }
-
-  private static int write(SocketChannel channel, ByteBuffer bytes) {
-    try {
-      return channel.write(bytes);
-    } catch (IOException e) {
-      throw new IllegalStateException("the server closed the connection", e);
     }
   }
 }

@@ -6,12 +6,9 @@ import dev.postern.support.Eventually;
 import dev.postern.support.FreePort;
 import dev.postern.support.TestGateway;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,14 +55,8 @@ class SmtpStalledClientIT {
       channel.configureBlocking(false);
       // Far more NOOPs than the sockets absorb (SmtpBackPressureIT): the server stops reading
       // once its replies cannot be written, and the client's writes stall.
-      ByteBuffer noops = ByteBuffer.wrap("NOOP\r\n".repeat(2_000_000).getBytes(StandardCharsets.US_ASCII));
-      long[] lastProgress = {System.nanoTime()};
-      Eventually.until(Duration.ofSeconds(30), () -> {
-        if (write(channel, noops) > 0) {
-          lastProgress[0] = System.nanoTime();
-        }
-        return System.nanoTime() - lastProgress[0] > Duration.ofMillis(500).toNanos();
-      }, () -> "the client's writes never stalled");
+      UnreadPipelining.writeUntilStalled(channel, UnreadPipelining.noops(2_000_000),
+          Duration.ofMillis(500));
       assertThat(sessionsOpen()).as("the stalled session is open").isEqualTo(1);
 
       // The idle timeout (2 s) passes with the client reading nothing: the session ends.
@@ -76,13 +67,5 @@ class SmtpStalledClientIT {
 
   private static double sessionsOpen() {
     return SmtpScrape.of(gateway).value("postern_smtp_sessions_open");
-  }
-
-  private static int write(SocketChannel channel, ByteBuffer bytes) {
-    try {
-      return channel.write(bytes);
-    } catch (IOException e) {
-      return 0; // closed by the server: what this test waits for
-    }
   }
 }
