@@ -101,6 +101,7 @@ public final class StreamFanout implements Callable<Integer> {
   private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong connected = new AtomicLong();
+  private HttpClient client;
   /** Set once the run is over: the streams closing then are this client's doing. */
   private volatile boolean closing;
 
@@ -114,7 +115,10 @@ public final class StreamFanout implements Callable<Integer> {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     try (SmtpTlsLoad mx = SmtpTlsLoad.plaintext(uri.getHost(), mxPort, from, to,
         Math.toIntExact(size), (id, at) -> acknowledged.put(id, at))) {
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+      // A field, not a local: Vert.x 5's createHttpClient() returns a client that closes itself
+      // and its connections once unreachable, and after the opening task below nothing else
+      // would hold it while the streams run.
+      client = vertx.createHttpClient(new HttpClientOptions()
           .setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(-1));
       String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
