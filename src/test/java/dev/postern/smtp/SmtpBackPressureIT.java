@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.support.FreePort;
 import dev.postern.support.TestGateway;
+import dev.postern.support.UnreadPipelining;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -73,7 +74,7 @@ class SmtpBackPressureIT {
           Channels.newInputStream(channel), StandardCharsets.US_ASCII));
       assertThat(replies.readLine()).startsWith("220 ");
 
-      ByteBuffer noops = UnreadPipelining.noops(NOOPS);
+      ByteBuffer noops = UnreadPipelining.repeated("NOOP\r\n", NOOPS);
       channel.configureBlocking(false);
       UnreadPipelining.writeUntilStalled(channel, noops, STALL);
 

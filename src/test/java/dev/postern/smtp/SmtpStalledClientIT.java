@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postern.support.Eventually;
 import dev.postern.support.FreePort;
 import dev.postern.support.TestGateway;
+import dev.postern.support.UnreadPipelining;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -55,7 +56,7 @@ class SmtpStalledClientIT {
       channel.configureBlocking(false);
       // Far more NOOPs than the sockets absorb (SmtpBackPressureIT): the server stops reading
       // once its replies cannot be written, and the client's writes stall.
-      UnreadPipelining.writeUntilStalled(channel, UnreadPipelining.noops(2_000_000),
+      UnreadPipelining.writeUntilStalled(channel, UnreadPipelining.repeated("NOOP\r\n", 2_000_000),
           Duration.ofMillis(500));
       assertThat(sessionsOpen()).as("the stalled session is open").isEqualTo(1);
 
