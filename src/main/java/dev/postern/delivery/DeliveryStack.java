@@ -54,15 +54,18 @@ public record DeliveryStack(RelayRouter router, ClaimLoop<Claim> loop) {
       DeliveryService service = new DeliveryService(vertx, queue, router, blobs, signer, listener,
           retries, clock, config.lease().multipliedBy(2), local);
       // Without relays every attempt ends at once ("no relay configured"): claim in batches.
-      // With relays, one message in hand per connection: what a killed node leaves delivered
-      // but unsettled (sent again after its lease) stays bounded by its connections
-      // (NodeDeathDeliveryIT). Holding four per connection halved the claim commits of
-      // e2e-relay (session 9) but let that bound grow fourfold.
-      // A busy loop claims again once half its slots are free, not a quarter: with 8 connections
-      // per worker, claims of ~4 rows instead of ~2 (e2e-relay, session 22, A B B A: commits
-      // 0.73-0.74 -> 0.66-0.67 and PostgreSQL 0.25-0.26 -> 0.23-0.24 ms per message, msg/s the
-      // same within the runs' spread).
-      int capacity = pools.isEmpty() ? 32 : router.capacity();
+      // With relays, two messages in hand per connection: one on the wire while the other is
+      // signed, waits for a connection (RelayPool queues in order) or is being settled, so a
+      // connection does not sit idle through its message's DKIM signature and settle. The relay
+      // sees no more connections than configured. What a killed node leaves delivered but
+      // unsettled (sent again after its lease) stays bounded by this (NodeDeathDeliveryIT).
+      // e2e-relay, session 23, A B B A: one per connection 2 599 / 2 394 msg/s, two per
+      // connection 2 914 / 2 694 (0.64 -> 0.38 commits and ~0.24 -> 0.20 ms of PostgreSQL per
+      // message; 32 connections with one each measured the same, 2 762 / 3 027). Session 9's
+      // four per connection halved claim commits too, and was dropped for that bound.
+      // A busy loop claims again once half its slots are free, not a quarter (session 22:
+      // commits 0.73-0.74 -> 0.66-0.67 per message, msg/s the same within the runs' spread).
+      int capacity = pools.isEmpty() ? 32 : 2 * router.capacity();
       return new DeliveryStack(router, new ClaimLoop<>(vertx, "delivery", queue, service::deliver,
           new ClaimLoop.Settings(capacity, capacity, config.lease(), config.pollInterval(),
               capacity / 2), nodeInHand));

@@ -29,8 +29,11 @@ class NodeDeathDeliveryIT {
 
   private static final Logger log = LoggerFactory.getLogger(NodeDeathDeliveryIT.class);
   private static final int MESSAGES = 2_000;
-  /** The most a node can have in flight: 2 workers × (16 connections / 2 workers). */
-  private static final int NODE_CAPACITY = 16;
+  /**
+   * The most a node can have in hand: 2 workers × 2 × (16 connections / 2 workers) — two
+   * messages per relay connection (DeliveryStack).
+   */
+  private static final int NODE_CAPACITY = 32;
 
   @TempDir Path work;
 
