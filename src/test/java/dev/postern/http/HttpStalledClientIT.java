@@ -6,8 +6,6 @@ import dev.postern.support.SqlSeed;
 import dev.postern.support.TestGateway;
 import dev.postern.support.UnreadPipelining;
 import io.vertx.core.json.JsonObject;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -56,11 +54,7 @@ class HttpStalledClientIT {
     // ~25 MB of authenticated pings: far more than the sockets absorb.
     ByteBuffer pings = UnreadPipelining.repeated("GET /v1/emails/_ping HTTP/1.1\r\nHost: 127.0.0.1"
         + "\r\nAuthorization: Bearer " + key + "\r\n\r\n", 200_000);
-    try (SocketChannel channel = SocketChannel.open()) {
-      channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-      channel.setOption(StandardSocketOptions.SO_SNDBUF, 8192);
-      channel.connect(new InetSocketAddress("127.0.0.1", gateway.config().http().port()));
-      channel.configureBlocking(false);
+    try (SocketChannel channel = UnreadPipelining.connect(gateway.config().http().port())) {
       // Fails if the server read every request (buffering every response) or closed early.
       UnreadPipelining.writeUntilStalled(channel, pings, Duration.ofMillis(500));
 

@@ -7,8 +7,6 @@ import dev.postern.support.FreePort;
 import dev.postern.support.TestGateway;
 import dev.postern.support.UnreadPipelining;
 import io.vertx.core.json.JsonObject;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
@@ -49,11 +47,7 @@ class SmtpStalledClientIT {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aClientThatNeverReadsIsDisconnectedAtItsIdleTimeout() throws Exception {
-    try (SocketChannel channel = SocketChannel.open()) {
-      channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-      channel.setOption(StandardSocketOptions.SO_SNDBUF, 8192);
-      channel.connect(new InetSocketAddress("127.0.0.1", port));
-      channel.configureBlocking(false);
+    try (SocketChannel channel = UnreadPipelining.connect(port)) {
       // Far more NOOPs than the sockets absorb (SmtpBackPressureIT): the server stops reading
       // once its replies cannot be written, and the client's writes stall.
       UnreadPipelining.writeUntilStalled(channel, UnreadPipelining.repeated("NOOP\r\n", 2_000_000),

@@ -1,6 +1,8 @@
 package dev.postern.support;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,24 @@ import java.time.Duration;
 public final class UnreadPipelining {
 
   private UnreadPipelining() {
+  }
+
+  /**
+   * A non-blocking connection to 127.0.0.1:{@code port} with a tiny receive window (the server's
+   * replies pile up on its side, not in our kernel) and a small send buffer.
+   */
+  public static SocketChannel connect(int port) throws IOException {
+    SocketChannel channel = SocketChannel.open();
+    try {
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+      channel.setOption(StandardSocketOptions.SO_SNDBUF, 8192);
+      channel.connect(new InetSocketAddress("127.0.0.1", port));
+      channel.configureBlocking(false);
+      return channel;
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
   }
 
   /**
