@@ -141,7 +141,8 @@ final class CostProbe implements AutoCloseable {
     return tables;
   }
 
-  private static long javaProcess(long pid) {
+  /** The first {@code java} process at or under {@code pid} (a launcher script's JVM). */
+  static long javaProcess(long pid) {
     ProcessHandle start = ProcessHandle.of(pid)
         .orElseThrow(() -> new IllegalArgumentException("no process " + pid));
     if (isJava(start)) {
@@ -157,7 +158,7 @@ final class CostProbe implements AutoCloseable {
   }
 
   /** USER_HZ, the unit of /proc's CPU times: 100 on every common Linux, asked to be sure. */
-  private static long clockTicksPerSecond() {
+  static long clockTicksPerSecond() {
     try {
       Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes()).trim();
