@@ -308,14 +308,14 @@ if [[ $SCENARIO == e2e-relay ]]; then
 fi
 
 start_bare reference
-REF_PORT=$BARE_PORT
+REF_PORT=$BARE_PORT REF_PID=$BARE_PID
 if (( SELF_TEST )); then
   start_bare postern-stand-in
-  SUT_PORT=$BARE_PORT KEY=self-test SEND_KEY=self-test
+  SUT_PORT=$BARE_PORT SUT_PID=$BARE_PID KEY=self-test SEND_KEY=self-test
   SUT_LABEL=bare-b
 else
   start_postern
-  SUT_PORT=$POSTERN_PORT
+  SUT_PORT=$POSTERN_PORT SUT_PID=$POSTERN_PID
   SUT_LABEL=postern
 fi
 
@@ -345,14 +345,16 @@ ATTACH_WIRE_BYTES=$(( 2048 + B64 + 2 * ((B64 + 75) / 76) ))
 REF_FILES=() SUT_FILES=() PF_FILES=()
 # Odd runs go reference first, even runs Postern first (A B B A ...), so a drift of the shared
 # machine's load over the run does not always favour the same side.
+# Each JVM side warms up until its own JIT compilers are quiet (JitWarmup), then gets the usual
+# --warmup before the measured window; Postfix has no JIT.
 run_reference() {
-  load "reference-$run" "${REF_ARGS[@]}" "${BODY_ARGS[@]}"
+  load "reference-$run" "${REF_ARGS[@]}" "${BODY_ARGS[@]}" --warmup-jit-pid "$REF_PID"
   REF_FILES+=("$OUT/reference-$run.json")
 }
 SIDE_COST=() # Postern's closed-model runs of send-* measure their cost (not ping, not the stand-in)
 [[ $SCENARIO == send-* ]] && SIDE_COST=("${COST_ARGS[@]}")
 run_postern_side() {
-  load "$SUT_LABEL-$run" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}" "${SIDE_COST[@]}"
+  load "$SUT_LABEL-$run" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}" "${SIDE_COST[@]}" --warmup-jit-pid "$SUT_PID"
   SUT_FILES+=("$OUT/$SUT_LABEL-$run.json")
 }
 for run in $(seq 1 "$RUNS"); do

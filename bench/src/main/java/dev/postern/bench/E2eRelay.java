@@ -25,11 +25,8 @@ import picocli.CommandLine.Option;
  *
  * <p>A warm-up (REST: {@code --warmup} of load; command: {@code --warmup-command}) is sent and
  * drained first, so the measured phase starts with an empty queue and warm JITs. On the REST
- * side, with the gateway's pid known ({@code --cost-gateway-pid}), the warm-up repeats (load,
- * then drain) until the gateway's JIT compiler threads used at most
- * {@code --warmup-jit-quiet} cores over a whole round, or {@code --warmup-max} has passed
- * ({@link JitCompilerCpu}: one fixed 10-s warm-up left C2 compiling at 0.3–0.46 cores for a
- * minute of the measured phase on a slower VM, session 24).
+ * side, with the gateway's pid known ({@code --cost-gateway-pid} or {@code --warmup-jit-pid}),
+ * the round (load, then drain) repeats until the gateway's JIT is quiet ({@link JitWarmup}).
  */
 @Command(name = "E2eRelay", mixinStandardHelpOptions = true,
     description = "Messages/s from first submission to arrival of all of them at smtp-sink.")
@@ -60,15 +57,6 @@ public final class E2eRelay implements Callable<Integer> {
 
   @Option(names = "--warmup", defaultValue = "10s", converter = BenchUnits.Time.class)
   Duration warmup;
-
-  @Option(names = "--warmup-jit-quiet", defaultValue = "0.10",
-      description = "REST side: repeat the warm-up until the gateway's JIT compilers used at most"
-          + " this many cores over a round (needs --cost-gateway-pid; 0: one round)")
-  double warmupJitQuiet;
-
-  @Option(names = "--warmup-max", defaultValue = "300s", converter = BenchUnits.Time.class,
-      description = "REST side: no further warm-up round starts after this long")
-  Duration warmupMax;
 
   @Option(names = "--duration", defaultValue = "30s", converter = BenchUnits.Time.class)
   Duration duration;
@@ -106,6 +94,10 @@ public final class E2eRelay implements Callable<Integer> {
   @CommandLine.Mixin
   CostProbeOptions cost = new CostProbeOptions();
 
+  /** REST side: the warm-up repeats until the gateway's JIT is quiet (its pid: the cost's). */
+  @CommandLine.Mixin
+  JitWarmup jitWarmup = new JitWarmup();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new E2eRelay()).execute(args));
   }
@@ -135,32 +127,21 @@ public final class E2eRelay implements Callable<Integer> {
   }
 
   private RunResult rest(SinkCounter sink) throws Exception {
-    JitCompilerCpu jit = cost.gatewayPid == null ? null
-        : new JitCompilerCpu(Path.of("/proc"), CostProbe.javaProcess(cost.gatewayPid));
-    double ticksPerSecond = CostProbe.clockTicksPerSecond();
+    JitWarmup jit = jitWarmup.watching(cost.gatewayPid);
     if (warmup.toNanos() > 0) {
-      long deadline = System.nanoTime() + warmupMax.toNanos();
-      for (int round = 1; ; round++) {
-        long jit0 = jit == null ? -1 : jit.ticks();
-        long w0 = System.nanoTime();
+      jit.run("e2e", 1, () -> {
         try (var watch = new ArrivalWatch(sink)) {
           RunResult accept = generator(warmup, label + "-warmup").execute();
           long loadEnd = System.nanoTime();
           long t1 = watch.awaitCount(watch.initial() + accept.ok(), drainTimeout);
-          double jitCores = compilerCores(jit, jit0, w0, ticksPerSecond);
-          System.err.printf(Locale.ROOT, "[e2e] warm-up round %d: %s accepted, all at the sink"
-              + " %.1f s after the load ended; JIT compilers %s%n", round,
-              BenchUnits.grouped(accept.ok()), Math.max(0, t1 - loadEnd) / 1e9, cores(jitCores));
-          if (jitCores < 0 || jitCores <= warmupJitQuiet || System.nanoTime() > deadline) {
-            break;
-          }
+          return String.format(Locale.ROOT, "%s accepted, all at the sink %.1f s after the load"
+              + " ended", BenchUnits.grouped(accept.ok()), Math.max(0, t1 - loadEnd) / 1e9);
         }
-      }
+      });
     }
     String startedAt = Instant.now().toString();
     CostProbe probe = cost.open();
-    long measuredJit0 = jit == null ? -1 : jit.ticks();
-    long measured0 = System.nanoTime();
+    JitWarmup.Mark measuredFrom = jit.mark();
     try (var watch = new ArrivalWatch(sink)) {
       long c0 = watch.initial();
       LoadGenerator gen = generator(duration, label + "-accept");
@@ -176,7 +157,7 @@ public final class E2eRelay implements Callable<Integer> {
       long accepted = accept.ok();
       long t1 = watch.awaitCount(c0 + accepted, drainTimeout);
       System.err.printf(Locale.ROOT, "[e2e] JIT compilers in the measured phase: %s%n",
-          cores(compilerCores(jit, measuredJit0, measured0, ticksPerSecond)));
+          JitWarmup.describe(jit.coresSince(measuredFrom)));
       MessageCost messageCost = null;
       if (probe != null) {
         Thread.sleep(500);
@@ -193,18 +174,6 @@ public final class E2eRelay implements Callable<Integer> {
         probe.close();
       }
     }
-  }
-
-  /** The compiler threads' cores since {@code (ticks0, nanos0)}; -1 when not measured. */
-  private static double compilerCores(JitCompilerCpu jit, long ticks0, long nanos0,
-      double ticksPerSecond) {
-    long ticks = jit == null || ticks0 < 0 ? -1 : jit.ticks();
-    double seconds = (System.nanoTime() - nanos0) / 1e9;
-    return ticks < 0 || seconds <= 0 ? -1 : Math.max(0, ticks - ticks0) / ticksPerSecond / seconds;
-  }
-
-  private static String cores(double cores) {
-    return cores < 0 ? "not measured" : String.format(Locale.ROOT, "%.2f cores", cores);
   }
 
   private LoadGenerator generator(Duration length, String name) {

@@ -95,6 +95,13 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   @CommandLine.Mixin
   CostProbeOptions cost = new CostProbeOptions();
 
+  /**
+   * With {@code --warmup-jit-pid}: rounds of {@code --warmup} load (not measured, no progress
+   * lines) before the run until that JVM's JIT is quiet; the run's own warm-up follows.
+   */
+  @CommandLine.Mixin
+  JitWarmup jitWarmup = new JitWarmup();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new LoadGenerator()).execute(args));
   }
@@ -139,7 +146,36 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       }
       template = template.rotating(targets);
     }
-    return run(template, kind);
+    RequestTemplate load = template;
+    String tag = label != null ? label : workload;
+    JitWarmup jit = jitWarmup.watching(null);
+    jit.run(tag, 0, () -> warmupRound(load, kind));
+    JitWarmup.Mark runFrom = jit.mark();
+    RunResult result = run(template, kind);
+    if (jit.enabled()) {
+      System.err.printf(Locale.ROOT, "[%s] JIT compilers over the run (its warm-up included): %s%n",
+          tag, JitWarmup.describe(jit.coresSince(runFrom)));
+    }
+    return result;
+  }
+
+  /** One unmeasured round of the same load, {@code --warmup} long, for {@link JitWarmup}. */
+  private String warmupRound(RequestTemplate template, Workload kind) throws Exception {
+    var round = new LoadGenerator();
+    round.workload = workload;
+    round.url = url;
+    round.concurrency = concurrency;
+    round.rate = rate;
+    round.connections = connections;
+    round.threads = threads;
+    round.warmup = Duration.ZERO;
+    round.duration = warmup;
+    round.timeout = timeout;
+    round.label = (label != null ? label : workload) + "-jit-warmup";
+    round.quiet = true;
+    RunResult result = round.run(template, kind);
+    return String.format(Locale.ROOT, "%s requests, %s 2xx", BenchUnits.grouped(result.requests()),
+        BenchUnits.grouped(result.ok()));
   }
 
   private RunResult run(RequestTemplate template, Workload kind) throws Exception {
