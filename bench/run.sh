@@ -383,7 +383,7 @@ fi
 if [[ $SCENARIO == send-small ]]; then
   HALF=$(jq -s 'map(.ok_throughput) | sort | .[length/2|floor] / 2 | floor' "${SUT_FILES[@]}")
   load "$SUT_LABEL-open-half-peak" "${SUT_ARGS[@]}" "${BODY_ARGS[@]}" -R "$HALF" --connections 128 \
-    "${SIDE_COST[@]}"
+    "${SIDE_COST[@]}" --warmup-jit-pid "$SUT_PID"
   echo "open model at half the peak ($HALF req/s): p99 $(jq -r '.latency_us.p99 / 100 | round / 10' \
     "$OUT/$SUT_LABEL-open-half-peak.json") ms (goal <= 25 ms)" | tee -a "$OUT/summary.txt"
   (( ${#SIDE_COST[@]} )) && report_cost "$SCENARIO at half the peak" "$OUT/$SUT_LABEL-open-half-peak.json"
