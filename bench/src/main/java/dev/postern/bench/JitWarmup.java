@@ -42,9 +42,16 @@ final class JitWarmup {
   JitWarmup watching(Long fallbackPid) {
     Long target = pid != null ? pid : fallbackPid;
     if (target != null && compilers == null) {
-      compilers = new JitCompilerCpu(Path.of("/proc"), CostProbe.javaProcess(target));
-      ticksPerSecond = CostProbe.clockTicksPerSecond();
+      watching(new JitCompilerCpu(Path.of("/proc"), CostProbe.javaProcess(target)),
+          CostProbe.clockTicksPerSecond());
     }
+    return this;
+  }
+
+  /** Watches {@code compilers} (tests: a /proc of their own), {@code ticksPerSecond} its unit. */
+  JitWarmup watching(JitCompilerCpu compilers, double ticksPerSecond) {
+    this.compilers = compilers;
+    this.ticksPerSecond = ticksPerSecond;
     return this;
   }
 
